@@ -1,0 +1,26 @@
+using System.CommandLine;
+using EdgeLLM.Cli.Commands;
+
+namespace EdgeLLM.Cli;
+
+/// <summary>The <c>edgellm</c> executable: verbs only (parse, call a library, print).</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("EdgeLLM: open reasoning models on small machines, offline.");
+        foreach (Command command in Verbs())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Every verb, one factory per file under Commands/.</summary>
+    private static IEnumerable<Command> Verbs()
+    {
+        // Keep one line per verb; each file in Commands/ owns its options and output.
+        yield break;
+    }
+}
