@@ -105,9 +105,7 @@ public sealed class ModelConverterTests(ConvertedModels models)
     public void RefusesANonEmptyOutputFolderAndLeavesItAlone()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        string output = Path.Combine(temp.Path, "out");
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
+        string output = NonEmptyFolder(temp, "keep.txt");
         using var checkpoint = SmallCheckpoint();
         IOException error = Assert.Throws<IOException>(() => ModelConverter.Convert(checkpoint, output, new ConversionOptions()));
         Assert.Contains(output, error.Message, StringComparison.Ordinal);
@@ -119,9 +117,7 @@ public sealed class ModelConverterTests(ConvertedModels models)
     public void OverwriteReplacesAnExistingFolderWhole()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        string output = Path.Combine(temp.Path, "out");
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "stale.txt"), "old");
+        string output = NonEmptyFolder(temp, "stale.txt");
         using var checkpoint = SmallCheckpoint();
         ModelConverter.Convert(checkpoint, output, new ConversionOptions { Overwrite = true });
         Assert.False(File.Exists(Path.Combine(output, "stale.txt")));
@@ -160,6 +156,15 @@ public sealed class ModelConverterTests(ConvertedModels models)
         using var checkpoint = SmallCheckpoint();
         Assert.Throws<ArgumentException>(() => ModelConverter.Convert(checkpoint, Path.Combine(temp.Path, "out"), new ConversionOptions { MaxContext = 0 }));
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    /// <summary>temp/out holding one file named <paramref name="fileName"/>.</summary>
+    private static string NonEmptyFolder(TempFolder temp, string fileName)
+    {
+        string output = Path.Combine(temp.Path, "out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, fileName), "existing");
+        return output;
     }
 
     /// <summary>tiny-llama31's shapes with a 512-token vocabulary: converts in a fraction of a second.</summary>
