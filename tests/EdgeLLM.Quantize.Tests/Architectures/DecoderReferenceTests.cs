@@ -26,6 +26,16 @@ public sealed class DecoderReferenceTests(ConvertedModels models, ITestOutputHel
         output.WriteLine($"{model} fp32: max |Δ logit| {maxError:g3}");
     }
 
+    [Theory]
+    [InlineData(RotaryPlacement.Fused)]
+    [InlineData(RotaryPlacement.Separate)]
+    public void SharedBufferKvCacheReproducesReference(RotaryPlacement rotary)
+    {
+        // The runtime's mode: one [1, kv, capacity, head_dim] buffer bound as past and present.
+        double maxError = CheckGreedyAgainstReference(TinyModels.Llama31, models.Get(TinyModels.Llama31, WeightPrecision.Fp32, rotary: rotary), sharedCacheCapacity: 128);
+        output.WriteLine($"{TinyModels.Llama31} fp32 {rotary} rotary, shared KV buffer: max |Δ logit| {maxError:g3}");
+    }
+
     [Fact]
     public void SeparateRotaryPathReproducesReferenceOnFusedCapableModel()
     {
@@ -123,13 +133,13 @@ public sealed class DecoderReferenceTests(ConvertedModels models, ITestOutputHel
         return max;
     }
 
-    private static double CheckGreedyAgainstReference(string model, string folder)
+    private static double CheckGreedyAgainstReference(string model, string folder, int sharedCacheCapacity = 0)
     {
         ModelConfig config = TinyModels.Config(model);
         var checks = new LogitChecks(Fp32Tolerance);
         foreach ((ReferenceCase reference, int caseIndex) in ReferenceFigures.Load(model).Select((item, index) => (item, index)))
         {
-            using var runner = new DecoderRunner(folder, config);
+            using var runner = new DecoderRunner(folder, config, sharedCacheCapacity);
             float[][] prefill = runner.Feed(reference.PromptIds);
             Assert.Equal(reference.Prefill.Length, prefill.Length);
             for (int position = 0; position < prefill.Length; position++)
