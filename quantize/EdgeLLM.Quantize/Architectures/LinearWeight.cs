@@ -83,23 +83,37 @@ internal sealed class LinearWeight
         }
     }
 
-    /// <summary>Streams Wᵀ, <c>[in, out]</c> (the MatMul layout), a block of input features at a time.</summary>
-    public void WriteTransposed(ExternalDataWriter writer, DataType type)
+    /// <summary>
+    /// Streams Wᵀ, <c>[in, out]</c> (the MatMul layout), a block of input features at a time; the block
+    /// buffer holds at most <paramref name="bufferElements"/> fp32 values (one column at the least).
+    /// </summary>
+    public void WriteTransposed(ExternalDataWriter writer, DataType type, long bufferElements = TransposeBufferElements)
     {
-        int columnsPerBlock = (int)Math.Clamp(TransposeBufferElements / OutFeatures, 1, InFeatures);
+        const int rowsPerTile = 256;
+        int columnsPerBlock = (int)Math.Clamp(bufferElements / OutFeatures, 1, InFeatures);
         var block = new float[columnsPerBlock * OutFeatures];
-        var segment = new float[columnsPerBlock];
+        var tile = new float[rowsPerTile * columnsPerBlock];
         for (long firstColumn = 0; firstColumn < InFeatures; firstColumn += columnsPerBlock)
         {
             int columns = (int)Math.Min(columnsPerBlock, InFeatures - firstColumn);
-            for (long row = 0; row < OutFeatures; row++)
+            for (long firstRow = 0; firstRow < OutFeatures; firstRow += rowsPerTile)
             {
-                int part = PartOf(row);
-                long localRow = row - partFirstRows[part];
-                parts[part].ReadFloats((localRow * InFeatures) + firstColumn, segment.AsSpan(0, columns));
+                // Gather a tile of row segments, then scatter it column by column (contiguous runs in the block).
+                int rows = (int)Math.Min(rowsPerTile, OutFeatures - firstRow);
+                for (int row = 0; row < rows; row++)
+                {
+                    int part = PartOf(firstRow + row);
+                    long localRow = firstRow + row - partFirstRows[part];
+                    parts[part].ReadFloats((localRow * InFeatures) + firstColumn, tile.AsSpan(row * columns, columns));
+                }
+
                 for (int column = 0; column < columns; column++)
                 {
-                    block[(column * OutFeatures) + row] = segment[column];
+                    Span<float> destination = block.AsSpan(checked((int)((column * OutFeatures) + firstRow)), rows);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        destination[row] = tile[(row * columns) + column];
+                    }
                 }
             }
 
