@@ -133,98 +133,33 @@ public static class SyntheticShapes
             """,
     };
 
+    /// <summary>generation_config.json of the R1-Distill-Qwen models (bos is DeepSeek's begin-of-sentence token).</summary>
+    private const string QwenDistillGenerationJson = """
+        {
+          "_from_model_config": true,
+          "bos_token_id": 151646,
+          "eos_token_id": 151643,
+          "do_sample": true,
+          "temperature": 0.6,
+          "top_p": 0.95,
+          "transformers_version": "4.39.3"
+        }
+        """;
+
     public static SyntheticShape R1DistillQwen1_5B { get; } = new()
     {
         Name = "r1-distill-qwen-1.5b",
         Description = "DeepSeek-R1-Distill-Qwen-1.5B shapes (3.5 GB bf16)",
-        ConfigJson = """
-            {
-              "architectures": [
-                "Qwen2ForCausalLM"
-              ],
-              "attention_dropout": 0.0,
-              "bos_token_id": 151643,
-              "eos_token_id": 151643,
-              "hidden_act": "silu",
-              "hidden_size": 1536,
-              "initializer_range": 0.02,
-              "intermediate_size": 8960,
-              "max_position_embeddings": 131072,
-              "max_window_layers": 21,
-              "model_type": "qwen2",
-              "num_attention_heads": 12,
-              "num_hidden_layers": 28,
-              "num_key_value_heads": 2,
-              "rms_norm_eps": 1e-06,
-              "rope_theta": 10000,
-              "sliding_window": 4096,
-              "tie_word_embeddings": false,
-              "torch_dtype": "bfloat16",
-              "transformers_version": "4.44.0",
-              "use_cache": true,
-              "use_mrope": false,
-              "use_sliding_window": false,
-              "vocab_size": 151936
-            }
-            """,
-        GenerationConfigJson = """
-            {
-              "_from_model_config": true,
-              "bos_token_id": 151646,
-              "eos_token_id": 151643,
-              "do_sample": true,
-              "temperature": 0.6,
-              "top_p": 0.95,
-              "transformers_version": "4.39.3"
-            }
-            """,
+        ConfigJson = QwenDistillConfigJson(hiddenSize: 1536, intermediateSize: 8960, maxWindowLayers: 21, headCount: 12, kvHeadCount: 2, vocabSize: 151936),
+        GenerationConfigJson = QwenDistillGenerationJson,
     };
 
     public static SyntheticShape R1DistillQwen7B { get; } = new()
     {
         Name = "r1-distill-qwen-7b",
         Description = "DeepSeek-R1-Distill-Qwen-7B shapes (15 GB bf16)",
-        ConfigJson = """
-            {
-              "architectures": [
-                "Qwen2ForCausalLM"
-              ],
-              "attention_dropout": 0.0,
-              "bos_token_id": 151643,
-              "eos_token_id": 151643,
-              "hidden_act": "silu",
-              "hidden_size": 3584,
-              "initializer_range": 0.02,
-              "intermediate_size": 18944,
-              "max_position_embeddings": 131072,
-              "max_window_layers": 28,
-              "model_type": "qwen2",
-              "num_attention_heads": 28,
-              "num_hidden_layers": 28,
-              "num_key_value_heads": 4,
-              "rms_norm_eps": 1e-06,
-              "rope_theta": 10000,
-              "sliding_window": 4096,
-              "tie_word_embeddings": false,
-              "torch_dtype": "bfloat16",
-              "transformers_version": "4.44.0",
-              "use_cache": true,
-              "use_mrope": false,
-              "use_sliding_window": false,
-              "vocab_size": 152064
-            }
-            """,
-        GenerationConfigJson = """
-            {
-              "_from_model_config": true,
-              "bos_token_id": 151646,
-              "eos_token_id": 151643,
-              "do_sample": true,
-              "temperature": 0.6,
-              "top_p": 0.95,
-              "transformers_version": "4.39.3"
-            }
-            """,
+        ConfigJson = QwenDistillConfigJson(hiddenSize: 3584, intermediateSize: 18944, maxWindowLayers: 28, headCount: 28, kvHeadCount: 4, vocabSize: 152064),
+        GenerationConfigJson = QwenDistillGenerationJson,
     };
 
     public static SyntheticShape R1DistillLlama8B { get; } = new()
@@ -333,4 +268,36 @@ public static class SyntheticShapes
     public static SyntheticShape Find(string name)
         => All.FirstOrDefault(shape => string.Equals(shape.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"unknown shape '{name}' (known: {string.Join(", ", All.Select(shape => shape.Name))})");
+
+    /// <summary>config.json of the R1-Distill-Qwen models (Qwen2.5 bases): only the sizes differ between 1.5B and 7B.</summary>
+    private static string QwenDistillConfigJson(int hiddenSize, int intermediateSize, int maxWindowLayers, int headCount, int kvHeadCount, int vocabSize) => $$"""
+        {
+          "architectures": [
+            "Qwen2ForCausalLM"
+          ],
+          "attention_dropout": 0.0,
+          "bos_token_id": 151643,
+          "eos_token_id": 151643,
+          "hidden_act": "silu",
+          "hidden_size": {{hiddenSize}},
+          "initializer_range": 0.02,
+          "intermediate_size": {{intermediateSize}},
+          "max_position_embeddings": 131072,
+          "max_window_layers": {{maxWindowLayers}},
+          "model_type": "qwen2",
+          "num_attention_heads": {{headCount}},
+          "num_hidden_layers": 28,
+          "num_key_value_heads": {{kvHeadCount}},
+          "rms_norm_eps": 1e-06,
+          "rope_theta": 10000,
+          "sliding_window": 4096,
+          "tie_word_embeddings": false,
+          "torch_dtype": "bfloat16",
+          "transformers_version": "4.44.0",
+          "use_cache": true,
+          "use_mrope": false,
+          "use_sliding_window": false,
+          "vocab_size": {{vocabSize}}
+        }
+        """;
 }

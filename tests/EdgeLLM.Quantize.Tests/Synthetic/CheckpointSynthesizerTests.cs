@@ -70,19 +70,14 @@ public sealed class CheckpointSynthesizerTests
     }
 
     [Fact]
-    public void NonEmptyOutputNeedsForce()
+    public void ForceReplacesANonEmptyOutput()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        string output = Path.Combine(temp.Path, "out");
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
-
-        var exception = Assert.Throws<IOException>(() => Synthesize("tiny-qwen3", output));
-        Assert.Equal($"output folder '{output}' exists and is not empty (use --force to replace it)", exception.Message);
-        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+        string output = OutputFolders.CreateNonEmpty(temp.Path, "old.txt");
+        Assert.Throws<IOException>(() => Synthesize("tiny-qwen3", output));
 
         Synthesize("tiny-qwen3", output, force: true);
-        Assert.False(File.Exists(Path.Combine(output, "keep.txt")));
+        Assert.False(File.Exists(Path.Combine(output, "old.txt")));
         Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
         Assert.Equal(["out"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
     }

@@ -54,9 +54,7 @@ public sealed class SynthCommandTests
     public void NonEmptyOutputWithoutForceFailsWithOneLine()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        string output = Path.Combine(temp.Path, "out");
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "keep.txt"), "mine");
+        string output = OutputFolders.CreateNonEmpty(temp.Path, "keep.txt");
         (int exitCode, _, string stderr) = Run("synth", "--shape", "tiny-qwen3", "--tokenizer", TestTokenizers.ForShape("tiny-qwen3"), "-o", output);
 
         Assert.Equal(1, exitCode);
