@@ -18,8 +18,8 @@ public static class SynthCommand
         };
         var tokenizerOption = new Option<string>("--tokenizer") { Description = "Folder with tokenizer.json (and tokenizer_config.json) to copy", Required = true };
         var outputOption = new Option<string>("--output", "-o") { Description = "Output folder (must not exist or be empty unless --force)", Required = true };
-        var dtypeOption = new Option<string?>("--dtype") { Description = "Stored dtype: bf16, fp16 or fp32 (default: the shape's torch_dtype)" };
-        dtypeOption.AcceptOnlyFromAmong("bf16", "fp16", "fp32");
+        // Checked in the action (not AcceptOnlyFromAmong) so a bad value is one error line, not a help page.
+        var dtypeOption = new Option<string?>("--dtype") { Description = "Stored dtype: bf16, fp16 or fp32 (default: the shape's torch_dtype)", HelpName = "bf16|fp16|fp32" };
         var shardOption = new Option<int?>("--shard-mb") { Description = "Shard the safetensors at this many megabytes (10^6 bytes)" };
         var forceOption = new Option<bool>("--force") { Description = "Replace an existing non-empty output folder" };
         command.Options.Add(shapeOption);

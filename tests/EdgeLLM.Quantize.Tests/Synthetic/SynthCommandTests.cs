@@ -51,6 +51,14 @@ public sealed class SynthCommandTests
     }
 
     [Fact]
+    public void UnknownDtypeFailsWithOneLine()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string output = Path.Combine(temp.Path, "out");
+        AssertFailsWithOneLine(temp.Path, output, "--dtype 'int4' is not one of bf16, fp16, fp32", "synth", "--shape", "tiny-qwen3", "--tokenizer", TestTokenizers.ForShape("tiny-qwen3"), "-o", output, "--dtype", "int4");
+    }
+
+    [Fact]
     public void NonEmptyOutputWithoutForceFailsWithOneLine()
     {
         using TempFolder temp = TestPaths.CreateTemp();
