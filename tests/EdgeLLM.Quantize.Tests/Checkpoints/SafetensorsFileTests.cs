@@ -51,6 +51,31 @@ public sealed class SafetensorsFileTests
     }
 
     [Fact]
+    public void ReleaseDropsTheTensorPagesFromTheResidentSetOnLinux()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // Release is a documented no-op elsewhere.
+        }
+
+        using TempFolder temp = TestPaths.CreateTemp();
+        const int elementCount = 1 << 20;
+        string path = SafetensorsBytes.Write(temp.Path, "big.safetensors", $$$"""{"w":{"dtype":"F32","shape":[{{{elementCount}}}],"data_offsets":[0,{{{elementCount * 4}}}]}}""", elementCount * 4);
+        using SafetensorsFile file = SafetensorsFile.Open(path);
+        TensorView view = file.GetTensor("w");
+        float[] values = new float[elementCount];
+        view.ReadFloats(0, values);
+
+        long residentBefore = MappedResidentKilobytes(path);
+        file.Release("w");
+        long residentAfter = MappedResidentKilobytes(path);
+
+        Assert.True(residentBefore >= 4000, $"mapped tensor should be resident after reading it, smaps says {residentBefore} kB");
+        Assert.True(residentAfter <= 8, $"released tensor should leave the resident set, smaps says {residentAfter} kB");
+        Assert.Equal(values, view.ToFloatArray());
+    }
+
+    [Fact]
     public void DisposedFileRefusesTensors()
     {
         using TempFolder temp = TestPaths.CreateTemp();
@@ -132,6 +157,33 @@ public sealed class SafetensorsFileTests
         byte[] header = SafetensorsWriter.Header(entries);
         Assert.Equal(0, header.Length % 8);
         Assert.Equal("""{"__metadata__":{"format":"pt"},"x":{"dtype":"F16","shape":[3],"data_offsets":[0,6]}}""", System.Text.Encoding.UTF8.GetString(header).TrimEnd(' '));
+    }
+
+    /// <summary>Resident kilobytes of this process's mappings of <paramref name="path"/> (/proc/self/smaps).</summary>
+    private static long MappedResidentKilobytes(string path)
+    {
+        long total = 0;
+        bool inMapping = false;
+        foreach (string line in File.ReadLines("/proc/self/smaps"))
+        {
+            // Mapping headers start "start-end perms offset device inode [path]"; attribute lines start "Name:".
+            string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0)
+            {
+                continue;
+            }
+
+            if (!fields[0].EndsWith(':'))
+            {
+                inMapping = fields.Length >= 6 && string.Join(' ', fields[5..]) == path;
+            }
+            else if (inMapping && fields[0] == "Rss:")
+            {
+                total += long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return total;
     }
 
     internal static void AssertOneLine(Exception exception, string path, string expected)
