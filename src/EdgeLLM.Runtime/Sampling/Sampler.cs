@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EdgeLLM.Runtime.Sampling;
 
@@ -10,20 +12,19 @@ namespace EdgeLLM.Runtime.Sampling;
 /// </summary>
 /// <remarks>
 /// Every buffer is allocated in the constructor; <see cref="Sample"/> allocates nothing. Work per token is
-/// linear in the vocabulary: top-k uses quickselect, and top-p sorts only the most likely tokens that can
-/// hold the nucleus (a growing prefix whose remaining tail is provably removed). Candidates are ordered by
-/// (score, token id), so ties at a top-p boundary resolve as a stable ascending sort would: the lower
-/// token id is dropped first. Sums and exponentials are taken in double precision.
+/// linear in the vocabulary: temperature and the softmax exponentials are vectorized; top-k finds the k-th
+/// largest score with a size-k heap in one pass; top-p first sets aside every token lighter than
+/// (1 - top_p) / vocabulary size of the total (together they cannot outweigh what top-p removes) and
+/// sorts only the rest. Candidates are ordered by (score, token id), so ties at a top-p boundary resolve
+/// as a stable ascending sort would: the lower token id is dropped first. Weights and sums are doubles.
 /// An instance is not thread-safe.
 /// </remarks>
 public sealed class Sampler
 {
-    private const int FirstNucleusGuess = 64;
-    private const int NucleusGrowthFactor = 8;
-
     private readonly float[] scores;
     private readonly ulong[] candidateKeys;
     private readonly double[] weightsByToken;
+    private readonly float[] topKHeap;
     private readonly Xoshiro256StarStar random;
     private readonly float repetitionPenalty;
     private readonly float temperature;
@@ -47,11 +48,13 @@ public sealed class Sampler
         {
             candidateKeys = new ulong[vocabularySize];
             weightsByToken = new double[vocabularySize];
+            topKHeap = new float[settings.TopK < vocabularySize ? settings.TopK : 0];
         }
         else
         {
             candidateKeys = [];
             weightsByToken = [];
+            topKHeap = [];
         }
     }
 
@@ -157,102 +160,219 @@ public sealed class Sampler
         return best;
     }
 
-    /// <summary>Runs temperature, top-k, top-p and min-p; the survivors are <c>candidateKeys[..count]</c>.</summary>
+    /// <summary>
+    /// Runs temperature, top-k, top-p and min-p; the survivors are <c>candidateKeys[..count]</c> and their
+    /// unnormalized probabilities exp(score - max) are in <c>weightsByToken</c>.
+    /// </summary>
     private int Filter()
     {
-        int count = DivideByTemperature(out float maxScore);
-        if (Settings.TopK > 0 && Settings.TopK < count)
+        float maxScore = DivideByTemperature();
+        if (Settings.TopK > 0 && Settings.TopK < VocabularySize)
         {
-            count = KeepTopK(count);
+            int count = CollectTopK(maxScore);
+            if (Settings.TopP < 1.0)
+            {
+                Span<ulong> candidates = candidateKeys.AsSpan(0, count);
+                count = KeepTopP(count, tailMass: 0, (1.0 - Settings.TopP) * SumWeights(candidates));
+            }
+
+            return Settings.MinP > 0.0 ? KeepMinP(count) : count;
         }
 
-        ComputeWeights(candidateKeys.AsSpan(0, count), maxScore);
+        ComputeAllWeights(maxScore);
         if (Settings.TopP < 1.0)
         {
-            count = KeepTopP(count);
+            int headCount = CollectNucleusHead(out double tailMass, out double removableMass);
+            int count = KeepTopP(headCount, tailMass, removableMass);
+            return Settings.MinP > 0.0 ? KeepMinP(count) : count;
         }
 
-        if (Settings.MinP > 0.0)
-        {
-            count = KeepMinP(count);
-        }
-
-        return count;
+        // Min-p alone (or no filter at all: every token with a non-zero weight).
+        return CollectWeightsAtLeast(Settings.MinP > 0.0 ? Settings.MinP : double.Epsilon);
     }
 
-    /// <summary>TemperatureLogitsWarper; also gathers every token whose score is above -infinity as a candidate key.</summary>
-    private int DivideByTemperature(out float maxScore)
+    /// <summary>TemperatureLogitsWarper (scores / t in single precision, as torch does); returns the largest score.</summary>
+    private float DivideByTemperature()
     {
         bool divide = Settings.Temperature != 1.0;
-        maxScore = float.NegativeInfinity;
-        int count = 0;
-        for (int token = 0; token < scores.Length; token++)
+        ref float first = ref MemoryMarshal.GetArrayDataReference(scores);
+        var divisor = Vector256.Create(temperature);
+        var largest = Vector256.Create(float.NegativeInfinity);
+        var finite = Vector256<float>.AllBitsSet;
+        int token = 0;
+        for (; token <= scores.Length - Vector256<float>.Count; token += Vector256<float>.Count)
         {
-            float score = divide ? scores[token] / temperature : scores[token];
-            if (!(score < float.PositiveInfinity))
+            Vector256<float> block = Vector256.LoadUnsafe(ref first, (nuint)token);
+            if (divide)
             {
-                throw InvalidScore(token, score);
+                block /= divisor;
+                block.StoreUnsafe(ref first, (nuint)token);
             }
 
-            scores[token] = score;
-            if (score > float.NegativeInfinity)
-            {
-                candidateKeys[count++] = KeyOf(score, token);
-                maxScore = MathF.Max(maxScore, score);
-            }
+            finite &= Vector256.LessThan(block, Vector256.Create(float.PositiveInfinity));
+            largest = Vector256.Max(largest, block);
         }
 
-        if (count == 0)
+        float maxScore = float.NegativeInfinity;
+        bool allFinite = finite == Vector256<float>.AllBitsSet;
+        for (; token < scores.Length; token++)
+        {
+            float score = divide ? scores[token] / temperature : scores[token];
+            scores[token] = score;
+            allFinite &= score < float.PositiveInfinity;
+            maxScore = MathF.Max(maxScore, score);
+        }
+
+        if (!allFinite)
+        {
+            ThrowOnFirstInvalidScore();
+        }
+
+        for (int lane = 0; lane < Vector256<float>.Count; lane++)
+        {
+            maxScore = MathF.Max(maxScore, largest[lane]);
+        }
+
+        if (maxScore == float.NegativeInfinity)
         {
             throw new ArgumentException("Sampler: every logit is -infinity, so there is no token to sample.");
         }
 
-        return count;
-    }
-
-    /// <summary>TopKLogitsWarper: keeps every score >= the k-th largest (ties with it survive, as with torch.topk).</summary>
-    private int KeepTopK(int count)
-    {
-        Span<ulong> candidates = candidateKeys.AsSpan(0, count);
-        PartialSelection.SelectLargest(candidates, Settings.TopK);
-        ulong kthScoreBits = candidates[count - Settings.TopK] >> 32;
-        int kept = 0;
-        foreach (ulong key in candidates)
-        {
-            if (key >> 32 >= kthScoreBits)
-            {
-                candidates[kept++] = key;
-            }
-        }
-
-        return kept;
+        return maxScore;
     }
 
     /// <summary>
-    /// TopPLogitsWarper: in ascending (score, id) order, removes every token whose cumulative probability
-    /// is &lt;= 1 - top_p, always keeping the most likely one. Only a head of the most likely tokens is
-    /// sorted; it grows until the mass left outside it is itself removable.
+    /// TopKLogitsWarper: keeps every score >= the k-th largest (ties with it survive, as with torch.topk),
+    /// found with a size-k min-heap in one pass; gathers the survivors' keys and weights.
     /// </summary>
-    private int KeepTopP(int count)
+    private int CollectTopK(float maxScore)
     {
-        Span<ulong> candidates = candidateKeys.AsSpan(0, count);
-        double removableMass = (1.0 - Settings.TopP) * SumWeights(candidates);
-        int headCount = Math.Min(count, FirstNucleusGuess);
-        double tailMass = 0;
-        while (headCount < count)
+        float kthLargest = KthLargestScore();
+        int count = 0;
+        for (int token = 0; token < scores.Length; token++)
         {
-            PartialSelection.SelectLargest(candidates, headCount);
-            tailMass = SumWeights(candidates[..(count - headCount)]);
-            if (tailMass <= removableMass)
+            float score = scores[token];
+            if (score >= kthLargest && score > float.NegativeInfinity)
+            {
+                candidateKeys[count++] = KeyOf(score, token);
+                weightsByToken[token] = Math.Exp((double)score - maxScore);
+            }
+        }
+
+        return count;
+    }
+
+    private float KthLargestScore()
+    {
+        Span<float> heap = topKHeap;
+        scores.AsSpan(0, heap.Length).CopyTo(heap);
+        for (int parent = (heap.Length / 2) - 1; parent >= 0; parent--)
+        {
+            SiftDown(heap, parent);
+        }
+
+        for (int token = heap.Length; token < scores.Length; token++)
+        {
+            if (scores[token] > heap[0])
+            {
+                heap[0] = scores[token];
+                SiftDown(heap, 0);
+            }
+        }
+
+        return heap[0];
+    }
+
+    /// <summary>Restores the min-heap property below <paramref name="parent"/>.</summary>
+    private static void SiftDown(Span<float> heap, int parent)
+    {
+        float value = heap[parent];
+        while (true)
+        {
+            int child = (2 * parent) + 1;
+            if (child >= heap.Length)
             {
                 break;
             }
 
-            headCount = (int)Math.Min(count, (long)headCount * NucleusGrowthFactor);
-            tailMass = 0;
+            if (child + 1 < heap.Length && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+
+            if (heap[child] >= value)
+            {
+                break;
+            }
+
+            heap[parent] = heap[child];
+            parent = child;
         }
 
-        Span<ulong> head = candidates[(count - headCount)..];
+        heap[parent] = value;
+    }
+
+    /// <summary>exp(score - max) for the whole vocabulary (-infinity gives 0).</summary>
+    private void ComputeAllWeights(float maxScore)
+    {
+        ref float firstScore = ref MemoryMarshal.GetArrayDataReference(scores);
+        ref double firstWeight = ref MemoryMarshal.GetArrayDataReference(weightsByToken);
+        var max = Vector256.Create((double)maxScore);
+        int token = 0;
+        for (; token <= scores.Length - Vector256<float>.Count; token += Vector256<float>.Count)
+        {
+            (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref firstScore, (nuint)token));
+            Vector256.Exp(lower - max).StoreUnsafe(ref firstWeight, (nuint)token);
+            Vector256.Exp(upper - max).StoreUnsafe(ref firstWeight, (nuint)(token + Vector256<double>.Count));
+        }
+
+        for (; token < scores.Length; token++)
+        {
+            weightsByToken[token] = Math.Exp((double)scores[token] - maxScore);
+        }
+    }
+
+    /// <summary>
+    /// Top-p over the whole vocabulary, first step: every token with a weight below
+    /// removable mass / vocabulary size lies in the ascending prefix that top-p removes (together they weigh
+    /// less than the removable mass), so only the tokens at or above it are gathered as candidate keys.
+    /// </summary>
+    private int CollectNucleusHead(out double tailMass, out double removableMass)
+    {
+        double total = 0;
+        foreach (double weight in weightsByToken)
+        {
+            total += weight;
+        }
+
+        removableMass = (1.0 - Settings.TopP) * total;
+        double headWeight = Math.Max(removableMass / VocabularySize, double.Epsilon);
+        tailMass = 0;
+        int count = 0;
+        for (int token = 0; token < weightsByToken.Length; token++)
+        {
+            double weight = weightsByToken[token];
+            if (weight >= headWeight)
+            {
+                candidateKeys[count++] = KeyOf(scores[token], token);
+            }
+            else
+            {
+                tailMass += weight;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// TopPLogitsWarper: in ascending (score, id) order, removes every token whose cumulative probability
+    /// is &lt;= 1 - top_p, always keeping the most likely one. <paramref name="tailMass"/> is the mass of
+    /// tokens already known to lie below the candidates.
+    /// </summary>
+    private int KeepTopP(int count, double tailMass, double removableMass)
+    {
+        Span<ulong> head = candidateKeys.AsSpan(0, count);
         head.Sort();
         double cumulativeMass = tailMass;
         int firstKept = head.Length - 1;
@@ -277,11 +397,10 @@ public sealed class Sampler
     private int KeepMinP(int count)
     {
         Span<ulong> candidates = candidateKeys.AsSpan(0, count);
-        double minimumWeight = Settings.MinP;
         int kept = 0;
         foreach (ulong key in candidates)
         {
-            if (weightsByToken[TokenOf(key)] >= minimumWeight)
+            if (weightsByToken[TokenOf(key)] >= Settings.MinP)
             {
                 candidates[kept++] = key;
             }
@@ -290,13 +409,19 @@ public sealed class Sampler
         return kept;
     }
 
-    private void ComputeWeights(ReadOnlySpan<ulong> candidates, float maxScore)
+    /// <summary>Gathers every token whose weight is at least <paramref name="minimumWeight"/> (min-p over the whole vocabulary).</summary>
+    private int CollectWeightsAtLeast(double minimumWeight)
     {
-        foreach (ulong key in candidates)
+        int count = 0;
+        for (int token = 0; token < weightsByToken.Length; token++)
         {
-            int token = TokenOf(key);
-            weightsByToken[token] = Math.Exp((double)scores[token] - maxScore);
+            if (weightsByToken[token] >= minimumWeight)
+            {
+                candidateKeys[count++] = KeyOf(scores[token], token);
+            }
         }
+
+        return count;
     }
 
     private double SumWeights(ReadOnlySpan<ulong> candidates)
@@ -346,6 +471,17 @@ public sealed class Sampler
     }
 
     private static int TokenOf(ulong key) => (int)(uint)key;
+
+    private void ThrowOnFirstInvalidScore()
+    {
+        for (int token = 0; token < scores.Length; token++)
+        {
+            if (!(scores[token] < float.PositiveInfinity))
+            {
+                throw InvalidScore(token, scores[token]);
+            }
+        }
+    }
 
     private ArgumentException InvalidScore(int token, float score)
     {
