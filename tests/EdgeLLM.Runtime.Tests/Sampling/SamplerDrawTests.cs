@@ -68,6 +68,10 @@ public sealed class SamplerDrawTests
         AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([1f, float.NaN, 3f, 4f], [])), "token 1 is NaN");
         AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([1f, float.PositiveInfinity, 3f, 4f], [])), "token 1 is Infinity");
         AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity], [])), "every logit is -infinity");
+        float[] wide = new float[20];
+        wide[5] = float.NaN;
+        AssertOneLine(Assert.Throws<ArgumentException>(() => new Sampler(new SamplingSettings { Temperature = 0.5 }, 20).Sample(wide, [])), "token 5 is NaN");
+        AssertOneLine(Assert.Throws<ArgumentException>(() => new Sampler(SamplingSettings.Greedy, 20).Sample(wide, [])), "token 5 is NaN");
         AssertOneLine(Assert.Throws<ArgumentException>(() => new Sampler(SamplingSettings.Greedy, 0)), "vocabulary size");
         AssertOneLine(
             Assert.Throws<ArgumentException>(() => new Sampler(new SamplingSettings { Temperature = 1e-30 }, 2).Sample([1e10f, 0f], [])),

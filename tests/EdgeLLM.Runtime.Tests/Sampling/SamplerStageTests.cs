@@ -96,6 +96,17 @@ public sealed class SamplerStageTests
         }
     }
 
+    [Fact]
+    public void TopPAfterTopKWorksOnTheTopKSurvivorsWithTheSameBoundary()
+    {
+        // Top-k 4 keeps the four zeros (tokens 0, 2, 3, 5); top-p 0.5 then removes cumulative <= 0.5 among them.
+        float[] logits = [0f, -5f, 0f, 0f, -5f, 0f];
+
+        double[] actual = Distributions.Of(PlainSoftmax with { TopK = 4, TopP = 0.5 }, logits);
+
+        Distributions.Equal([0, 0, 0, 0.5, 0, 0.5], actual, 1e-15);
+    }
+
     [Theory]
     // softmax(2, 1, 0, -1) = 0.643914, 0.236883, 0.087144, 0.032059; ascending cumulative 0.032059, 0.119203, 0.356117, 1.
     [InlineData(0.9, new[] { 0, 1, 2 })] // remove <= 0.1: token 3
@@ -137,6 +148,18 @@ public sealed class SamplerStageTests
         double[] actual = Distributions.Of(PlainSoftmax with { MinP = 1.0 }, [1f, 1f, 0f]);
 
         Distributions.Equal([0.5, 0.5, 0], actual);
+    }
+
+    [Fact]
+    public void MinPOfOneKeepsTiesInsideVectorLanes()
+    {
+        // Sixteen logits go through the vectorized exponentials: the top weight must come out exactly 1.
+        float[] logits = Enumerable.Range(0, 16).Select(token => token is 3 or 12 ? 2f : -1f).ToArray();
+
+        double[] actual = Distributions.Of(PlainSoftmax with { MinP = 1.0 }, logits);
+
+        Assert.Equal([3, 12], Distributions.Support(actual));
+        Assert.Equal(0.5, actual[3]);
     }
 
     [Fact]
