@@ -51,8 +51,9 @@ public sealed class Xoshiro256StarStarTests
     {
         var generator = new Xoshiro256StarStar(1, 2, 3, 4);
 
-        Assert.Equal(11520.0 / (1UL << 11) / (1UL << 53), generator.NextDouble(), 0); // 11520 >> 11 = 5
+        Assert.Equal(5.0 / (1UL << 53), generator.NextDouble()); // 11520 >> 11 = 5
         Assert.Equal(0.0, generator.NextDouble());
+        Assert.Equal((1509978240UL >> 11) / 9007199254740992.0, generator.NextDouble());
         var seeded = new Xoshiro256StarStar(7);
         for (int step = 0; step < 10000; step++)
         {
