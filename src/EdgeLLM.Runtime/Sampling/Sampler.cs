@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace EdgeLLM.Runtime.Sampling;
 
@@ -12,7 +12,7 @@ namespace EdgeLLM.Runtime.Sampling;
 /// </summary>
 /// <remarks>
 /// Every buffer is allocated in the constructor; <see cref="Sample"/> allocates nothing. Work per token is
-/// linear in the vocabulary: temperature and the softmax exponentials are vectorized; top-k finds the k-th
+/// linear in the vocabulary: temperature and the softmax exponentials use Vector&lt;T&gt; (NEON or AVX width); top-k finds the k-th
 /// largest score with a size-k heap in one pass; top-p first sets aside every token lighter than
 /// (1 - top_p) / vocabulary size of the total (together they cannot outweigh what top-p removes) and
 /// sorts only the rest. Candidates are ordered by (score, token id), so ties at a top-p boundary resolve
@@ -196,25 +196,26 @@ public sealed class Sampler
     {
         bool divide = Settings.Temperature != 1.0;
         ref float first = ref MemoryMarshal.GetArrayDataReference(scores);
-        var divisor = Vector256.Create(temperature);
-        var largest = Vector256.Create(float.NegativeInfinity);
-        var finite = Vector256<float>.AllBitsSet;
+        var divisor = new Vector<float>(temperature);
+        var positiveInfinity = new Vector<float>(float.PositiveInfinity);
+        var largest = new Vector<float>(float.NegativeInfinity);
+        Vector<int> finite = Vector<int>.AllBitsSet;
         int token = 0;
-        for (; token <= scores.Length - Vector256<float>.Count; token += Vector256<float>.Count)
+        for (; token <= scores.Length - Vector<float>.Count; token += Vector<float>.Count)
         {
-            Vector256<float> block = Vector256.LoadUnsafe(ref first, (nuint)token);
+            Vector<float> block = Vector.LoadUnsafe(ref first, (nuint)token);
             if (divide)
             {
                 block /= divisor;
                 block.StoreUnsafe(ref first, (nuint)token);
             }
 
-            finite &= Vector256.LessThan(block, Vector256.Create(float.PositiveInfinity));
-            largest = Vector256.Max(largest, block);
+            finite &= Vector.LessThan(block, positiveInfinity);
+            largest = Vector.Max(largest, block);
         }
 
         float maxScore = float.NegativeInfinity;
-        bool allFinite = finite == Vector256<float>.AllBitsSet;
+        bool allFinite = finite == Vector<int>.AllBitsSet;
         for (; token < scores.Length; token++)
         {
             float score = divide ? scores[token] / temperature : scores[token];
@@ -228,7 +229,7 @@ public sealed class Sampler
             ThrowOnFirstInvalidScore();
         }
 
-        for (int lane = 0; lane < Vector256<float>.Count; lane++)
+        for (int lane = 0; lane < Vector<float>.Count; lane++)
         {
             maxScore = MathF.Max(maxScore, largest[lane]);
         }
@@ -317,13 +318,13 @@ public sealed class Sampler
     {
         ref float firstScore = ref MemoryMarshal.GetArrayDataReference(scores);
         ref double firstWeight = ref MemoryMarshal.GetArrayDataReference(weightsByToken);
-        var max = Vector256.Create((double)maxScore);
+        var max = new Vector<double>(maxScore);
         int token = 0;
-        for (; token <= scores.Length - Vector256<float>.Count; token += Vector256<float>.Count)
+        for (; token <= scores.Length - Vector<float>.Count; token += Vector<float>.Count)
         {
-            (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref firstScore, (nuint)token));
-            Vector256.Exp(lower - max).StoreUnsafe(ref firstWeight, (nuint)token);
-            Vector256.Exp(upper - max).StoreUnsafe(ref firstWeight, (nuint)(token + Vector256<double>.Count));
+            Vector.Widen(Vector.LoadUnsafe(ref firstScore, (nuint)token), out Vector<double> lower, out Vector<double> upper);
+            Vector.Exp(lower - max).StoreUnsafe(ref firstWeight, (nuint)token);
+            Vector.Exp(upper - max).StoreUnsafe(ref firstWeight, (nuint)(token + Vector<double>.Count));
         }
 
         for (; token < scores.Length; token++)
