@@ -12,11 +12,12 @@ namespace EdgeLLM.Runtime.Sampling;
 /// </summary>
 /// <remarks>
 /// Every buffer is allocated in the constructor; <see cref="Sample"/> allocates nothing. Work per token is
-/// linear in the vocabulary: temperature and the softmax exponentials use Vector&lt;T&gt; (NEON or AVX width); top-k finds the k-th
-/// largest score with a size-k heap in one pass; top-p first sets aside every token lighter than
-/// (1 - top_p) / vocabulary size of the total (together they cannot outweigh what top-p removes) and
-/// sorts only the rest. Candidates are ordered by (score, token id), so ties at a top-p boundary resolve
-/// as a stable ascending sort would: the lower token id is dropped first. Weights and sums are doubles.
+/// linear in the vocabulary: temperature and the softmax exponentials use Vector&lt;T&gt; (NEON or AVX
+/// width); top-k finds the k-th largest score with a size-k heap in one pass; top-p first sets aside every
+/// token lighter than (1 - top_p) / vocabulary size of the total (together they cannot outweigh what top-p
+/// removes) and sorts only the rest. Candidates are ordered by (score, token id), so ties at a top-p
+/// boundary resolve as a stable ascending sort would: the lower token id is dropped first. Weights and
+/// sums are doubles.
 /// An instance is not thread-safe.
 /// </remarks>
 public sealed class Sampler
