@@ -51,8 +51,9 @@ public static class ModelConverter
                     string from = Path.Combine(source, name);
                     if (File.Exists(from))
                     {
-                        File.Copy(from, Path.Combine(temporary, name));
-                        files.Add(Describe(temporary, name));
+                        // Copied by content, not File.Copy: the output files get fresh permissions (a read-only source stays read-only only there).
+                        using FileStream input = File.OpenRead(from);
+                        files.Add(WriteFile(temporary, name, input.CopyTo));
                     }
                 }
             }

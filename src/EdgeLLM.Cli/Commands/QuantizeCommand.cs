@@ -12,10 +12,6 @@ namespace EdgeLLM.Cli.Commands;
 /// </summary>
 public static class QuantizeCommand
 {
-    /// <summary>Opens the checkpoint folder the verb converts (swappable: the converter only needs an <see cref="ICheckpoint"/>).</summary>
-    internal static Func<string, ICheckpoint> OpenCheckpoint { get; set; } = folder => throw new NotSupportedException(
-        $"'{folder}': reading safetensors checkpoint folders is not in this build yet (CheckpointFolder)");
-
     public static Command Create()
     {
         var command = new Command("quantize", "Convert a Hugging Face checkpoint folder (Llama, Qwen2, Qwen3) into an ONNX model folder.");
@@ -67,7 +63,7 @@ public static class QuantizeCommand
             try
             {
                 var clock = Stopwatch.StartNew();
-                using ICheckpoint checkpoint = OpenCheckpoint(source);
+                using ICheckpoint checkpoint = CheckpointFolder.Open(source);
                 ConversionResult result = ModelConverter.Convert(checkpoint, parse.GetValue(outputOption)!, options, cancellation.Token);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Tests.Shared;
 using Xunit.Abstractions;
@@ -32,12 +33,12 @@ public sealed class Stories260kTests(ITestOutputHelper output)
 
         using TempFolder temp = TestPaths.CreateTemp();
         string modelFolder = Path.Combine(temp.Path, "stories260k-fp32");
-        using (var checkpoint = new SafetensorsTestCheckpoint(folder))
+        using (var checkpoint = CheckpointFolder.Open(folder))
         {
             ModelConverter.Convert(checkpoint, modelFolder, new ConversionOptions { SourceFolder = folder });
         }
 
-        var config = Quantize.Checkpoints.ModelConfig.Load(folder);
+        var config = ModelConfig.Load(folder);
         double maxError = 0;
         using (var runner = new DecoderRunner(modelFolder, config))
         {
