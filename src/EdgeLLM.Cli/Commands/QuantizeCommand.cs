@@ -37,11 +37,11 @@ public static class QuantizeCommand
         };
         var forceOption = new Option<bool>("--force") { Description = "Replace an existing non-empty output folder" };
         command.Arguments.Add(sourceArgument);
-        command.Options.Add(outputOption);
-        command.Options.Add(precisionOption);
-        command.Options.Add(maxContextOption);
-        command.Options.Add(logitsOption);
-        command.Options.Add(forceOption);
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption })
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse => CommandErrors.Run("quantize", () =>
         {
             string source = parse.GetValue(sourceArgument)!;
@@ -53,27 +53,14 @@ public static class QuantizeCommand
                 Overwrite = parse.GetValue(forceOption),
                 SourceFolder = source,
             };
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, args) =>
-            {
-                args.Cancel = true;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                var clock = Stopwatch.StartNew();
-                using ICheckpoint checkpoint = CheckpointFolder.Open(source);
-                ConversionResult result = ModelConverter.Convert(checkpoint, parse.GetValue(outputOption)!, options, cancellation.Token);
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"quantize: wrote {result.OutputFolder}: {checkpoint.Config.ModelType} {options.Precision.Name()}, context {result.ContextLength}, logits {(options.LastPositionLogitsOnly ? "last" : "all")}, {result.WeightBytes:N0} bytes of weights, {clock.Elapsed.TotalSeconds:F1} s"));
-                return 0;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var cancellation = new ConsoleCancellation();
+            var clock = Stopwatch.StartNew();
+            using ICheckpoint checkpoint = CheckpointFolder.Open(source);
+            ConversionResult result = ModelConverter.Convert(checkpoint, parse.GetValue(outputOption)!, options, cancellation.Token);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"quantize: wrote {result.OutputFolder}: {checkpoint.Config.ModelType} {options.Precision.Name()}, context {result.ContextLength}, logits {(options.LastPositionLogitsOnly ? "last" : "all")}, {result.WeightBytes:N0} bytes of weights, {clock.Elapsed.TotalSeconds:F1} s"));
+            return 0;
         }));
         return command;
     }
