@@ -8,13 +8,16 @@ namespace EdgeLLM.Quantize.Tests.Architectures;
 
 /// <summary>
 /// stories260k, a real trained Llama with head_dim 8 (so RoPE runs in separate RotaryEmbedding nodes),
-/// converted at fp32 and checked against its llama2.c reference: the first 4 positions' full logits and
-/// 80 greedy tokens through the KV cache. Skips where ../shared/fixtures is absent.
+/// converted and checked against its llama2.c reference: the first 4 positions' full logits and 80 greedy
+/// tokens through the KV cache (fp32: within 1e-4 and every token; fp16 weights, trained values that fp16
+/// rounds: within 5e-2, tokens reported). Skips where ../shared/fixtures is absent.
 /// </summary>
 public sealed class Stories260kTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void Fp32GraphReproducesLlama2cLogitsAndGreedyText()
+    [Theory]
+    [InlineData(WeightPrecision.Fp32, 1e-4, true)]
+    [InlineData(WeightPrecision.Fp16, 5e-2, false)]
+    public void GraphReproducesLlama2cLogitsAndGreedyText(WeightPrecision precision, double tolerance, bool requireEveryToken)
     {
         if (TestPaths.Stories260k is not { } folder)
         {
@@ -32,10 +35,10 @@ public sealed class Stories260kTests(ITestOutputHelper output)
             .Select(row => row.EnumerateArray().Select(value => value.GetSingle()).ToArray()).ToArray();
 
         using TempFolder temp = TestPaths.CreateTemp();
-        string modelFolder = Path.Combine(temp.Path, "stories260k-fp32");
+        string modelFolder = Path.Combine(temp.Path, $"stories260k-{precision.Name()}");
         using (var checkpoint = CheckpointFolder.Open(folder))
         {
-            ModelConverter.Convert(checkpoint, modelFolder, new ConversionOptions { SourceFolder = folder });
+            ModelConverter.Convert(checkpoint, modelFolder, new ConversionOptions { Precision = precision, SourceFolder = folder });
         }
 
         var config = ModelConfig.Load(folder);
@@ -49,11 +52,12 @@ public sealed class Stories260kTests(ITestOutputHelper output)
                 {
                     double error = Math.Abs(logits[position][id] - expectedLogits[position][id]);
                     maxError = Math.Max(maxError, error);
-                    Assert.True(error <= 1e-4, $"position {position} id {id}: {logits[position][id]} vs llama2.c {expectedLogits[position][id]}");
+                    Assert.True(error <= tolerance, $"position {position} id {id}: {logits[position][id]} vs llama2.c {expectedLogits[position][id]}");
                 }
             }
         }
 
+        int matching;
         using (var runner = new DecoderRunner(modelFolder, config))
         {
             float[] logits = runner.Feed(promptIds)[^1];
@@ -65,9 +69,13 @@ public sealed class Stories260kTests(ITestOutputHelper output)
                 logits = runner.Feed(chosen)[0];
             }
 
-            Assert.Equal(expectedIds, generated);
+            matching = generated.Zip(expectedIds).TakeWhile(pair => pair.First == pair.Second).Count();
+            if (requireEveryToken)
+            {
+                Assert.Equal(expectedIds, generated);
+            }
         }
 
-        output.WriteLine($"stories260k fp32 (separate rotary, head_dim 8): max |Δ logit| over the first 4 positions {maxError:g3}; 80 greedy ids identical");
+        output.WriteLine($"stories260k {precision.Name()} (separate rotary, head_dim 8): max |Δ logit| over the first 4 positions {maxError:g3}; first {matching} of {expectedIds.Length} greedy ids identical");
     }
 }
