@@ -176,31 +176,11 @@ internal sealed class DecoderGraph
     private string EmitAttention(int layer, string hidden, AttentionInputs inputs)
     {
         string prefix = $"model.layers.{layer}/attn";
-        string[] projections = ["q_proj", "k_proj", "v_proj"];
-        string[] weightNames = projections.Select(projection => HuggingFaceLayout.Layer(layer, $"self_attn.{projection}.weight")).ToArray();
-        string qkv = encoder.Linear(graph, hidden, Linear(HuggingFaceLayout.Layer(layer, "self_attn.qkv_proj"), weightNames));
-        ReleaseAll(weightNames);
-        if (config.HasQkvBias)
-        {
-            string[] biasNames = projections.Select(projection => HuggingFaceLayout.Layer(layer, $"self_attn.{projection}.bias")).ToArray();
-            string bias = graph.Initializer(HuggingFaceLayout.Layer(layer, "self_attn.qkv_proj.bias"), DataType.Float,
-                [((long)config.HeadCount + (2L * config.KvHeadCount)) * config.HeadDim],
-                writer =>
-                {
-                    foreach (string name in biasNames)
-                    {
-                        FloatTensorEncoding.Write(writer, checkpoint.GetTensor(name).ToFloatArray(), DataType.Float);
-                    }
-                });
-            ReleaseAll(biasNames);
-            qkv = graph.Op("Add", $"{prefix}/qkv_bias", [qkv, bias]);
-        }
-
-        string query = qkv;
-        string key = string.Empty;
-        string value = string.Empty;
+        string qkv = EmitPackedQkv(layer, prefix, hidden);
+        (string query, string key, string value) = (qkv, string.Empty, string.Empty);
         if (config.HasQkNorm || !fusedRotary)
         {
+            // Per-head work on q and k needs them apart; otherwise GroupQueryAttention takes the packed q|k|v.
             long querySize = (long)config.HeadCount * config.HeadDim;
             long kvSize = (long)config.KvHeadCount * config.HeadDim;
             string[] parts = [$"{prefix}/q", $"{prefix}/k", $"{prefix}/v"];
@@ -220,8 +200,44 @@ internal sealed class DecoderGraph
             }
         }
 
+        string attentionOutput = EmitGroupQueryAttention(layer, prefix, query, key, value, inputs);
+        string outputName = HuggingFaceLayout.Layer(layer, "self_attn.o_proj.weight");
+        string output = encoder.Linear(graph, attentionOutput, Linear(HuggingFaceLayout.Layer(layer, "self_attn.o_proj"), outputName));
+        Release(outputName);
+        return output;
+    }
+
+    /// <summary>One linear over q|k|v stacked along the output features, plus the stacked bias where the family has one.</summary>
+    private string EmitPackedQkv(int layer, string prefix, string hidden)
+    {
+        string[] projections = ["q_proj", "k_proj", "v_proj"];
+        string[] weightNames = projections.Select(projection => HuggingFaceLayout.Layer(layer, $"self_attn.{projection}.weight")).ToArray();
+        string qkv = encoder.Linear(graph, hidden, Linear(HuggingFaceLayout.Layer(layer, "self_attn.qkv_proj"), weightNames));
+        ReleaseAll(weightNames);
+        if (!config.HasQkvBias)
+        {
+            return qkv;
+        }
+
+        string[] biasNames = projections.Select(projection => HuggingFaceLayout.Layer(layer, $"self_attn.{projection}.bias")).ToArray();
+        string bias = graph.Initializer(HuggingFaceLayout.Layer(layer, "self_attn.qkv_proj.bias"), DataType.Float,
+            [((long)config.HeadCount + (2L * config.KvHeadCount)) * config.HeadDim],
+            writer =>
+            {
+                foreach (string name in biasNames)
+                {
+                    FloatTensorEncoding.Write(writer, checkpoint.GetTensor(name).ToFloatArray(), DataType.Float);
+                }
+            });
+        ReleaseAll(biasNames);
+        return graph.Op("Add", $"{prefix}/qkv_bias", [qkv, bias]);
+    }
+
+    /// <summary>GroupQueryAttention writing present.{layer}.key/value; rotates q and k itself when the rotary is fused.</summary>
+    private string EmitGroupQueryAttention(int layer, string prefix, string query, string key, string value, AttentionInputs inputs)
+    {
         List<string> attentionInputs = [query, key, value, LayerName(PastKeyFormat, layer), LayerName(PastValueFormat, layer), inputs.SeqlensK, inputs.TotalSequenceLength];
-        var nodeAttributes = new List<AttributeProto>
+        var attributes = new List<AttributeProto>
         {
             NodeAttribute.Int("num_heads", config.HeadCount),
             NodeAttribute.Int("kv_num_heads", config.KvHeadCount),
@@ -231,17 +247,12 @@ internal sealed class DecoderGraph
         {
             attentionInputs.Add(inputs.CosCache);
             attentionInputs.Add(inputs.SinCache);
-            nodeAttributes.Add(NodeAttribute.Int("rotary_interleaved", 0));
+            attributes.Add(NodeAttribute.Int("rotary_interleaved", 0));
         }
 
-        string attentionOutput = graph.Node("GroupQueryAttention", $"{prefix}/GroupQueryAttention", attentionInputs,
+        return graph.Node("GroupQueryAttention", $"{prefix}/GroupQueryAttention", attentionInputs,
             [$"{prefix}/GroupQueryAttention/output_0", LayerName(PresentKeyFormat, layer), LayerName(PresentValueFormat, layer)],
-            GraphBuilder.MicrosoftDomain, [.. nodeAttributes])[0];
-
-        string outputName = HuggingFaceLayout.Layer(layer, "self_attn.o_proj.weight");
-        string output = encoder.Linear(graph, attentionOutput, Linear(HuggingFaceLayout.Layer(layer, "self_attn.o_proj"), outputName));
-        Release(outputName);
-        return output;
+            GraphBuilder.MicrosoftDomain, [.. attributes])[0];
     }
 
     private string EmitMlp(int layer, string hidden)
