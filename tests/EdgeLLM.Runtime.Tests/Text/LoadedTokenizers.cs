@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeLLM.Runtime.Text;
 using EdgeLLM.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace EdgeLLM.Runtime.Tests.Text;
 
@@ -25,4 +26,16 @@ internal static class LoadedTokenizers
     public static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(item => item.GetString()!)];
 
     public static TheoryData<string> TokenizerNames() => [.. Names];
+
+    /// <summary>stories260k's tokenizer, or null (after saying why) where ../shared/fixtures is absent.</summary>
+    public static TextTokenizer? Stories260kOrSkip(ITestOutputHelper output)
+    {
+        if (TestPaths.Stories260k is { } folder)
+        {
+            return TokenizerLoader.Load(folder);
+        }
+
+        output.WriteLine(TestPaths.Stories260kSkipped);
+        return null;
+    }
 }

@@ -12,7 +12,7 @@ internal sealed class RandomText(int seed, IReadOnlyList<string> addedTokenTexts
 {
     private static readonly string[] WhiteSpace = [" ", "  ", "   ", "\t", "\t\t", "\r\n", "\n", "\n\n", "\r\n\r\n", " \n ", " \t ", "\u00A0", "\u3000", "\u2009", "\r", "\v", "\f"];
     private static readonly string[] Emoji = ["👩‍💻", "👨‍👩‍👧‍👦", "🏳️‍🌈", "❤️", "🦙", "👍🏽", "🍓", "🧑🏿‍🚀", "😀", "🇩🇪", "✨", "⭐", "1️⃣", "🫠"];
-    private static readonly string[] Contractions = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'LL", "'Re", "'D", "'x", "'"];
+    private static readonly string[] Contractions = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'LL", "'Re", "'D", "'x", "'", "'\u017F", "'\u017Ft"];
     private static readonly string[] NormalizationPairs = ["e\u0301", "A\u030A", "\u212B", "\u2126", "o\u0308\u0304", "\u1100\u1161\u11A8", "\u0915\u093C", "\u00E9", "fi", "\uFB01", "ﾊﾟ", "\u0041\u0323\u0302", "\u1E0B\u0323", "\u0071\u0307\u0323"];
     private static readonly string[] Words = ["the", "The", "hello", "world", "quantization", "Raspberry", "int4", "naïve", "über", "Привет", "мир", "γειά", "κόσμε", "Ünïcödé", "résumé", "https://example.com/a?b=1", "x**2", "{\"a\": 1}", "C#", "<tag>", "</s>", "<|", "|>", "<｜", "▁", "Ġ"];
 
