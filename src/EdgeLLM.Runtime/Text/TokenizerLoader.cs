@@ -40,8 +40,8 @@ public static class TokenizerLoader
         TokenizerConfig config = TokenizerConfig.Read(Path.Combine(folder, ConfigFileName));
         try
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 256 });
-            return Build(path, document.RootElement, config);
+            using TokenizerJsonFile file = TokenizerJsonFile.Read(path, File.ReadAllBytes(path));
+            return Build(file, config);
         }
         catch (JsonException exception)
         {
@@ -53,107 +53,45 @@ public static class TokenizerLoader
         }
     }
 
-    private static TextTokenizer Build(string path, JsonElement root, TokenizerConfig config)
+    private static TextTokenizer Build(TokenizerJsonFile file, TokenizerConfig config)
     {
-        JsonElement model = Required(path, root, "model");
-        string modelType = model.TryGetProperty("type", out JsonElement typeElement) ? typeElement.GetString() ?? "" : "BPE";
-        if (modelType != "BPE")
-        {
-            throw new NotSupportedException($"{path}: model type '{modelType}' is not supported (only BPE)");
-        }
-
-        Dictionary<string, int> vocabulary = ReadVocabulary(path, Required(path, model, "vocab"));
-        List<string> merges = ReadMerges(path, Required(path, model, "merges"));
-        List<AddedToken> addedTokens = ReadAddedTokens(path, root);
-
-        Normalizer? normalizer = ReadNormalizer(path, root.TryGetProperty("normalizer", out JsonElement normalizerElement) ? normalizerElement : default);
-        (PreTokenizer? preTokenizer, bool byteLevel) = ReadPreTokenizer(path, root.TryGetProperty("pre_tokenizer", out JsonElement preElement) ? preElement : default);
-        string? unknownToken = OptionalString(model, "unk_token");
+        string path = file.Path;
+        List<AddedToken> addedTokens = ReadAddedTokens(path, Part(file.Root, "added_tokens"));
+        Normalizer? normalizer = ReadNormalizer(path, Part(file.Root, "normalizer"));
+        (PreTokenizer? preTokenizer, bool byteLevel) = ReadPreTokenizer(path, Part(file.Root, "pre_tokenizer"));
+        string? unknownToken = OptionalString(file.Model, "unk_token");
         var options = new TokenizerModelOptions(
             byteLevel,
-            IgnoreMerges: OptionalBoolean(model, "ignore_merges"),
-            ByteFallback: OptionalBoolean(model, "byte_fallback"),
+            IgnoreMerges: OptionalBoolean(file.Model, "ignore_merges"),
+            ByteFallback: OptionalBoolean(file.Model, "byte_fallback"),
             unknownToken);
 
-        var bpeOptions = new BpeOptions(vocabulary)
+        var bpeOptions = new BpeOptions(file.Vocabulary)
         {
-            Merges = merges,
+            Merges = file.Merges,
             SpecialTokens = addedTokens.GroupBy(token => token.Content).ToDictionary(group => group.Key, group => group.First().Id),
             Normalizer = normalizer,
             PreTokenizer = preTokenizer,
             UnknownToken = unknownToken,
-            FuseUnknownTokens = OptionalBoolean(model, "fuse_unk"),
-            ContinuingSubwordPrefix = NullIfEmpty(OptionalString(model, "continuing_subword_prefix")),
-            EndOfWordSuffix = NullIfEmpty(OptionalString(model, "end_of_word_suffix")),
+            FuseUnknownTokens = OptionalBoolean(file.Model, "fuse_unk"),
+            ContinuingSubwordPrefix = NullIfEmpty(OptionalString(file.Model, "continuing_subword_prefix")),
+            EndOfWordSuffix = NullIfEmpty(OptionalString(file.Model, "end_of_word_suffix")),
         };
         BpeTokenizer bpe = BpeTokenizer.Create(bpeOptions);
 
         Dictionary<string, AddedToken> addedByContent = addedTokens.GroupBy(token => token.Content).ToDictionary(group => group.Key, group => group.First());
-        PostProcessorTemplate template = ReadTemplate(path, root.TryGetProperty("post_processor", out JsonElement postElement) ? postElement : default, addedByContent, vocabulary, config);
-        PieceDecoding decoding = ReadDecoder(path, root.TryGetProperty("decoder", out JsonElement decoderElement) ? decoderElement : default);
-        return new TextTokenizer(bpe, vocabulary, addedTokens, normalizer, preTokenizer, options, template, decoding, config);
+        PostProcessorTemplate template = ReadTemplate(path, Part(file.Root, "post_processor"), addedByContent, file.Vocabulary, config);
+        PieceDecoding decoding = ReadDecoder(path, Part(file.Root, "decoder"));
+        return new TextTokenizer(bpe, file.Vocabulary, addedTokens, normalizer, preTokenizer, options, template, decoding, config);
     }
 
-    private static Dictionary<string, int> ReadVocabulary(string path, JsonElement vocab)
-    {
-        if (vocab.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidDataException($"{path}: model.vocab is not an object");
-        }
+    private static JsonElement Part(Dictionary<string, JsonElement> parts, string name)
+        => parts.TryGetValue(name, out JsonElement value) ? value : default;
 
-        var vocabulary = new Dictionary<string, int>(capacity: 160_000, StringComparer.Ordinal);
-        foreach (JsonProperty entry in vocab.EnumerateObject())
-        {
-            if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out int id) || id < 0)
-            {
-                throw new InvalidDataException($"{path}: model.vocab entry '{entry.Name}' has no valid id");
-            }
-
-            vocabulary[entry.Name] = id;
-        }
-
-        return vocabulary;
-    }
-
-    /// <summary>Merges as "left right" strings: tokenizer.json holds either that or [left, right] pairs.</summary>
-    private static List<string> ReadMerges(string path, JsonElement mergesElement)
-    {
-        if (mergesElement.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidDataException($"{path}: model.merges is not an array");
-        }
-
-        var merges = new List<string>(mergesElement.GetArrayLength());
-        foreach (JsonElement merge in mergesElement.EnumerateArray())
-        {
-            if (merge.ValueKind == JsonValueKind.String)
-            {
-                merges.Add(merge.GetString()!);
-                continue;
-            }
-
-            if (merge.ValueKind != JsonValueKind.Array || merge.GetArrayLength() != 2)
-            {
-                throw new InvalidDataException($"{path}: model.merges entry {merges.Count} is neither \"a b\" nor [a, b]");
-            }
-
-            string left = merge[0].GetString()!;
-            string right = merge[1].GetString()!;
-            if (left.Contains(' ', StringComparison.Ordinal) || right.Contains(' ', StringComparison.Ordinal))
-            {
-                throw new NotSupportedException($"{path}: model.merges entry {merges.Count} has a piece containing a space");
-            }
-
-            merges.Add(string.Concat(left, " ", right));
-        }
-
-        return merges;
-    }
-
-    private static List<AddedToken> ReadAddedTokens(string path, JsonElement root)
+    private static List<AddedToken> ReadAddedTokens(string path, JsonElement list)
     {
         var tokens = new List<AddedToken>();
-        if (!root.TryGetProperty("added_tokens", out JsonElement list) || list.ValueKind != JsonValueKind.Array)
+        if (list.ValueKind != JsonValueKind.Array)
         {
             return tokens;
         }
@@ -360,8 +298,14 @@ public static class TokenizerLoader
     private static string? OptionalString(JsonElement element, string name)
         => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    private static string? OptionalString(Dictionary<string, JsonElement> parts, string name)
+        => parts.TryGetValue(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     private static bool OptionalBoolean(JsonElement element, string name)
         => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.True;
+
+    private static bool OptionalBoolean(Dictionary<string, JsonElement> parts, string name)
+        => parts.TryGetValue(name, out JsonElement value) && value.ValueKind == JsonValueKind.True;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
