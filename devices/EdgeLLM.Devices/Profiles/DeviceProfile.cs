@@ -36,7 +36,10 @@ public sealed record DeviceProfile(
     /// <summary>Threads to use on a CPU with that many physical cores.</summary>
     public int ThreadsFor(int physicalCoreCount) => ThreadCount > 0 ? ThreadCount : Math.Max(1, physicalCoreCount);
 
-    /// <summary>The recommendation for the largest model a machine with that much RAM takes, or null.</summary>
-    public ModelRecommendation? RecommendationFor(long totalMemoryBytes)
-        => RecommendedModels.Where(model => model.MinimumMemoryBytes <= totalMemoryBytes).MaxBy(model => model.MinimumMemoryBytes);
+    /// <summary>The largest recommended model with fewer parameters than <paramref name="parameterCount"/>
+    /// that a machine with that much RAM takes, or null: what to suggest when a model does not fit.</summary>
+    public ModelRecommendation? SmallerModelFor(long parameterCount, long totalMemoryBytes)
+        => RecommendedModels
+            .Where(model => model.ParameterCount < parameterCount && model.MinimumMemoryBytes <= totalMemoryBytes)
+            .MaxBy(model => model.ParameterCount);
 }

@@ -168,9 +168,11 @@ public static class DeviceProfileReader
         foreach (JsonFields entry in fields.OptionalObjectArray("recommended_models"))
         {
             double minimumGigabytes = entry.OptionalDouble("min_memory_gb") ?? throw entry.Missing("recommended_models[].min_memory_gb", "a number");
+            double billions = entry.OptionalDouble("parameters_b") is { } value and > 0 ? value : throw entry.Missing("recommended_models[].parameters_b", "a positive number of billions");
             recommendations.Add(new ModelRecommendation(
                 entry.RequireString("model"),
                 entry.RequireString("precision"),
+                (long)(billions * 1e9),
                 (long)(minimumGigabytes * ByteSize.Gigabyte)));
         }
 
