@@ -36,10 +36,11 @@ public sealed record DeviceProfile(
     /// <summary>Threads to use on a CPU with that many physical cores.</summary>
     public int ThreadsFor(int physicalCoreCount) => ThreadCount > 0 ? ThreadCount : Math.Max(1, physicalCoreCount);
 
-    /// <summary>The largest recommended model with fewer parameters than <paramref name="parameterCount"/>
-    /// that a machine with that much RAM takes, or null: what to suggest when a model does not fit.</summary>
+    /// <summary>The largest recommended model clearly smaller (by a fifth or more) than a model of
+    /// <paramref name="parameterCount"/> parameters that a machine with that much RAM takes, or null:
+    /// what to suggest when a model does not fit.</summary>
     public ModelRecommendation? SmallerModelFor(long parameterCount, long totalMemoryBytes)
         => RecommendedModels
-            .Where(model => model.ParameterCount < parameterCount && model.MinimumMemoryBytes <= totalMemoryBytes)
+            .Where(model => model.ParameterCount < parameterCount * 0.8 && model.MinimumMemoryBytes <= totalMemoryBytes)
             .MaxBy(model => model.ParameterCount);
 }
