@@ -21,6 +21,6 @@ public static class Program
     private static IEnumerable<Command> Verbs()
     {
         // Keep one line per verb; each file in Commands/ owns its options and output.
-        yield break;
+        yield return DevicesCommand.Create();
     }
 }
