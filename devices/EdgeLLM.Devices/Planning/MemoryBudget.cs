@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Devices.Providers;
 
 namespace EdgeLLM.Devices.Planning;
 
@@ -26,5 +27,22 @@ public sealed record MemoryBudget(long AvailableBytes, long HeadroomBytes, long 
         ArgumentNullException.ThrowIfNull(gpu);
         ArgumentNullException.ThrowIfNull(profile);
         return new MemoryBudget(gpu.DedicatedMemoryBytes, (long)(profile.Headroom.Fraction * gpu.DedicatedMemoryBytes), gpu.DedicatedMemoryBytes, gpu.Name);
+    }
+
+    /// <summary>The budget for the chosen provider: the GPU's dedicated memory, or available RAM.</summary>
+    public static (MemoryBudget Budget, WeightPlacement Placement) For(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider)
+    {
+        ArgumentNullException.ThrowIfNull(hardware);
+        ArgumentNullException.ThrowIfNull(provider);
+        GpuApi? api = provider.Provider switch
+        {
+            ExecutionProvider.Cuda => GpuApi.Cuda,
+            ExecutionProvider.DirectML => GpuApi.DirectML,
+            _ => null,
+        };
+        GpuAdapter? gpu = api is null ? null : hardware.Gpus.FirstOrDefault(adapter => adapter.Api == api && adapter.Index == provider.DeviceId);
+        return gpu is null
+            ? (ForRam(hardware.Memory, profile), WeightPlacement.CpuPrepacked)
+            : (ForGpu(gpu, profile), WeightPlacement.Gpu);
     }
 }

@@ -46,22 +46,6 @@ public sealed record DeviceReport(
         return new DeviceReport(hardware, profile, null, ortProviders, provider, modelSearchPaths, models);
     }
 
-    /// <summary>The memory budget for that provider: a GPU's dedicated memory, or available RAM.</summary>
-    public static (MemoryBudget Budget, WeightPlacement Placement) BudgetFor(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider)
-    {
-        ArgumentNullException.ThrowIfNull(hardware);
-        ArgumentNullException.ThrowIfNull(provider);
-        GpuAdapter? gpu = provider.Provider switch
-        {
-            Providers.ExecutionProvider.Cuda => hardware.Gpus.FirstOrDefault(adapter => adapter.Api == GpuApi.Cuda && adapter.Index == provider.DeviceId),
-            Providers.ExecutionProvider.DirectML => hardware.Gpus.FirstOrDefault(adapter => adapter.Api == GpuApi.DirectML && adapter.Index == provider.DeviceId),
-            _ => null,
-        };
-        return gpu is null
-            ? (MemoryBudget.ForRam(hardware.Memory, profile), WeightPlacement.CpuPrepacked)
-            : (MemoryBudget.ForGpu(gpu, profile), WeightPlacement.Gpu);
-    }
-
     private static ModelFit Fit(string folder, HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider)
     {
         ModelFootprint footprint;
@@ -74,7 +58,7 @@ public sealed record DeviceReport(
             return new ModelFit(folder, null, exception.Message);
         }
 
-        (MemoryBudget budget, WeightPlacement placement) = BudgetFor(hardware, profile, provider);
+        (MemoryBudget budget, WeightPlacement placement) = MemoryBudget.For(hardware, profile, provider);
         return new ModelFit(folder, MemoryPlanner.Plan(footprint, profile, budget, placement, requestedContext: null), null);
     }
 }
