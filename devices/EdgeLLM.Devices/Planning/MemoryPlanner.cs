@@ -78,21 +78,29 @@ public static class MemoryPlanner
         return new MemoryPlan(model, context, At(context), budget, null, note);
     }
 
-    /// <summary>File-backed pages expected resident: everything mapped that is not a prepacked MatMul
-    /// weight (norms, biases, rotary caches), plus the embedding rows the context's tokens touch.</summary>
+    /// <summary>File-backed pages expected resident: everything mapped that prepacking does not release
+    /// (MatMulNBits scales, norms, biases, rotary caches), plus the embedding rows the context's tokens touch.</summary>
     private static long MappedWeightBytes(ModelFootprint model, int context)
     {
-        long matMulFileBytes = QuantizedBytes(model, model.MatMulParameterCount);
         long embeddingRowBytes = model.TiedEmbeddings
             ? QuantizedBytes(model, model.HiddenSize)
             : (long)model.HiddenSize * (model.Precision == ModelPrecision.Fp16 ? 2 : FloatBytes);
         long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
-        long otherMappedBytes = Math.Max(0, model.WeightBytes - matMulFileBytes - (model.TiedEmbeddings ? 0 : embeddingTableBytes));
+        long otherMappedBytes = Math.Max(0, model.WeightBytes - ReleasedOnPrepackBytes(model) - (model.TiedEmbeddings ? 0 : embeddingTableBytes));
 
         long touchedRows = Math.Min(model.VocabSize, (long)Math.Ceiling(context * PlannerCalibration.DistinctTokenShare));
         long touchedBytes = touchedRows * Math.Max(embeddingRowBytes, PlannerCalibration.MappedBytesPerTouchedRow);
         return otherMappedBytes + Math.Min(embeddingTableBytes, touchedBytes);
     }
+
+    /// <summary>Mapped bytes ONNX Runtime unmaps after prepacking: MatMulNBits' B (its scales stay
+    /// mapped, measured), or the whole weight of a float MatMul.</summary>
+    private static long ReleasedOnPrepackBytes(ModelFootprint model) => model.Precision switch
+    {
+        ModelPrecision.Int4 => model.MatMulParameterCount / 2,
+        ModelPrecision.Int8 => model.MatMulParameterCount,
+        _ => QuantizedBytes(model, model.MatMulParameterCount),
+    };
 
     /// <summary>MatMul weights after ONNX Runtime prepacks them (the mapped originals are released):
     /// for MatMulNBits the packed B, the fp32 scales and a block sum per block; fp16/fp32 MatMuls run

@@ -20,9 +20,10 @@ public sealed class MemoryEstimateTests
     {
         MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen15BInt4, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
 
-        // Mapped: norms + biases 350,208 + 229,376 = 579,584; embedding rows: 4096 tokens * 64 KiB fault-around
-        // (a 6,144-byte row is smaller) = 268,435,456 (< the 933,494,784-byte table) -> 269,015,040.
-        Assert.Equal(269_015_040, estimate.MappedWeightBytes);
+        // Mapped: norms + biases 350,208 + 229,376 = 579,584; MatMulNBits scales, which stay mapped,
+        // 48,236,544 * 4 = 192,946,176; embedding rows: 4096 tokens * 360,448 bytes each = 1,476,395,008,
+        // capped at the 933,494,784-byte table -> 1,127,020,544.
+        Assert.Equal(1_127_020_544, estimate.MappedWeightBytes);
 
         // Prepacked: 771,784,704 packed nibbles + 48,236,544 blocks * (4 scale + 4 block sum) = 385,892,352 -> 1,157,677,056.
         Assert.Equal(1_157_677_056, estimate.PackedWeightBytes);
@@ -36,7 +37,7 @@ public sealed class MemoryEstimateTests
         Assert.Equal(238_092_288, estimate.ActivationBytes);
 
         Assert.Equal(150_000_000, estimate.RuntimeBytes);
-        Assert.Equal(2_049_665_408, estimate.TotalBytes);
+        Assert.Equal(2_907_670_912, estimate.TotalBytes);
     }
 
     [Fact]
@@ -44,8 +45,9 @@ public sealed class MemoryEstimateTests
     {
         MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen7BInt4, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
 
-        // Mapped: 817,152 + 516,096 + 4096 * 65,536 = 269,768,704.
-        Assert.Equal(269_768_704, estimate.MappedWeightBytes);
+        // Mapped: 817,152 + 516,096 + scales 220,946,432 * 4 = 883,785,728 + 4096 * 360,448 = 1,476,395,008
+        // (under the 2,179,989,504-byte table) -> 2,361,513,984.
+        Assert.Equal(2_361_513_984, estimate.MappedWeightBytes);
 
         // Prepacked: 3,535,142,912 + 220,946,432 * 8 = 1,767,571,456 -> 5,302,714,368.
         Assert.Equal(5_302_714_368, estimate.PackedWeightBytes);
@@ -57,7 +59,7 @@ public sealed class MemoryEstimateTests
         // 159,232 * 4 * 256 * 1.5 = 244,580,352.
         Assert.Equal(244_580_352, estimate.ActivationBytes);
 
-        Assert.Equal(6_436_825_472, estimate.TotalBytes);
+        Assert.Equal(8_528_570_752, estimate.TotalBytes);
     }
 
     [Fact]
