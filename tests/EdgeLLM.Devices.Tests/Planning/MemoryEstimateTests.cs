@@ -33,11 +33,11 @@ public sealed class MemoryEstimateTests
 
         // Activations per token (floats): lm_head 151,936 + 2*1536 = 155,008; MLP 4*8960 + 3072 = 38,912;
         // attention (12+4)*128 + 12*128 + 3072 + 12*4096 = 55,808. Peak 155,008 * 4 bytes * 256 tokens
-        // = 158,728,192, * 1.5 arena growth = 238,092,288.
-        Assert.Equal(238_092_288, estimate.ActivationBytes);
+        // = 158,728,192 (arena factor 1.0).
+        Assert.Equal(158_728_192, estimate.ActivationBytes);
 
         Assert.Equal(150_000_000, estimate.RuntimeBytes);
-        Assert.Equal(2_907_670_912, estimate.TotalBytes);
+        Assert.Equal(2_828_306_816, estimate.TotalBytes);
     }
 
     [Fact]
@@ -56,20 +56,20 @@ public sealed class MemoryEstimateTests
         Assert.Equal(469_762_048, estimate.KvCacheBytes);
 
         // Per token: lm_head 152,064 + 7168 = 159,232 (MLP 82,944; attention 4608 + 3584 + 7168 + 114,688 = 130,048).
-        // 159,232 * 4 * 256 * 1.5 = 244,580,352.
-        Assert.Equal(244_580_352, estimate.ActivationBytes);
+        // 159,232 * 4 * 256 = 163,053,568.
+        Assert.Equal(163_053_568, estimate.ActivationBytes);
 
-        Assert.Equal(8_528_570_752, estimate.TotalBytes);
+        Assert.Equal(8_447_043_968, estimate.TotalBytes);
     }
 
     [Fact]
     public void LongContext_AttentionScoresOutgrowTheLogits()
     {
         // At 16384 tokens GroupQueryAttention's scores take 12 heads * 16384 = 196,608 floats per prompt token,
-        // above lm_head's 155,008: (2048 + 1536 + 3072 + 196,608) * 4 * 64 * 1.5 = 78,053,376.
+        // above lm_head's 155,008: (2048 + 1536 + 3072 + 196,608) * 4 * 64 = 52,035,584.
         MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen15BInt4, context: 16384, prefillChunk: 64, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
 
-        Assert.Equal(78_053_376, estimate.ActivationBytes);
+        Assert.Equal(52_035_584, estimate.ActivationBytes);
     }
 
     [Fact]
