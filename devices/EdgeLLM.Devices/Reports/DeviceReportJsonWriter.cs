@@ -18,7 +18,7 @@ public static class DeviceReportJsonWriter
         WriteHardware(writer, report.Hardware);
         if (report.Profile is { } profile)
         {
-            WriteProfile(writer, profile);
+            WriteProfile(writer, profile, report.Hardware.Cpu.PhysicalCoreCount);
         }
         else
         {
@@ -108,7 +108,7 @@ public static class DeviceReportJsonWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteProfile(Utf8JsonWriter writer, ProfileChoice choice)
+    private static void WriteProfile(Utf8JsonWriter writer, ProfileChoice choice, int physicalCoreCount)
     {
         DeviceProfile profile = choice.Profile;
         writer.WriteStartObject("profile");
@@ -117,6 +117,7 @@ public static class DeviceReportJsonWriter
         writer.WriteString("description", profile.Description);
         WriteStrings(writer, "execution_providers", [.. profile.ExecutionProviders.Select(ExecutionProviderNames.ShortName)]);
         writer.WriteNumber("threads", profile.ThreadCount);
+        writer.WriteNumber("intra_op_threads", profile.ThreadsFor(physicalCoreCount));
         writer.WriteNumber("default_context", profile.DefaultContext);
         writer.WriteNumber("max_context", profile.MaximumContext);
         writer.WriteString("kv_precision", profile.KvPrecision == KvPrecision.Fp16 ? "fp16" : "fp32");
