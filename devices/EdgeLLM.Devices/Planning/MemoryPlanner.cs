@@ -126,8 +126,9 @@ public static class MemoryPlanner
     /// <summary>
     /// The arena's peak for one prefill chunk: the largest set of fp32 tensors alive at one node, per
     /// token: lm_head (normed hidden in, logits out), the MLP (gate, up, SiLU, product), or attention
-    /// (packed QKV, output, and GroupQueryAttention's scores of every head over the whole KV buffer);
-    /// plus residual buffers; times the arena's growth.
+    /// (packed QKV, output, and GroupQueryAttention's scores of every head over the whole KV buffer:
+    /// a chunk at position p touches heads × chunk × (p + chunk) of them, so this is the peak once the
+    /// context fills); plus residual buffers; times the arena factor.
     /// </summary>
     private static long ActivationBytes(ModelFootprint model, int context, int chunk)
     {
