@@ -55,7 +55,10 @@ public static class DevicesCommand
         output.WriteLine($"machine      {hardware.OperatingSystem} {ArchitectureNames.ToName(cpu.Architecture)}{(hardware.Board is { } board ? $", {board.Name}" : string.Empty)}");
         output.WriteLine($"cpu          {cpu.ModelName}: {cpu.PhysicalCoreCount} cores, {cpu.LogicalCoreCount} threads");
         output.WriteLine($"simd         {(cpu.Features == SimdFeatures.None ? "none that ONNX Runtime's fast kernels use" : string.Join(' ', SimdFeatureNames.ToNames(cpu.Features)))}");
-        output.WriteLine($"memory       {ByteSize.Format(hardware.Memory.AvailableBytes)} available of {ByteSize.Format(hardware.Memory.TotalBytes)}; swap {ByteSize.Format(hardware.Memory.SwapFreeBytes)} free of {ByteSize.Format(hardware.Memory.SwapTotalBytes)}");
+        string swap = hardware.Memory.SwapTotalBytes == 0
+            ? "no swap"
+            : $"swap {ByteSize.Format(hardware.Memory.SwapFreeBytes)} free of {ByteSize.Format(hardware.Memory.SwapTotalBytes)} (not counted)";
+        output.WriteLine($"memory       {ByteSize.Format(hardware.Memory.AvailableBytes)} available of {ByteSize.Format(hardware.Memory.TotalBytes)}; {swap}");
         foreach (GpuAdapter gpu in hardware.Gpus)
         {
             output.WriteLine($"gpu          {gpu.Api} #{gpu.Index}: {gpu.Name}, {ByteSize.Format(gpu.DedicatedMemoryBytes)}");
