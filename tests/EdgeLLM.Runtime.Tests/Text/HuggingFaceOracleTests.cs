@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeLLM.Runtime.Text;
 using EdgeLLM.Tests.Shared;
@@ -35,6 +36,13 @@ public sealed class HuggingFaceOracleTests(ITestOutputHelper output)
 
     private void CompareWithOracle(string name, string folder, int seed)
     {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        {
+            // Tokenizers.DotNet's native library is referenced for linux-x64 only.
+            output.WriteLine($"skipped: the Hugging Face oracle runs on linux-x64 only (this is {RuntimeInformation.RuntimeIdentifier})");
+            return;
+        }
+
         TextTokenizer tokenizer = name == "stories260k" ? TokenizerLoader.Load(folder) : LoadedTokenizers.Get(name);
         using var oracle = new Tokenizers.DotNet.Tokenizer(Path.Combine(folder, TokenizerLoader.TokenizerFileName));
         var random = new RandomText(seed, [.. tokenizer.AddedTokens.Select(token => token.Content)]);
