@@ -174,7 +174,7 @@ internal static class TemplateFilters
 
     private static List<object?> Items(object? value) => value switch
     {
-        OrderedDictionary<string, object?> dictionary => dictionary.Select(entry => (object?)new List<object?> { entry.Key, entry.Value }).ToList(),
+        OrderedDictionary<string, object?> dictionary => dictionary.Select(entry => (object?)new TemplateTuple([entry.Key, entry.Value])).ToList(),
         TemplateUndefined => [],
         _ => throw new TemplateException($"items: expected a mapping, got '{TemplateTypeName.Of(value)}'"),
     };
@@ -294,7 +294,7 @@ internal static class TemplateFilters
         var scale = Math.Pow(10, precision);
         return method switch
         {
-            "common" => Math.Round(number, precision, MidpointRounding.AwayFromZero),
+            "common" => Math.Round(number, precision, MidpointRounding.ToEven),
             "ceil" => Math.Ceiling(number * scale) / scale,
             "floor" => Math.Floor(number * scale) / scale,
             _ => throw new TemplateException("round: method must be 'common', 'ceil' or 'floor'"),

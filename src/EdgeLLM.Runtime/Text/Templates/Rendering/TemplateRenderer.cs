@@ -285,7 +285,8 @@ internal sealed class TemplateRenderer
             case NameExpression name:
                 return scope.TryGet(name.Name, out var value) ? value : TemplateUndefined.ForName(name.Name);
             case ListExpression list:
-                return list.Items.Select(item => Evaluate(item, scope)).ToList();
+                var items = list.Items.Select(item => Evaluate(item, scope));
+                return list.IsTuple ? new TemplateTuple(items) : items.ToList();
             case DictExpression dictionary:
                 var result = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var entry in dictionary.Entries)

@@ -3,7 +3,8 @@ namespace EdgeLLM.Runtime.Text.Templates.Values;
 /// <summary>
 /// The sandboxed <c>.name</c> and <c>[key]</c>: dictionary keys, list and string items, namespace attributes,
 /// <c>loop</c> attributes and a whitelist of Python string and dict methods. Nothing reaches a .NET member;
-/// names starting with an underscore are refused the way Jinja's sandbox refuses them.
+/// names starting with an underscore are refused (an error, where Jinja's sandbox gives an unsafe undefined)
+/// unless they are a dict's own key, which is data.
 /// </summary>
 internal static class MemberAccess
 {
@@ -17,6 +18,11 @@ internal static class MemberAccess
 
         if (name.StartsWith('_'))
         {
+            if (target is OrderedDictionary<string, object?> data && data.TryGetValue(name, out var item))
+            {
+                return item;
+            }
+
             throw new TemplateException($"access to attribute '{name}' of '{TemplateTypeName.Of(target)}' object is unsafe");
         }
 
@@ -62,7 +68,7 @@ internal static class MemberAccess
         "items" => new BuiltinFunction("dict.items", arguments =>
         {
             arguments.Accept();
-            return dictionary.Select(entry => (object?)new List<object?> { entry.Key, entry.Value }).ToList();
+            return dictionary.Select(entry => (object?)new TemplateTuple([entry.Key, entry.Value])).ToList();
         }),
         "keys" => new BuiltinFunction("dict.keys", arguments =>
         {

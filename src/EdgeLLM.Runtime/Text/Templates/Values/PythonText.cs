@@ -21,6 +21,7 @@ internal static class PythonText
         double real => FloatRepr(real),
         string text => StringRepr(text),
         TemplateUndefined => "",
+        TemplateTuple tuple => tuple.Count == 1 ? "(" + Repr(tuple[0]) + ",)" : "(" + string.Join(", ", tuple.Select(Repr)) + ")",
         List<object?> list => "[" + string.Join(", ", list.Select(Repr)) + "]",
         OrderedDictionary<string, object?> dictionary => DictRepr(dictionary),
         TemplateNamespace ns => "<Namespace " + DictRepr(ns.Attributes) + ">",

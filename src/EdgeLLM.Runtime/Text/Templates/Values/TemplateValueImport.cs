@@ -66,7 +66,8 @@ internal static class TemplateValueImport
             case JsonValueKind.String:
                 return element.GetString();
             case JsonValueKind.Number:
-                return element.TryGetInt64(out var integer) ? integer : element.GetDouble();
+                var raw = element.GetRawText();
+                return raw.AsSpan().IndexOfAny(".eE") < 0 && element.TryGetInt64(out var integer) ? (object)integer : element.GetDouble();
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
