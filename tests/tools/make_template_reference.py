@@ -113,6 +113,9 @@ CASES = [
     ("namespace", "{% set ns = namespace(total=0, found=false) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% if i == 2 %}{% set ns.found = true %}{% endif %}{% endfor %}{{ ns.total }} {{ ns.found }} {{ ns.missing is defined }}", {}),
     ("set-tuple", "{% set a, b = 1, 2 %}{{ a }}{{ b }} {% set t = (1, 'x') %}{{ t[1] }}", {}),
     ("set-block", "{% set greeting | upper %}hi {{ name }}{% endset %}[{{ greeting }}]{% set plain %}\n  x\n{% endset %}[{{ plain }}]", {"name": "amy"}),
+    ("loop-scope-per-iteration", "{% for i in [1, 2, 3] %}{% if i == 1 %}{% set x = 5 %}{% endif %}[{{ x }}]{% endfor %}{% set y = 1 %}{% for i in [1, 2, 3] %}{{ y }}{% set y = y + 1 %}{% endfor %}{{ y }}", {}),
+    ("macro-sees-later-set", "{% set y = 1 %}{% macro m() %}{{ y }}{% endmacro %}{% set y = 3 %}{{ m() }}", {}),
+    ("dictsort", "{{ {'b': 1, 'A': 2, 'c': 0} | dictsort }} {{ {'b': 1, 'a': 2} | dictsort(reverse=true) }} {{ {'b': 1, 'a': 2, 'c': 0} | dictsort(by='value') }}", {}),
     ("with", "{% with a = 1, b = 2 %}{{ a + b }}{% endwith %}[{{ a }}]", {}),
     ("override-variable", "{% if not add_generation_prompt is defined %}{% set add_generation_prompt = false %}{% endif %}{{ add_generation_prompt }}", {}),
     # macros

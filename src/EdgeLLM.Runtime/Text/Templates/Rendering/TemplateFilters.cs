@@ -28,6 +28,7 @@ internal static class TemplateFilters
         "float" => ToFloat(value, arguments),
         "list" => NoArguments(arguments, PythonOperators.Iterate(value)),
         "items" => NoArguments(arguments, Items(value)),
+        "dictsort" => DictSort(value, arguments),
         "reverse" => NoArguments(arguments, Reverse(value)),
         "unique" => NoArguments(arguments, Unique(value)),
         "sort" => Sort(value, arguments),
@@ -179,6 +180,38 @@ internal static class TemplateFilters
         _ => throw new TemplateException($"items: expected a mapping, got '{TemplateTypeName.Of(value)}'"),
     };
 
+    private static List<object?> DictSort(object? value, TemplateArguments arguments)
+    {
+        arguments.Accept("case_sensitive", "by", "reverse");
+        var caseSensitive = PythonOperators.IsTruthy(arguments.Get(0, "case_sensitive", false));
+        var byValue = arguments.Get(1, "by", "key") switch
+        {
+            "key" => false,
+            "value" => true,
+            _ => throw new TemplateException("dictsort: 'by' must be 'key' or 'value'"),
+        };
+        var reverse = PythonOperators.IsTruthy(arguments.Get(2, "reverse", false));
+        return StableSort(Items(value), pair => ((List<object?>)pair!)[byValue ? 1 : 0], caseSensitive, reverse);
+    }
+
+    /// <summary>Python's stable <c>sorted(items, key=..., reverse=...)</c>, strings compared lower-cased unless case-sensitive.</summary>
+    private static List<object?> StableSort(List<object?> items, Func<object?, object?> key, bool caseSensitive, bool reverse)
+    {
+        object? Key(object? item)
+        {
+            var found = key(item);
+            return !caseSensitive && found is string text ? text.ToLowerInvariant() : found;
+        }
+
+        var sorted = items.Select((item, index) => (item, index)).ToList();
+        sorted.Sort((left, right) =>
+        {
+            var order = PythonOperators.Compare(Key(left.item), Key(right.item));
+            return order != 0 ? (reverse ? -order : order) : left.index.CompareTo(right.index);
+        });
+        return sorted.Select(entry => entry.item).ToList();
+    }
+
     private static object Reverse(object? value)
     {
         var items = PythonOperators.Iterate(value);
@@ -206,20 +239,7 @@ internal static class TemplateFilters
         var reverse = PythonOperators.IsTruthy(arguments.Get(0, "reverse", false));
         var caseSensitive = PythonOperators.IsTruthy(arguments.Get(1, "case_sensitive", false));
         var attribute = arguments.Get(2, "attribute");
-        object? Key(object? item)
-        {
-            var key = attribute is null ? item : Lookup(item, attribute);
-            return !caseSensitive && key is string text ? text.ToLowerInvariant() : key;
-        }
-
-        var items = PythonOperators.Iterate(value);
-        var sorted = items.Select((item, index) => (item, index)).ToList();
-        sorted.Sort((left, right) =>
-        {
-            var order = PythonOperators.Compare(Key(left.item), Key(right.item));
-            return order != 0 ? (reverse ? -order : order) : left.index.CompareTo(right.index);
-        });
-        return sorted.Select(entry => entry.item).ToList();
+        return StableSort(PythonOperators.Iterate(value), item => attribute is null ? item : Lookup(item, attribute), caseSensitive, reverse);
     }
 
     /// <summary>Jinja's attribute lookup for filters: dotted paths, integer parts index lists.</summary>

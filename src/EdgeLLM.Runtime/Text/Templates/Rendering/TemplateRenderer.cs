@@ -89,6 +89,7 @@ internal sealed class TemplateRenderer
             LoopSignal signal;
             try
             {
+                ExecutionStack.EnsureRoom();
                 signal = ExecuteStatement(statement, scope);
             }
             catch (TemplateException error) when (error.Position is null)
@@ -255,6 +256,7 @@ internal sealed class TemplateRenderer
         object? value;
         try
         {
+            ExecutionStack.EnsureRoom();
             value = EvaluateCore(expression, scope);
         }
         catch (TemplateException error) when (error.Position is null)

@@ -100,6 +100,15 @@ internal sealed class TemplateParser
 
     private void Enter(SourcePosition position)
     {
+        try
+        {
+            ExecutionStack.EnsureRoom();
+        }
+        catch (TemplateException error)
+        {
+            throw error.At(position);
+        }
+
         if (++_depth > _maxDepth)
         {
             throw Error($"template nesting deeper than the limit of {_maxDepth}", position);

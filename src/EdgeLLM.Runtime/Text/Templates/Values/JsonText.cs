@@ -43,6 +43,7 @@ internal static class JsonText
     {
         public void Write(object? value, int level)
         {
+            ExecutionStack.EnsureRoom();
             switch (value)
             {
                 case null: builder.Append("null"); break;

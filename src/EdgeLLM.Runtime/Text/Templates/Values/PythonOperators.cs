@@ -28,6 +28,7 @@ internal static class PythonOperators
 
     public static bool AreEqual(object? left, object? right)
     {
+        ExecutionStack.EnsureRoom();
         if (IsNumber(left) && IsNumber(right))
         {
             return left is double || right is double ? AsReal(left) == AsReal(right) : AsInteger(left) == AsInteger(right);
@@ -48,6 +49,7 @@ internal static class PythonOperators
     /// <summary>Ordering for <c>&lt;</c>, <c>&gt;</c>, sort, min and max.</summary>
     public static int Compare(object? left, object? right, string operatorSymbol = "<")
     {
+        ExecutionStack.EnsureRoom();
         if (IsNumber(left) && IsNumber(right))
         {
             return left is double || right is double ? AsReal(left).CompareTo(AsReal(right)) : AsInteger(left).CompareTo(AsInteger(right));

@@ -13,7 +13,13 @@ internal static class PythonText
         _ => Repr(value),
     };
 
-    public static string Repr(object? value) => value switch
+    public static string Repr(object? value)
+    {
+        ExecutionStack.EnsureRoom();
+        return ReprCore(value);
+    }
+
+    private static string ReprCore(object? value) => value switch
     {
         null => "None",
         bool flag => flag ? "True" : "False",
