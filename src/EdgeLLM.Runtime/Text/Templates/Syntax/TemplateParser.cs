@@ -130,7 +130,7 @@ internal sealed class TemplateParser
                 case TemplateTokenKind.EndOfTemplate:
                     if (endTags is not null)
                     {
-                        throw Error($"missing '{{% {endTags[0]} %}}' for the tag opened here", opening);
+                        throw Error($"missing '{{% {endTags.First(tag => tag.StartsWith("end", StringComparison.Ordinal))} %}}' for the tag opened here", opening);
                     }
 
                     endTag = "";
@@ -719,7 +719,7 @@ internal sealed class TemplateParser
             }
             else if (token.IsOperator("("))
             {
-                node = new CallExpression(token.Position, node, ParseCallArguments());
+                node = new CallExpression(node.Position, node, ParseCallArguments());
             }
             else
             {
@@ -823,7 +823,7 @@ internal sealed class TemplateParser
             }
             else if (token.IsOperator("("))
             {
-                node = new CallExpression(token.Position, node, ParseCallArguments());
+                node = new CallExpression(node.Position, node, ParseCallArguments());
             }
             else
             {
