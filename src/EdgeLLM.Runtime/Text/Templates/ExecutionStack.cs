@@ -8,6 +8,20 @@ namespace EdgeLLM.Runtime.Text.Templates;
 /// </summary>
 internal static class ExecutionStack
 {
+    /// <summary>How deep lists and dicts may nest when printed, serialized or compared.</summary>
+    public const int MaxValueDepth = 500;
+
+    /// <summary>Refuses a value nested deeper than <see cref="MaxValueDepth"/>, the same on every machine.</summary>
+    public static void EnsureValueDepth(int depth)
+    {
+        if (depth > MaxValueDepth)
+        {
+            throw new TemplateException($"a value nested deeper than {MaxValueDepth} levels");
+        }
+
+        EnsureRoom();
+    }
+
     public static void EnsureRoom()
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())

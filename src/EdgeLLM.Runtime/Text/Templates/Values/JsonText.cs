@@ -43,7 +43,7 @@ internal static class JsonText
     {
         public void Write(object? value, int level)
         {
-            ExecutionStack.EnsureRoom();
+            ExecutionStack.EnsureValueDepth(level);
             switch (value)
             {
                 case null: builder.Append("null"); break;

@@ -26,9 +26,11 @@ internal static class PythonOperators
 
     private static double AsReal(object? value) => value is double real ? real : AsInteger(value);
 
-    public static bool AreEqual(object? left, object? right)
+    public static bool AreEqual(object? left, object? right) => AreEqual(left, right, 0);
+
+    private static bool AreEqual(object? left, object? right, int depth)
     {
-        ExecutionStack.EnsureRoom();
+        ExecutionStack.EnsureValueDepth(depth);
         if (IsNumber(left) && IsNumber(right))
         {
             return left is double || right is double ? AsReal(left) == AsReal(right) : AsInteger(left) == AsInteger(right);
@@ -39,17 +41,19 @@ internal static class PythonOperators
             (null, null) => true,
             (TemplateUndefined, TemplateUndefined) => true,
             (string a, string b) => string.Equals(a, b, StringComparison.Ordinal),
-            (List<object?> a, List<object?> b) => a.Count == b.Count && a.Zip(b).All(pair => AreEqual(pair.First, pair.Second)),
+            (List<object?> a, List<object?> b) => a.Count == b.Count && a.Zip(b).All(pair => AreEqual(pair.First, pair.Second, depth + 1)),
             (OrderedDictionary<string, object?> a, OrderedDictionary<string, object?> b) =>
-                a.Count == b.Count && a.All(entry => b.TryGetValue(entry.Key, out var other) && AreEqual(entry.Value, other)),
+                a.Count == b.Count && a.All(entry => b.TryGetValue(entry.Key, out var other) && AreEqual(entry.Value, other, depth + 1)),
             _ => ReferenceEquals(left, right),
         };
     }
 
     /// <summary>Ordering for <c>&lt;</c>, <c>&gt;</c>, sort, min and max.</summary>
-    public static int Compare(object? left, object? right, string operatorSymbol = "<")
+    public static int Compare(object? left, object? right, string operatorSymbol = "<") => Compare(left, right, operatorSymbol, 0);
+
+    private static int Compare(object? left, object? right, string operatorSymbol, int depth)
     {
-        ExecutionStack.EnsureRoom();
+        ExecutionStack.EnsureValueDepth(depth);
         if (IsNumber(left) && IsNumber(right))
         {
             return left is double || right is double ? AsReal(left).CompareTo(AsReal(right)) : AsInteger(left).CompareTo(AsInteger(right));
@@ -62,9 +66,9 @@ internal static class PythonOperators
             case (List<object?> a, List<object?> b):
                 for (var index = 0; index < Math.Min(a.Count, b.Count); index++)
                 {
-                    if (!AreEqual(a[index], b[index]))
+                    if (!AreEqual(a[index], b[index], depth + 1))
                     {
-                        return Compare(a[index], b[index], operatorSymbol);
+                        return Compare(a[index], b[index], operatorSymbol, depth + 1);
                     }
                 }
 

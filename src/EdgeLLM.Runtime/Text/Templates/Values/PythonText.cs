@@ -13,13 +13,15 @@ internal static class PythonText
         _ => Repr(value),
     };
 
-    public static string Repr(object? value)
+    public static string Repr(object? value) => Repr(value, 0);
+
+    private static string Repr(object? value, int depth)
     {
-        ExecutionStack.EnsureRoom();
-        return ReprCore(value);
+        ExecutionStack.EnsureValueDepth(depth);
+        return ReprCore(value, depth + 1);
     }
 
-    private static string ReprCore(object? value) => value switch
+    private static string ReprCore(object? value, int depth) => value switch
     {
         null => "None",
         bool flag => flag ? "True" : "False",
@@ -27,15 +29,15 @@ internal static class PythonText
         double real => FloatRepr(real),
         string text => StringRepr(text),
         TemplateUndefined => "",
-        TemplateTuple tuple => tuple.Count == 1 ? "(" + Repr(tuple[0]) + ",)" : "(" + string.Join(", ", tuple.Select(Repr)) + ")",
-        List<object?> list => "[" + string.Join(", ", list.Select(Repr)) + "]",
-        OrderedDictionary<string, object?> dictionary => DictRepr(dictionary),
-        TemplateNamespace ns => "<Namespace " + DictRepr(ns.Attributes) + ">",
+        TemplateTuple tuple => tuple.Count == 1 ? "(" + Repr(tuple[0], depth) + ",)" : "(" + string.Join(", ", tuple.Select(item => Repr(item, depth))) + ")",
+        List<object?> list => "[" + string.Join(", ", list.Select(item => Repr(item, depth))) + "]",
+        OrderedDictionary<string, object?> dictionary => DictRepr(dictionary, depth),
+        TemplateNamespace ns => "<Namespace " + DictRepr(ns.Attributes, depth) + ">",
         _ => value.ToString() ?? "",
     };
 
-    private static string DictRepr(OrderedDictionary<string, object?> dictionary) =>
-        "{" + string.Join(", ", dictionary.Select(entry => StringRepr(entry.Key) + ": " + Repr(entry.Value))) + "}";
+    private static string DictRepr(OrderedDictionary<string, object?> dictionary, int depth) =>
+        "{" + string.Join(", ", dictionary.Select(entry => StringRepr(entry.Key) + ": " + Repr(entry.Value, depth))) + "}";
 
     public static string StringRepr(string text)
     {
