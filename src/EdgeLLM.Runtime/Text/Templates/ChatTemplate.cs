@@ -12,12 +12,13 @@ public sealed class ChatTemplate
 {
     private readonly Template _template;
 
-    private ChatTemplate(Template template, string source, string? bosToken, string? eosToken)
+    private ChatTemplate(Template template, string source, string? bosToken, string? eosToken, TimeProvider clock)
     {
         _template = template;
         Source = source;
         BosToken = bosToken;
         EosToken = eosToken;
+        Clock = clock;
     }
 
     public string Source { get; }
@@ -27,10 +28,17 @@ public sealed class ChatTemplate
     public string? EosToken { get; }
 
     /// <summary>The clock <c>strftime_now</c> reads (Llama 3.x system prompts print today's date).</summary>
-    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    public TimeProvider Clock { get; }
 
     public static ChatTemplate Create(string source, string? bosToken, string? eosToken, TemplateLimits? limits = null) =>
-        new(Template.Parse(source, limits), source, bosToken, eosToken);
+        new(Template.Parse(source, limits), source, bosToken, eosToken, TimeProvider.System);
+
+    /// <summary>The same template reading dates from <paramref name="clock"/> (tests, reproducible prompts).</summary>
+    public ChatTemplate WithClock(TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return new ChatTemplate(_template, Source, BosToken, EosToken, clock);
+    }
 
     /// <summary>Reads <c>chat_template</c>, <c>bos_token</c> and <c>eos_token</c> from a tokenizer_config.json file.</summary>
     public static ChatTemplate FromTokenizerConfig(string path, TemplateLimits? limits = null)
@@ -61,7 +69,7 @@ public sealed class ChatTemplate
         var source = ReadTemplateSource(config, sourceName);
         try
         {
-            return new ChatTemplate(Template.Parse(source, limits), source, ReadToken(config, "bos_token", sourceName), ReadToken(config, "eos_token", sourceName));
+            return new ChatTemplate(Template.Parse(source, limits), source, ReadToken(config, "bos_token", sourceName), ReadToken(config, "eos_token", sourceName), TimeProvider.System);
         }
         catch (TemplateException error)
         {
