@@ -13,6 +13,7 @@ bos_token/eos_token when set, like transformers does.
 """
 import json
 import pathlib
+import random
 
 import jinja2
 import jinja2.ext
@@ -207,6 +208,37 @@ CHAT_CASES = [
 ]
 
 
+WHITESPACE = ["\n", "  ", "\t", " \n ", "\n\n", "x", "y ", " z\n", "\r\n"]
+
+
+def whitespace_template(rng, depth=0):
+    """A random nest of if/for/set/raw tags, comments and output tags with random -/+ signs and whitespace."""
+    def tag(body, allow_plus=True):
+        left = rng.choice(["", "", "-", "+"])
+        right = rng.choice(["", "", "-", "+" if allow_plus else ""])
+        return "{%" + left + " " + body + " " + right + "%}"
+
+    parts = []
+    for _ in range(rng.randint(1, 5)):
+        choice = rng.random()
+        if choice < 0.35:
+            parts.append(rng.choice(WHITESPACE))
+        elif choice < 0.45:
+            parts.append("{{" + rng.choice(["", "-"]) + " 'v' " + rng.choice(["", "-"]) + "}}")
+        elif choice < 0.55:
+            parts.append("{#" + rng.choice(["", "-", "+"]) + " c " + rng.choice(["", "-"]) + "#}")
+        elif choice < 0.62:
+            parts.append(tag("set a = 1"))
+        elif choice < 0.66:
+            parts.append(tag("raw", allow_plus=False) + rng.choice(WHITESPACE) + "{{ r }}" + rng.choice(WHITESPACE) + tag("endraw"))
+        elif depth < 3 and choice < 0.85:
+            otherwise = tag("else") + whitespace_template(rng, depth + 1) if rng.random() < 0.3 else ""
+            parts.append(tag("if true") + whitespace_template(rng, depth + 1) + otherwise + tag("endif"))
+        elif depth < 3:
+            parts.append(tag("for i in [1, 2]") + whitespace_template(rng, depth + 1) + tag("endfor"))
+    return "".join(parts)
+
+
 def render_chat(env, tokenizer, messages, add_generation_prompt, extra):
     config = json.loads((FIXTURES / "tokenizers" / tokenizer / "tokenizer_config.json").read_text(encoding="utf-8"))
     variables = {"messages": messages, "add_generation_prompt": add_generation_prompt, "tools": None, "documents": None}
@@ -241,12 +273,20 @@ def main():
     for name, tokenizer, messages, add_generation_prompt, extra in CHAT_CASES:
         chats.append({"name": name, "tokenizer": tokenizer, "messages": messages, "add_generation_prompt": add_generation_prompt,
                       "variables": extra, "expected": render_chat(env, tokenizer, messages, add_generation_prompt, extra)})
+    rng = random.Random(20261128)
+    whitespace = []
+    while len(whitespace) < 400:
+        template = whitespace_template(rng)
+        try:
+            whitespace.append({"template": template, "expected": env.from_string(template).render()})
+        except jinja2.exceptions.TemplateSyntaxError:
+            continue
     document = {
         "generator": f"tests/tools/make_template_reference.py with jinja2 {jinja2.__version__} configured as transformers' apply_chat_template",
-        "cases": cases, "errors": errors, "chats": chats,
+        "cases": cases, "errors": errors, "chats": chats, "whitespace": whitespace,
     }
     (FIXTURES / "template-reference.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(cases)} cases, {len(errors)} error cases, {len(chats)} chats")
+    print(f"wrote {len(cases)} cases, {len(errors)} error cases, {len(chats)} chats, {len(whitespace)} whitespace cases")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,21 @@ public sealed class JinjaReferenceTests
         Assert.Equal(1, error.Position.Value.Line);
     }
 
+    /// <summary>400 random nests of tags, comments, raw blocks and whitespace with random -/+ signs.</summary>
+    [Fact]
+    public void ControlsWhitespaceLikeJinjaUnderTrimAndLstripBlocks()
+    {
+        var cases = Reference.Value.RootElement.GetProperty("whitespace").EnumerateArray().ToList();
+
+        Assert.Equal(400, cases.Count);
+        foreach (var entry in cases)
+        {
+            var source = entry.GetProperty("template").GetString()!;
+            var rendered = Template.Parse(source).Render(new Dictionary<string, object?>());
+            Assert.True(entry.GetProperty("expected").GetString() == rendered, $"template {JsonSerializer.Serialize(source)} rendered {JsonSerializer.Serialize(rendered)}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ChatCases))]
     public void RendersConversationsLikeTransformers(string name)

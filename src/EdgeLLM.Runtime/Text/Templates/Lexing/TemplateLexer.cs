@@ -171,10 +171,16 @@ internal sealed class TemplateLexer
 
     private bool TryLexRaw(int contentStart)
     {
+        // Jinja: {% raw %} takes '-%}' (strips what follows) or '%}' (no trim_blocks newline), not '+%}'.
         var afterName = SkipWord(contentStart, "raw");
-        if (afterName < 0 || !TryMatchBlockEnd(afterName, out var bodyStart, out _, out _))
+        if (afterName < 0 || !TryMatchBlockEnd(afterName, out var bodyStart, out var stripBody, out var plus) || plus)
         {
             return false;
+        }
+
+        while (stripBody && bodyStart < _source.Length && char.IsWhiteSpace(_source[bodyStart]))
+        {
+            bodyStart++;
         }
 
         var search = bodyStart;
