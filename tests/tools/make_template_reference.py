@@ -127,8 +127,10 @@ CASES = [
     ("generation-block", "{% generation %}kept {{ 1 }}{% endgeneration %}", {}),
     ("underscore-keys-are-data", "{{ d._private }} {{ d['__x__'] }}", {"d": {"_private": 1, "__x__": 2}}),
     ("tuples", "{{ (1, 'x') }} {{ (1,) }} {{ () }} {{ {'a': 1}.items() | list }} {{ (1, 2) | tojson }}", {}),
+    ("percent-format", "{{ '%s and %d' % ('a', 3) }} {{ '%s!' % 'x' }} {{ '%(a)s' % {'a': 1} }} {{ '%5.2f|%r|%%|%i|%x|%-4s|%04d' % (3.14159, 'q', 7, 255, 'ab', -7) }} {{ '%s' % [1, 2] }} {{ '' % [1] }}", {}),
+    ("odd-even", "{{ 3 is odd }} {{ 2.5 is odd }} {{ 4.0 is even }} {{ true is odd }}", {}),
     # undefined behaviour
-    ("undefined", "[{{ missing }}] {{ missing is defined }} {{ missing is undefined }} {{ not missing }} {{ missing | length }} {% for x in missing %}x{% endfor %}{{ missing == missing }} {{ 'x' in missing }} {% if missing %}t{% else %}f{% endif %}", {}),
+    ("undefined", "[{{ missing }}] {{ missing is defined }} {{ missing is undefined }} {{ not missing }} {{ missing | length }} {% for x in missing %}x{% endfor %}{{ missing == missing }} {{ 'x' in missing }} {{ missing is iterable }} {{ missing is sequence }} {{ missing is mapping }} {% if missing %}t{% else %}f{% endif %}", {}),
 ]
 
 # (name, template) that must fail to render
@@ -145,6 +147,9 @@ ERROR_CASES = [
     ("set-attribute-on-dict", "{% set d = {} %}{% set d.x = 1 %}", {}),
     ("unclosed-if", "{% if true %}x", {}),
     ("concat-binds-tighter-than-plus", "{{ 'x' ~ 1 + 2 }}", {}),
+    ("int-of-undefined", "{{ missing | int }}", {}),
+    ("percent-too-many-arguments", "{{ '%s' % (1, 2) }}", {}),
+    ("unhashable-dict-key", "{{ [] in {} }}", {}),
     ("division-by-zero", "{{ 1 // 0 }}", {}),
 ]
 

@@ -856,7 +856,7 @@ internal sealed class TemplateParser
 
     private static bool StartsTestArgument(TemplateToken token) => token.Kind switch
     {
-        TemplateTokenKind.Name => token.Value is not ("else" or "or" or "and" or "if" or "in" or "not"),
+        TemplateTokenKind.Name => token.Value is not ("else" or "or" or "and"),
         TemplateTokenKind.String or TemplateTokenKind.Integer or TemplateTokenKind.Float => true,
         TemplateTokenKind.Operator => token.Value is "[" or "{",
         _ => false,

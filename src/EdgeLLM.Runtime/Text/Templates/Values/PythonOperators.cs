@@ -96,6 +96,8 @@ internal static class PythonOperators
         string text when item is string part => text.Contains(part, StringComparison.Ordinal),
         string => throw new TemplateException($"'in <string>' requires string as left operand, not '{TemplateTypeName.Of(item)}'"),
         List<object?> list => list.Any(element => AreEqual(element, item)),
+        OrderedDictionary<string, object?> when item is List<object?> or OrderedDictionary<string, object?> or TemplateNamespace =>
+            throw new TemplateException($"unhashable type: '{TemplateTypeName.Of(item)}'"),
         OrderedDictionary<string, object?> dictionary => item is string key && dictionary.ContainsKey(key),
         TemplateNamespace ns => item is string key && ns.Attributes.ContainsKey(key),
         TemplateUndefined => false,
@@ -163,6 +165,8 @@ internal static class PythonOperators
             case ("+", List<object?> a, List<object?> b):
                 CheckLength((long)a.Count + b.Count, maxLength);
                 return new List<object?>([.. a, .. b]);
+            case ("%", string format, _):
+                return PythonPercentFormat.Format(format, right);
             case ("*", string text, bool or long):
                 return Repeat(text, AsInteger(right), maxLength);
             case ("*", bool or long, string text):
