@@ -499,7 +499,15 @@ internal sealed class TemplateLexer
             throw Error($"truncated \\{_source[index + 1]} escape in string literal", index);
         }
 
-        builder.Append(char.ConvertFromUtf32(codePoint));
+        if (codePoint is >= 0xD800 and <= 0xDFFF)
+        {
+            builder.Append((char)codePoint);
+        }
+        else
+        {
+            builder.Append(char.ConvertFromUtf32(codePoint));
+        }
+
         return digitsStart + digitCount;
     }
 }

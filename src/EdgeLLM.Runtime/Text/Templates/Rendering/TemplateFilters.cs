@@ -295,7 +295,7 @@ internal static class TemplateFilters
         return items.Where(item =>
         {
             var subject = byAttribute ? Lookup(item, attribute) : item;
-            var passed = test is null ? PythonOperators.IsTruthy(subject) : TemplateTests.Apply(renderer, test, subject, testArguments);
+            var passed = test is null ? PythonOperators.IsTruthy(subject) : TemplateTests.Apply(test, subject, testArguments);
             return passed == keep;
         }).ToList();
     }

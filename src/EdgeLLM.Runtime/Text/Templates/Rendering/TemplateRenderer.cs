@@ -346,7 +346,7 @@ internal sealed class TemplateRenderer
             case FilterExpression filter:
                 return TemplateFilters.Apply(this, filter.Name, Evaluate(filter.Target, scope), EvaluateArguments(filter.Name, filter.Arguments, scope));
             case TestExpression test:
-                var outcome = TemplateTests.Apply(this, test.Name, Evaluate(test.Target, scope), EvaluateArguments(test.Name, test.Arguments, scope));
+                var outcome = TemplateTests.Apply(test.Name, Evaluate(test.Target, scope), EvaluateArguments(test.Name, test.Arguments, scope));
                 return test.Negated ? !outcome : outcome;
             default:
                 throw new TemplateException($"unsupported expression {expression.GetType().Name}");
@@ -363,8 +363,7 @@ internal sealed class TemplateRenderer
             case "or":
                 return PythonOperators.IsTruthy(left) ? left : Evaluate(binary.Right, scope);
             case "~":
-                var joined = PythonText.Str(left) + PythonText.Str(Evaluate(binary.Right, scope));
-                return joined;
+                return PythonText.Str(left) + PythonText.Str(Evaluate(binary.Right, scope));
             default:
                 return PythonOperators.Arithmetic(binary.Operator, left, Evaluate(binary.Right, scope), _limits.MaxOutputLength);
         }

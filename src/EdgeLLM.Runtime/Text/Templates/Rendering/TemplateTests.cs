@@ -5,9 +5,8 @@ namespace EdgeLLM.Runtime.Text.Templates.Rendering;
 /// <summary>Jinja's tests: <c>x is defined</c>, <c>x is not none</c>, <c>x is string</c>, <c>x is divisibleby(3)</c>, ...</summary>
 internal static class TemplateTests
 {
-    public static bool Apply(TemplateRenderer renderer, string name, object? value, TemplateArguments arguments)
+    public static bool Apply(string name, object? value, TemplateArguments arguments)
     {
-        _ = renderer;
         object? Other() => arguments.Require(0, "other");
         return name switch
         {
