@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Files;
 using EdgeLLM.Quantize.Onnx;
 using EdgeLLM.Quantize.Onnx.Proto;
 using Google.Protobuf;
@@ -35,41 +36,32 @@ public static class ModelConverter
         ModelConfig config = checkpoint.Config;
         int contextLength = Math.Min(options.MaxContext, config.MaxPositionEmbeddings);
         bool fusedRotary = DecoderGraph.UsesFusedRotary(config, options.Rotary);
-        string output = Path.GetFullPath(outputFolder);
-        CheckOutputFree(output, options.Overwrite);
-        string temporary = CreateTemporaryBeside(output);
-        try
+        using StagedFolder staged = StagedFolder.Create(outputFolder, options.Overwrite);
+        string temporary = staged.Path;
+        var files = new List<OutputFile>();
+        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision);
+        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, cancellation);
+        files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
+        if (options.SourceFolder is { } source)
         {
-            var files = new List<OutputFile>();
-            ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision);
-            long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, cancellation);
-            files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
-            if (options.SourceFolder is { } source)
+            foreach (string name in TokenizerFiles)
             {
-                foreach (string name in TokenizerFiles)
+                string from = Path.Combine(source, name);
+                if (File.Exists(from))
                 {
-                    string from = Path.Combine(source, name);
-                    if (File.Exists(from))
-                    {
-                        // Copied by content, not File.Copy: the output files get fresh permissions (a read-only source stays read-only only there).
-                        using FileStream input = File.OpenRead(from);
-                        files.Add(WriteFile(temporary, name, input.CopyTo));
-                    }
+                    // Copied by content, not File.Copy: the output files get fresh permissions (a read-only source stays read-only only there).
+                    using FileStream input = File.OpenRead(from);
+                    files.Add(WriteFile(temporary, name, input.CopyTo));
                 }
             }
+        }
 
-            cancellation.ThrowIfCancellationRequested();
-            var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
-                encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files);
-            WriteFile(temporary, ModelManifest.FileName, stream => ModelManifest.Write(stream, manifest));
-            MoveIntoPlace(temporary, output);
-            return new ConversionResult(output, contextLength, weightBytes, files);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+        cancellation.ThrowIfCancellationRequested();
+        var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
+            encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files);
+        WriteFile(temporary, ModelManifest.FileName, stream => ModelManifest.Write(stream, manifest));
+        staged.Commit();
+        return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files);
     }
 
     private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, CancellationToken cancellation)
@@ -119,65 +111,4 @@ public static class ModelConverter
     }
 
     private static string Hex(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);
-
-    private static void CheckOutputFree(string output, bool overwrite)
-    {
-        if (File.Exists(output))
-        {
-            throw new IOException($"output '{output}' is a file, not a folder");
-        }
-
-        if (!overwrite && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
-        {
-            throw new IOException($"output folder '{output}' exists and is not empty (choose another folder or replace it with --force)");
-        }
-    }
-
-    private static string CreateTemporaryBeside(string output)
-    {
-        string parent = Path.GetDirectoryName(output) ?? throw new IOException($"output '{output}' has no parent folder");
-        string temporary = Path.Combine(parent, $".{Path.GetFileName(output)}.partial-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(temporary);
-        }
-        catch (UnauthorizedAccessException exception)
-        {
-            throw new IOException($"cannot write beside output folder '{output}': {exception.Message}", exception);
-        }
-
-        return temporary;
-    }
-
-    private static void MoveIntoPlace(string temporary, string output)
-    {
-        if (!Directory.Exists(output))
-        {
-            Directory.Move(temporary, output);
-            return;
-        }
-
-        // Empty, or replaced on request: move the old folder aside first so the new one lands whole.
-        string old = $"{temporary}.old";
-        Directory.Move(output, old);
-        Directory.Move(temporary, output);
-        TryDelete(old);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }
