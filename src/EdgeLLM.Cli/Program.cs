@@ -34,5 +34,7 @@ public static class Program
         yield return DevicesCommand.Create();
         yield return TokenizeCommand.Create();
         yield return QuantizeCommand.Create();
+        yield return VerifyCommand.Create();
+        yield return GenerateCommand.Create();
     }
 }
