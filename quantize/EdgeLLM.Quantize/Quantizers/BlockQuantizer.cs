@@ -74,6 +74,10 @@ public sealed class BlockQuantizer
     /// the scales, zero points and error. Weights that are not finite are reported by tensor and index.
     /// </summary>
     public static QuantizedTensor QuantizeTensor(TensorView tensor, BlockQuantizationOptions options, Stream packedDestination)
+        => QuantizeTensor(tensor, options, packedDestination, ChunkWeightCount);
+
+    /// <summary><see cref="QuantizeTensor(TensorView, BlockQuantizationOptions, Stream)"/> with a chosen chunk bound (tests use small ones).</summary>
+    internal static QuantizedTensor QuantizeTensor(TensorView tensor, BlockQuantizationOptions options, Stream packedDestination, int chunkWeightCount)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(packedDestination);
@@ -86,7 +90,7 @@ public sealed class BlockQuantizer
         var layout = quantizer.Layout with { RowCount = tensor.RowCount };
         var scales = new float[checked((int)layout.ScaleCount)];
         byte[]? zeroPoints = options.Asymmetric ? new byte[checked((int)layout.ZeroPointByteCount)] : null;
-        int chunkRows = (int)Math.Clamp(ChunkWeightCount / quantizer.ColumnCount, 1, tensor.RowCount);
+        int chunkRows = (int)Math.Clamp(chunkWeightCount / quantizer.ColumnCount, 1, tensor.RowCount);
         var weights = new float[chunkRows * quantizer.ColumnCount];
         var packed = new byte[chunkRows * layout.PackedRowBytes];
         var error = new QuantizationError();
@@ -163,18 +167,22 @@ public sealed class BlockQuantizer
             BlockParameters parameters = Choose(weights);
             scales[block] = parameters.Scale;
             Span<byte> blob = packed.Slice(block * Layout.BlobSize, Layout.BlobSize);
+            double squaredErrorSum = 0;
+            double squaredWeightSum = 0;
+            double maxAbsoluteError = 0;
             for (int i = 0; i < blockSize; i++)
             {
                 // Padding past K quantizes 0, which dequantizes to exactly 0.
                 float weight = i < weights.Length ? weights[i] : 0f;
                 int code = parameters.Code(weight, maxCode);
                 WriteCode(blob, i, code);
-                if (i < weights.Length)
-                {
-                    error.Record(weight, parameters.Dequantize(code));
-                }
+                double difference = parameters.Dequantize(code) - (double)weight;
+                squaredErrorSum += difference * difference;
+                squaredWeightSum += (double)weight * weight;
+                maxAbsoluteError = Math.Max(maxAbsoluteError, Math.Abs(difference));
             }
 
+            error.Record(weights.Length, squaredErrorSum, squaredWeightSum, maxAbsoluteError);
             if (!zeroPoints.IsEmpty)
             {
                 WriteCode(zeroPoints, block, parameters.ZeroPoint);

@@ -22,14 +22,13 @@ public sealed class QuantizationError
     /// <summary>RMS error over RMS weight (0 for an all-zero tensor).</summary>
     public double RelativeRootMeanSquareError => squaredWeightSum == 0 ? 0 : Math.Sqrt(squaredErrorSum / squaredWeightSum);
 
-    /// <summary>Records one weight and the value its codes dequantize to.</summary>
-    public void Record(float weight, float dequantized)
+    /// <summary>Records a block of weights: their count, Σ (dequantized − w)², Σ w² and the largest |dequantized − w|.</summary>
+    public void Record(int weightCount, double squaredErrorSum, double squaredWeightSum, double maxAbsoluteError)
     {
-        double difference = (double)dequantized - weight;
-        squaredErrorSum += difference * difference;
-        squaredWeightSum += (double)weight * weight;
-        MaxAbsoluteError = Math.Max(MaxAbsoluteError, Math.Abs(difference));
-        WeightCount++;
+        this.squaredErrorSum += squaredErrorSum;
+        this.squaredWeightSum += squaredWeightSum;
+        MaxAbsoluteError = Math.Max(MaxAbsoluteError, maxAbsoluteError);
+        WeightCount += weightCount;
     }
 
     /// <summary>Folds another accumulator's weights into this one.</summary>
