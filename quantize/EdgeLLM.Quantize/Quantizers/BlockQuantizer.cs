@@ -45,6 +45,11 @@ public sealed class BlockQuantizer
     /// </summary>
     public void QuantizeRows(
         ReadOnlySpan<float> weights, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+        => QuantizeRows(weights, packed, scales, zeroPoints, error, firstRow: 0);
+
+    /// <summary><see cref="QuantizeRows(ReadOnlySpan{float}, Span{byte}, Span{float}, Span{byte}, QuantizationError)"/>; errors name rows from <paramref name="firstRow"/>.</summary>
+    internal void QuantizeRows(
+        ReadOnlySpan<float> weights, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error, long firstRow)
     {
         ArgumentNullException.ThrowIfNull(error);
         if (weights.Length % ColumnCount != 0)
@@ -60,6 +65,7 @@ public sealed class BlockQuantizer
         for (int row = 0; row < rowCount; row++)
         {
             QuantizeRow(
+                firstRow + row,
                 weights.Slice(row * ColumnCount, ColumnCount),
                 packed.Slice(row * Layout.PackedRowBytes, Layout.PackedRowBytes),
                 scales.Slice(row * Layout.BlockCount, Layout.BlockCount),
@@ -145,7 +151,8 @@ public sealed class BlockQuantizer
                 packed.AsSpan(start * Layout.PackedRowBytes, count * Layout.PackedRowBytes),
                 scales.AsSpan(checked((int)(row * Layout.BlockCount)), count * Layout.BlockCount),
                 zeroPoints is null ? [] : zeroPoints.AsSpan(checked((int)(row * zeroPointRowBytes)), count * zeroPointRowBytes),
-                sliceError);
+                sliceError,
+                row);
         });
         foreach (var sliceError in sliceErrors)
         {
@@ -153,7 +160,7 @@ public sealed class BlockQuantizer
         }
     }
 
-    private void QuantizeRow(ReadOnlySpan<float> row, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+    private void QuantizeRow(long rowNumber, ReadOnlySpan<float> row, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
     {
         packed.Clear();
         zeroPoints.Clear();
@@ -163,7 +170,7 @@ public sealed class BlockQuantizer
         {
             int start = block * blockSize;
             ReadOnlySpan<float> weights = row.Slice(start, Math.Min(blockSize, ColumnCount - start));
-            CheckFinite(weights, start);
+            CheckFinite(weights, rowNumber, start);
             BlockParameters parameters = Choose(weights);
             scales[block] = parameters.Scale;
             Span<byte> blob = packed.Slice(block * Layout.BlobSize, Layout.BlobSize);
@@ -215,13 +222,13 @@ public sealed class BlockQuantizer
         }
     }
 
-    private static void CheckFinite(ReadOnlySpan<float> weights, int start)
+    private static void CheckFinite(ReadOnlySpan<float> weights, long rowNumber, int start)
     {
         for (int i = 0; i < weights.Length; i++)
         {
             if (!float.IsFinite(weights[i]))
             {
-                throw new InvalidDataException($"weight {weights[i]} at column {start + i} is not finite");
+                throw new InvalidDataException($"weight {weights[i]} at row {rowNumber}, column {start + i} is not finite");
             }
         }
     }
