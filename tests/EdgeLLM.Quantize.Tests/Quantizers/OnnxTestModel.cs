@@ -14,7 +14,7 @@ internal sealed class OnnxTestModel
 
     public OnnxTestModel Node(string opType, string domain, string[] inputs, string output, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Domain = domain, Name = opType };
+        var node = new NodeProto { OpType = opType, Domain = domain, Name = $"{opType}_{graph.Node.Count}" };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);
@@ -60,13 +60,19 @@ internal sealed class OnnxTestModel
     /// <summary>Runs the model on one fp32 input and returns the named output's elements.</summary>
     public T[] Run<T>(string inputName, float[] input, long[] inputShape, string outputName)
         where T : unmanaged
+        => Run<float, T>(inputName, input, inputShape, outputName);
+
+    /// <summary>Runs the model on one input and returns the named output's elements.</summary>
+    public TOutput[] Run<TInput, TOutput>(string inputName, TInput[] input, long[] inputShape, string outputName)
+        where TInput : unmanaged
+        where TOutput : unmanaged
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(ToBytes(), options);
         using var inputValue = OrtValue.CreateTensorValueFromMemory(input, inputShape);
         using var runOptions = new RunOptions();
         using var results = session.Run(runOptions, [inputName], [inputValue], [outputName]);
-        return results[0].GetTensorDataAsSpan<T>().ToArray();
+        return results[0].GetTensorDataAsSpan<TOutput>().ToArray();
     }
 
     private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, long[] dims)
