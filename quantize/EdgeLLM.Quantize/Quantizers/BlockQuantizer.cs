@@ -11,7 +11,7 @@ namespace EdgeLLM.Quantize.Quantizers;
 /// </summary>
 public sealed class BlockQuantizer
 {
-    /// <summary>Upper bound of fp32 weights held at once by <see cref="QuantizeTensor"/> (16 MiB).</summary>
+    /// <summary>Upper bound of fp32 weights held at once by <see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> (16 MiB).</summary>
     private const int ChunkWeightCount = 1 << 22;
 
     private BlockQuantizer(BlockQuantizationOptions options, int columnCount)
@@ -75,48 +75,43 @@ public sealed class BlockQuantizer
     }
 
     /// <summary>
-    /// Quantizes a 2-D tensor row chunk by row chunk (at most 16 MiB of fp32 at a time, chunks split
-    /// across cores), writing B's bytes to <paramref name="packedDestination"/> in order and returning
-    /// the scales, zero points and error. Weights that are not finite are reported by tensor and index.
+    /// Quantizes a weight row chunk by row chunk (at most 16 MiB of fp32 at a time, chunks split across
+    /// cores), handing B's bytes to <paramref name="writePacked"/> in order and returning the scales,
+    /// zero points and error. Weights that are not finite are reported by name, row and column.
     /// </summary>
-    public static QuantizedTensor QuantizeTensor(TensorView tensor, BlockQuantizationOptions options, Stream packedDestination)
-        => QuantizeTensor(tensor, options, packedDestination, ChunkWeightCount);
+    public static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked)
+        => Quantize(weight, options, writePacked, ChunkWeightCount);
 
-    /// <summary><see cref="QuantizeTensor(TensorView, BlockQuantizationOptions, Stream)"/> with a chosen chunk bound (tests use small ones).</summary>
-    internal static QuantizedTensor QuantizeTensor(TensorView tensor, BlockQuantizationOptions options, Stream packedDestination, int chunkWeightCount)
+    /// <summary><see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> with a chosen chunk bound (tests use small ones).</summary>
+    internal static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, int chunkWeightCount)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        ArgumentNullException.ThrowIfNull(packedDestination);
-        if (tensor.Shape.Count != 2)
-        {
-            throw new InvalidDataException($"tensor '{tensor.Name}': block quantization needs a 2-D weight, not shape [{string.Join(", ", tensor.Shape)}]");
-        }
-
-        var quantizer = Create(options, checked((int)tensor.RowLength));
-        var layout = quantizer.Layout with { RowCount = tensor.RowCount };
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(writePacked);
+        var quantizer = Create(options, weight.ColumnCount);
+        var layout = quantizer.Layout with { RowCount = weight.RowCount };
         var scales = new float[checked((int)layout.ScaleCount)];
         byte[]? zeroPoints = options.Asymmetric ? new byte[checked((int)layout.ZeroPointByteCount)] : null;
-        int chunkRows = (int)Math.Clamp(chunkWeightCount / quantizer.ColumnCount, 1, tensor.RowCount);
+        int chunkRows = (int)Math.Clamp(chunkWeightCount / quantizer.ColumnCount, 1, weight.RowCount);
         var weights = new float[chunkRows * quantizer.ColumnCount];
         var packed = new byte[chunkRows * layout.PackedRowBytes];
         var error = new QuantizationError();
-        for (long firstRow = 0; firstRow < tensor.RowCount; firstRow += chunkRows)
+        for (long firstRow = 0; firstRow < weight.RowCount; firstRow += chunkRows)
         {
-            int rowCount = (int)Math.Min(chunkRows, tensor.RowCount - firstRow);
-            tensor.ReadRows(firstRow, rowCount, weights);
+            int rowCount = (int)Math.Min(chunkRows, weight.RowCount - firstRow);
+            weight.ReadRows(firstRow, rowCount, weights.AsSpan(0, rowCount * quantizer.ColumnCount));
             try
             {
                 quantizer.QuantizeChunk(weights, rowCount, packed, scales, zeroPoints, checked((int)firstRow), error);
             }
             catch (AggregateException aggregate) when (aggregate.InnerException is InvalidDataException invalid)
             {
-                throw new InvalidDataException($"tensor '{tensor.Name}': {invalid.Message}", invalid);
+                throw new InvalidDataException($"tensor '{weight.Name}': {invalid.Message}", invalid);
             }
 
-            packedDestination.Write(packed, 0, rowCount * layout.PackedRowBytes);
+            writePacked(packed.AsSpan(0, rowCount * layout.PackedRowBytes));
         }
 
-        return new QuantizedTensor(tensor.Name, options, layout, scales, zeroPoints, error);
+        return new QuantizedTensor(weight.Name, options, layout, scales, zeroPoints, error);
     }
 
     private static void CheckLength(int actual, int expected, string name)

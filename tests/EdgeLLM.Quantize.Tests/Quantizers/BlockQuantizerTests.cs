@@ -20,7 +20,7 @@ public sealed unsafe class BlockQuantizerTests
         var options = new BlockQuantizationOptions(bits, 64, asymmetric, scaleChoice);
 
         using var streamed = new MemoryStream();
-        QuantizedTensor result = BlockQuantizer.QuantizeTensor(tensor, options, streamed, chunkWeightCount: (3 * (int)tensor.RowLength) + 5);
+        QuantizedTensor result = BlockQuantizer.Quantize(WeightRows.Of(tensor), options, streamed.Write, chunkWeightCount: (3 * (int)tensor.RowLength) + 5);
 
         var quantizer = BlockQuantizer.Create(options, (int)tensor.RowLength);
         var layout = quantizer.Layout with { RowCount = tensor.RowCount };
@@ -47,7 +47,7 @@ public sealed unsafe class BlockQuantizerTests
         fixed (float* data = weights)
         {
             var tensor = new TensorView("model.layers.3.mlp.up_proj.weight", TensorDType.F32, [40, 48], (byte*)data, weights.Length * 4);
-            var thrown = Assert.Throws<InvalidDataException>(() => BlockQuantizer.QuantizeTensor(tensor, BlockQuantizationOptions.Default, Stream.Null, chunkWeightCount: 10 * 48));
+            var thrown = Assert.Throws<InvalidDataException>(() => BlockQuantizer.Quantize(WeightRows.Of(tensor), BlockQuantizationOptions.Default, Stream.Null.Write, chunkWeightCount: 10 * 48));
             Assert.Equal("tensor 'model.layers.3.mlp.up_proj.weight': weight NaN at row 37, column 21 is not finite", thrown.Message);
         }
     }
@@ -59,7 +59,7 @@ public sealed unsafe class BlockQuantizerTests
         fixed (float* data = weights)
         {
             var tensor = new TensorView("model.norm.weight", TensorDType.F32, [64], (byte*)data, 256);
-            var thrown = Assert.Throws<InvalidDataException>(() => BlockQuantizer.QuantizeTensor(tensor, BlockQuantizationOptions.Default, Stream.Null));
+            var thrown = Assert.Throws<InvalidDataException>(() => BlockQuantizer.Quantize(WeightRows.Of(tensor), BlockQuantizationOptions.Default, Stream.Null.Write));
             Assert.Contains("'model.norm.weight'", thrown.Message, StringComparison.Ordinal);
         }
     }

@@ -33,7 +33,7 @@ public sealed class ScaleSearchTests(ITestOutputHelper output)
         foreach (string name in QuantizedWeightNames(checkpoint))
         {
             TensorView tensor = checkpoint.GetTensor(name);
-            var errors = Settings.Select(options => BlockQuantizer.QuantizeTensor(tensor, options, Stream.Null).Error).ToArray();
+            var errors = Settings.Select(options => BlockQuantizer.Quantize(WeightRows.Of(tensor), options, Stream.Null.Write).Error).ToArray();
             AssertSearchWins(name, errors);
             for (int i = 0; i < errors.Length; i++)
             {
