@@ -1,0 +1,83 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace EdgeLLM.Runtime.Generation;
+
+/// <summary>
+/// The shared-buffer KV cache: per layer one key and one value tensor of
+/// [1, kvHeadCount, contextLength, headDim] allocated once, bound as both <c>past_key_values.*</c>
+/// input and <c>present.*</c> output so GroupQueryAttention writes new rows in place.
+/// </summary>
+internal sealed class KvCache : IDisposable
+{
+    private readonly OrtValue[] keys;
+    private readonly OrtValue[] values;
+
+    public KvCache(int layerCount, int kvHeadCount, int contextLength, int headDim)
+    {
+        LayerCount = layerCount;
+        KvHeadCount = kvHeadCount;
+        ContextLength = contextLength;
+        HeadDim = headDim;
+        long[] shape = [1, kvHeadCount, contextLength, headDim];
+        keys = new OrtValue[layerCount];
+        values = new OrtValue[layerCount];
+        try
+        {
+            for (int layer = 0; layer < layerCount; layer++)
+            {
+                keys[layer] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
+                values[layer] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public int LayerCount { get; }
+
+    public int KvHeadCount { get; }
+
+    public int ContextLength { get; }
+
+    public int HeadDim { get; }
+
+    /// <summary>Bytes held by the cache: 2 · layers · kvHeads · context · headDim · 4.</summary>
+    public long ByteCount => 2L * LayerCount * KvHeadCount * ContextLength * HeadDim * sizeof(float);
+
+    public static string PastKeyName(int layer) => $"past_key_values.{layer}.key";
+
+    public static string PastValueName(int layer) => $"past_key_values.{layer}.value";
+
+    public static string PresentKeyName(int layer) => $"present.{layer}.key";
+
+    public static string PresentValueName(int layer) => $"present.{layer}.value";
+
+    /// <summary>Binds every layer's buffers as both past input and present output.</summary>
+    public void BindTo(OrtIoBinding binding)
+    {
+        for (int layer = 0; layer < LayerCount; layer++)
+        {
+            binding.BindInput(PastKeyName(layer), keys[layer]);
+            binding.BindInput(PastValueName(layer), values[layer]);
+            binding.BindOutput(PresentKeyName(layer), keys[layer]);
+            binding.BindOutput(PresentValueName(layer), values[layer]);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (OrtValue? value in keys)
+        {
+            value?.Dispose();
+        }
+
+        foreach (OrtValue? value in values)
+        {
+            value?.Dispose();
+        }
+    }
+}

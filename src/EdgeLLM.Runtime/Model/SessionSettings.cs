@@ -1,0 +1,17 @@
+namespace EdgeLLM.Runtime.Model;
+
+/// <summary>How to open a model: threads, context, execution provider.</summary>
+public sealed record SessionSettings
+{
+    /// <summary>Intra-op threads; 0 lets ONNX Runtime choose (one per physical core).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>KV cache capacity in tokens; 0 uses the model's max_context from its manifest.</summary>
+    public int ContextLength { get; init; }
+
+    /// <summary>The provider to try first; CPU is the fallback and always present.</summary>
+    public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
+
+    /// <summary>Re-hash every file against edgellm.json before loading (sizes are always checked).</summary>
+    public bool VerifyChecksums { get; init; }
+}
