@@ -56,18 +56,14 @@ public sealed class ScaleSearchTests(ITestOutputHelper output)
             return;
         }
 
-        var tensors = SafetensorsTestFile.ReadFloat32(Path.Combine(folder, "model.safetensors"));
+        using var checkpoint = CheckpointFolder.Open(folder);
         BlockQuantizationOptions[] settings = [.. Settings, new(8, 32, false, ScaleChoice.RoundToNearest), new(8, 32, false, ScaleChoice.Search)];
         var totals = settings.Select(_ => new QuantizationError()).ToArray();
-        foreach ((string name, (long[] shape, float[] values)) in tensors.Where(entry => entry.Value.Shape.Length == 2).OrderBy(entry => entry.Key, StringComparer.Ordinal))
+        foreach (string name in checkpoint.TensorNames.Where(name => checkpoint.GetTensor(name).Shape.Count == 2))
         {
             for (int i = 0; i < settings.Length; i++)
             {
-                var quantizer = BlockQuantizer.Create(settings[i], (int)shape[1]);
-                var layout = quantizer.Layout with { RowCount = shape[0] };
-                var error = new QuantizationError();
-                quantizer.QuantizeRows(values, new byte[layout.PackedByteCount], new float[layout.ScaleCount], [], error);
-                totals[i].Add(error);
+                totals[i].Add(BlockQuantizer.Quantize(WeightRows.Of(checkpoint.GetTensor(name)), settings[i], Stream.Null.Write).Error);
             }
         }
 
