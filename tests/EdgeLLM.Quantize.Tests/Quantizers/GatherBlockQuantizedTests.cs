@@ -23,23 +23,16 @@ public sealed class GatherBlockQuantizedTests
     {
         const int rowCount = 50;
         const int columnCount = 256;
-        var options = new BlockQuantizationOptions(bits, blockSize, asymmetric, ScaleChoice.Search);
-        var quantizer = BlockQuantizer.Create(options, columnCount);
-        var layout = quantizer.Layout with { RowCount = rowCount };
-        float[] weights = TestWeights.Normal(rowCount * columnCount, seed: 21);
-        var packed = new byte[layout.PackedByteCount];
-        var scales = new float[layout.ScaleCount];
-        var zeroPoints = asymmetric ? new byte[layout.ZeroPointByteCount] : null;
-        var error = new QuantizationError();
-        quantizer.QuantizeRows(weights, packed, scales, zeroPoints, error);
-        float[] dequantized = ReferenceDequantizer.Dequantize(packed, scales, zeroPoints, rowCount, columnCount, blockSize, bits);
-        byte[]? gatherZeroPoints = new QuantizedTensor("embedding", options, layout, scales, zeroPoints, error).GatherZeroPoints();
+        var matrix = QuantizedMatrix.Of(TestWeights.Normal(rowCount * columnCount, seed: 21), rowCount, columnCount, new BlockQuantizationOptions(bits, blockSize, asymmetric, ScaleChoice.Search));
+        MatMulNBitsLayout layout = matrix.Layout;
+        float[] dequantized = matrix.Dequantized();
+        byte[]? gatherZeroPoints = matrix.Tensor.GatherZeroPoints();
 
         long[] ids = [0, 49, 7, 7, 23];
         var model = new OnnxTestModel()
             .Input("ids", TensorProto.Types.DataType.Int64, ids.Length)
-            .Initializer("weights", TensorProto.Types.DataType.Uint8, layout.PackedShape, packed)
-            .Initializer("scales", TensorProto.Types.DataType.Float, layout.ScaleShape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan()))
+            .Initializer("weights", TensorProto.Types.DataType.Uint8, layout.PackedShape, matrix.Packed)
+            .Initializer("scales", TensorProto.Types.DataType.Float, layout.ScaleShape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(matrix.Scales.AsSpan()))
             .Initializer("block_scales_shape", TensorProto.Types.DataType.Int64, [3], System.Runtime.InteropServices.MemoryMarshal.AsBytes<long>([rowCount, layout.BlockCount, 1]))
             .Initializer("rows_shape", TensorProto.Types.DataType.Int64, [2], System.Runtime.InteropServices.MemoryMarshal.AsBytes<long>([ids.Length, columnCount]))
             .Node("Reshape", "", ["scales", "block_scales_shape"], "block_scales")

@@ -31,19 +31,11 @@ public sealed class MatMulNBitsLayoutTests
     public void OnnxRuntimeMatMulNBitsComputesWithOurPacking(
         int bits, bool asymmetric, ScaleChoice scaleChoice, int columnCount, int blockSize, int accuracyLevel)
     {
-        var options = new BlockQuantizationOptions(bits, blockSize, asymmetric, scaleChoice);
-        var quantizer = BlockQuantizer.Create(options, columnCount);
-        var layout = quantizer.Layout with { RowCount = RowCount };
         Assert.NotEqual(0, columnCount % blockSize);
-
         float[] weights = TestWeights.Normal(RowCount * columnCount, seed: (bits * 1000) + columnCount);
-        var packed = new byte[layout.PackedByteCount];
-        var scales = new float[layout.ScaleCount];
-        var zeroPoints = asymmetric ? new byte[layout.ZeroPointByteCount] : null;
-        var error = new QuantizationError();
-        quantizer.QuantizeRows(weights, packed, scales, zeroPoints, error);
-
-        float[] dequantized = ReferenceDequantizer.Dequantize(packed, scales, zeroPoints, RowCount, columnCount, blockSize, bits);
+        var matrix = QuantizedMatrix.Of(weights, RowCount, columnCount, new BlockQuantizationOptions(bits, blockSize, asymmetric, scaleChoice));
+        QuantizationError error = matrix.Tensor.Error;
+        float[] dequantized = matrix.Dequantized();
         double largestDifference = weights.Zip(dequantized, (w, d) => Math.Abs((double)w - d)).Max();
         Assert.Equal(largestDifference, error.MaxAbsoluteError, 6);
         Assert.InRange(error.RelativeRootMeanSquareError, 1e-4, bits == 4 ? 0.3 : 0.02);
@@ -51,18 +43,11 @@ public sealed class MatMulNBitsLayoutTests
         float[] activations = TestWeights.Normal(TokenCount * columnCount, seed: 7, outlierRate: 0);
         var model = new OnnxTestModel()
             .Input("A", TensorProto.Types.DataType.Float, TokenCount, columnCount)
-            .Initializer("B", TensorProto.Types.DataType.Uint8, layout.PackedShape, packed)
-            .Initializer("scales", TensorProto.Types.DataType.Float, layout.ScaleShape, System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan()))
             .Output("Y", TensorProto.Types.DataType.Float, TokenCount, RowCount);
-        if (zeroPoints is not null)
-        {
-            model.Initializer("zero_points", TensorProto.Types.DataType.Uint8, layout.ZeroPointShape, zeroPoints);
-        }
-
         model.Node(
             "MatMulNBits",
             "com.microsoft",
-            zeroPoints is null ? ["A", "B", "scales"] : ["A", "B", "scales", "zero_points"],
+            ["A", .. matrix.AddMatMulNBitsInputs(model)],
             "Y",
             OnnxTestModel.Int("K", columnCount),
             OnnxTestModel.Int("N", RowCount),

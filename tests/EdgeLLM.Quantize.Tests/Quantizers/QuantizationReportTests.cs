@@ -25,7 +25,6 @@ public sealed class QuantizationReportTests
     private static QuantizedTensor Quantize(string name, double spread, BlockQuantizationOptions options)
     {
         float[] weights = TestWeights.Normal(64 * 64, seed: name.Length).Select(value => (float)(value * spread / 0.02)).ToArray();
-        using var packed = new MemoryStream();
-        return BlockQuantizer.Quantize(new WeightRows(name, 64, 64, (first, count, destination) => weights.AsSpan((int)first * 64, count * 64).CopyTo(destination)), options, packed.Write);
+        return QuantizedMatrix.Of(weights, 64, 64, options, name).Tensor;
     }
 }

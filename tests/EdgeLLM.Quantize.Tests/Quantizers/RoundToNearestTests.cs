@@ -79,14 +79,9 @@ public sealed class RoundToNearestTests
         const int rowCount = 64;
         const int columnCount = 256;
         const int blockSize = 32;
-        var options = new BlockQuantizationOptions(bits, blockSize, asymmetric, ScaleChoice.RoundToNearest);
-        var quantizer = BlockQuantizer.Create(options, columnCount);
-        var layout = quantizer.Layout with { RowCount = rowCount };
         float[] weights = TestWeights.Normal(rowCount * columnCount, seed: 11);
-        var packed = new byte[layout.PackedByteCount];
-        var scales = new float[layout.ScaleCount];
-        var zeroPoints = asymmetric ? new byte[layout.ZeroPointByteCount] : null;
-        quantizer.QuantizeRows(weights, packed, scales, zeroPoints, new QuantizationError());
+        var matrix = QuantizedMatrix.Of(weights, rowCount, columnCount, new BlockQuantizationOptions(bits, blockSize, asymmetric, ScaleChoice.RoundToNearest));
+        (MatMulNBitsLayout layout, byte[] packed, float[] scales, byte[]? zeroPoints) = (matrix.Layout, matrix.Packed, matrix.Scales, matrix.ZeroPoints);
 
         // QuantizeLinear's zero points are one flat run of [N, k_blocks] elements (uint4: two per byte).
         int blockCount = layout.BlockCount;
