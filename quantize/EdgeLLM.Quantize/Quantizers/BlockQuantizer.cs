@@ -1,5 +1,3 @@
-using EdgeLLM.Quantize.Checkpoints;
-
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
