@@ -17,7 +17,7 @@ namespace EdgeLLM.Tui;
 /// <summary>
 /// The chat screen: status line, conversation, message box, shortcut bar. Generation runs on a
 /// worker task; streamed text is appended to the turn there and the view is refreshed on the UI
-/// thread through <see cref="IApplication.Invoke(Action)"/> (at most one refresh queued at a time).
+/// thread through <see cref="UiQueue"/> (at most one refresh queued at a time).
 /// </summary>
 internal sealed class ChatWindow : Runnable
 {
@@ -27,6 +27,7 @@ internal sealed class ChatWindow : Runnable
     private readonly ConversationView conversation;
     private readonly PromptView prompt;
     private readonly Label statusLine;
+    private readonly UiQueue ui;
     private TuiSettings settings;
     private IChatSession? session;
     private string? sessionFolder;
@@ -50,7 +51,7 @@ internal sealed class ChatWindow : Runnable
             Y = Pos.AnchorEnd(5),
             Width = Dim.Fill(),
             Height = 1,
-            Text = "-- Message: Enter sends, Ctrl+J new line, Up/Down history, Esc stops ----------------",
+            Text = "-- Message: Enter sends, Ctrl+J new line, Up/Down history, Esc stops, Ctrl+S saves --",
         };
         prompt = new PromptView { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 3 };
         prompt.Submitted += Send;
@@ -61,18 +62,14 @@ internal sealed class ChatWindow : Runnable
             new Shortcut(KeyMap.SwitchModel, "Model", PickModel),
             new Shortcut(KeyMap.DeviceInfo, "Device", ShowDeviceInfo),
             new Shortcut(KeyMap.NewChat, "New", NewChat),
-            new Shortcut(KeyMap.SaveTranscript, "Save", SaveTranscript),
             new Shortcut(KeyMap.Quit, "Quit", Quit),
         ]);
         Add(statusLine, conversation, promptTitle, prompt, shortcuts);
 
         transcript.Notice = "Welcome to EdgeLLM. F1 lists the keys.";
         app.Keyboard.KeyDown += OnApplicationKeyDown;
-        app.AddTimeout(TimeSpan.Zero, () =>
-        {
-            Start(settingsProblem);
-            return false;
-        });
+        ui = new UiQueue(app);
+        ui.Post(() => Start(settingsProblem));
         app.AddTimeout(TimeSpan.FromSeconds(2), () =>
         {
             UpdateStatus();
@@ -89,11 +86,15 @@ internal sealed class ChatWindow : Runnable
 
     internal bool IsGenerating => generation is not null;
 
+    /// <summary>Runs <paramref name="action"/> on the UI thread (tests inject keys and read the screen through it).</summary>
+    internal void Post(Action action) => ui.Post(action);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             app.Keyboard.KeyDown -= OnApplicationKeyDown;
+            ui.Dispose();
             generation?.Cancel();
             session?.Dispose();
             session = null;
@@ -188,7 +189,7 @@ internal sealed class ChatWindow : Runnable
             () => active.SendAsync(message, request, piece => OnStreamed(turn, piece), cancellation.Token),
             CancellationToken.None);
         reply.ContinueWith(
-            finished => app.Invoke(() => Finish(turn, finished, cancellation)),
+            finished => ui.Post(() => Finish(turn, finished, cancellation)),
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
@@ -199,7 +200,7 @@ internal sealed class ChatWindow : Runnable
     {
         if (turn.Append(piece) && Interlocked.Exchange(ref refreshQueued, 1) == 0)
         {
-            app.Invoke(() =>
+            ui.Post(() =>
             {
                 Volatile.Write(ref refreshQueued, 0);
                 conversation.Refresh();
@@ -315,7 +316,7 @@ internal sealed class ChatWindow : Runnable
         UpdateStatus();
         SessionSettings sessionSettings = options.SessionSettings with { ContextLength = settings.ContextLength };
         Task.Run(() => options.OpenSession(folder, sessionSettings)).ContinueWith(
-            opened => app.Invoke(() => Opened(folder, name, opened)),
+            opened => ui.Post(() => Opened(folder, name, opened)),
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
