@@ -51,7 +51,7 @@ internal sealed class ChatWindow : Runnable
             Y = Pos.AnchorEnd(5),
             Width = Dim.Fill(),
             Height = 1,
-            Text = "-- Message: Enter sends, Ctrl+J new line, Up/Down history, Esc stops, Ctrl+S saves --",
+            Text = "-- Enter sends, Ctrl+J new line, Up/Down history, Esc stops, Ctrl+S saves -----",
         };
         prompt = new PromptView { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 3 };
         prompt.Submitted += Send;
