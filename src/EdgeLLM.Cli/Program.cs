@@ -14,13 +14,22 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
-        return root.Parse(args).Invoke();
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line, not the help page: name the first problem and where to look.
+            string verb = parsed.CommandResult.Command == root ? string.Empty : " " + parsed.CommandResult.Command.Name;
+            Console.Error.WriteLine($"edgellm{verb}: error: {parsed.Errors[0].Message} (see 'edgellm{verb} --help')");
+            return CommandErrors.Failure;
+        }
+
+        return parsed.Invoke();
     }
 
     /// <summary>Every verb, one factory per file under Commands/.</summary>
     private static IEnumerable<Command> Verbs()
     {
         // Keep one line per verb; each file in Commands/ owns its options and output.
-        yield break;
+        yield return SynthCommand.Create();
     }
 }

@@ -85,36 +85,51 @@ public sealed unsafe class SyntheticCheckpoint : ICheckpoint
 
     private void WriteElements(string name, long elementCount, byte* buffer)
     {
+        // Chunks are independent (each value is a function of its index), so large tensors fill in parallel.
         const int chunk = 1 << 16;
-        Span<float> values = new float[(int)Math.Min(chunk, Math.Max(elementCount, 1))];
-        for (long start = 0; start < elementCount; start += chunk)
-        {
-            int count = (int)Math.Min(chunk, elementCount - start);
-            Span<float> slice = values[..count];
-            WeightRecipe.Fill(name, start, slice);
-            switch (dtype)
+        long chunkCount = (elementCount + chunk - 1) / chunk;
+        nint destination = (nint)buffer;
+        Parallel.For(
+            0L,
+            chunkCount,
+            () => new float[(int)Math.Min(chunk, Math.Max(elementCount, 1))],
+            (chunkIndex, _, values) =>
             {
-                case TensorDType.F32:
-                    MemoryMarshal.AsBytes(slice).CopyTo(new Span<byte>(buffer + (start * 4), count * 4));
-                    break;
-                case TensorDType.F16:
-                    var halves = new Span<Half>(buffer + (start * 2), count);
-                    for (int i = 0; i < count; i++)
-                    {
-                        halves[i] = (Half)slice[i];
-                    }
+                long start = chunkIndex * chunk;
+                int count = (int)Math.Min(chunk, elementCount - start);
+                Span<float> slice = values.AsSpan(0, count);
+                WeightRecipe.Fill(name, start, slice);
+                Store(slice, (byte*)destination, start);
+                return values;
+            },
+            _ => { });
+    }
 
-                    break;
-                default:
-                    var bf16 = new Span<ushort>(buffer + (start * 2), count);
-                    for (int i = 0; i < count; i++)
-                    {
-                        // Recipe values are exact in bf16: truncation is exact.
-                        bf16[i] = (ushort)(BitConverter.SingleToInt32Bits(slice[i]) >> 16);
-                    }
+    private void Store(ReadOnlySpan<float> slice, byte* buffer, long start)
+    {
+        int count = slice.Length;
+        switch (dtype)
+        {
+            case TensorDType.F32:
+                MemoryMarshal.AsBytes(slice).CopyTo(new Span<byte>(buffer + (start * 4), count * 4));
+                break;
+            case TensorDType.F16:
+                var halves = new Span<Half>(buffer + (start * 2), count);
+                for (int i = 0; i < count; i++)
+                {
+                    halves[i] = (Half)slice[i];
+                }
 
-                    break;
-            }
+                break;
+            default:
+                var bf16 = new Span<ushort>(buffer + (start * 2), count);
+                for (int i = 0; i < count; i++)
+                {
+                    // Recipe values are exact in bf16: truncation is exact.
+                    bf16[i] = (ushort)(BitConverter.SingleToInt32Bits(slice[i]) >> 16);
+                }
+
+                break;
         }
     }
 }

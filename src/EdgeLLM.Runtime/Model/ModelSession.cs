@@ -193,6 +193,17 @@ public sealed class ModelSession : IDisposable
     /// <summary>Forgets the cached tokens (the buffers stay allocated).</summary>
     public void Reset() => Position = 0;
 
+    /// <summary>
+    /// Keeps only the first <paramref name="position"/> cached tokens: the next run overwrites the rest
+    /// (attention reads only the rows the mask counts), so a new prompt sharing a prefix reuses it.
+    /// </summary>
+    public void Rewind(int position)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, Position);
+        Position = position;
+    }
+
     /// <summary>Asks a run in progress (on another thread) to stop; it ends with <see cref="OperationCanceledException"/>.</summary>
     public void RequestStop() => runOptions.Terminate = true;
 

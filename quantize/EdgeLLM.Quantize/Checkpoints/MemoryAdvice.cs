@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeLLM.Quantize.Checkpoints;
+
+/// <summary>
+/// The one interop boundary of checkpoint reading: <c>madvise(MADV_DONTNEED)</c> on Linux, so a
+/// streaming converter can drop the pages of a tensor it has finished with from its resident set.
+/// A hint only: on other systems, or when libc cannot be reached, it does nothing.
+/// </summary>
+internal static partial class MemoryAdvice
+{
+    private const int DontNeed = 4;
+    private static readonly long PageSize = Environment.SystemPageSize;
+    private static bool unavailable;
+
+    /// <summary>Drops the pages covering [address, address + byteCount) from the resident set (file-backed, read-only memory only).</summary>
+    public static unsafe void DropPages(byte* address, long byteCount)
+    {
+        if (!OperatingSystem.IsLinux() || unavailable || byteCount <= 0)
+        {
+            return;
+        }
+
+        long start = (long)address & ~(PageSize - 1);
+        long end = ((long)address + byteCount + PageSize - 1) & ~(PageSize - 1);
+        try
+        {
+            _ = Madvise((nint)start, (nuint)(end - start), DontNeed);
+        }
+        catch (DllNotFoundException)
+        {
+            unavailable = true;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            unavailable = true;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(nint address, nuint length, int advice);
+}
