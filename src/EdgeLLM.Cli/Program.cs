@@ -14,6 +14,8 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
+        root.SetAction(_ => ChatCommand.Run(modelFolder: null, threads: 0));
+
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -31,5 +33,6 @@ public static class Program
     {
         // Keep one line per verb; each file in Commands/ owns its options and output.
         yield return SynthCommand.Create();
+        yield return ChatCommand.Create();
     }
 }
