@@ -415,7 +415,7 @@ internal sealed class ChatWindow : Runnable
         try
         {
             string path = MarkdownTranscript.Save(transcript, session?.ModelName ?? "EdgeLLM", options.TranscriptFolder, DateTimeOffset.Now);
-            MessageBox.Query(app, "Saved", $"The chat was saved to {path}", "OK");
+            ShowText("Saved", $"The chat was saved to\n{path}");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -427,7 +427,7 @@ internal sealed class ChatWindow : Runnable
     {
         if (app.TopRunnableView == this)
         {
-            MessageBox.Query(app, "Keys", KeyMap.HelpText, "OK");
+            ShowText("Keys", KeyMap.HelpText);
         }
     }
 
@@ -456,7 +456,7 @@ internal sealed class ChatWindow : Runnable
             text = "Device detection is not available in this build.";
         }
 
-        MessageBox.Query(app, "Device", text, "OK");
+        ShowText("Device", text);
     }
 
     private void Quit()
@@ -469,6 +469,12 @@ internal sealed class ChatWindow : Runnable
     }
 
     private void ShowError(string sentence) => MessageBox.ErrorQuery(app, "Error", sentence, "OK");
+
+    private void ShowText(string title, string text)
+    {
+        using var dialog = new TextDialog(title, text);
+        app.Run(dialog);
+    }
 
     private void UpdateStatus()
     {

@@ -16,18 +16,18 @@ public static class KeyMap
     public static readonly Key Stop = Key.Esc;
 
     public const string HelpText =
-        "Enter          send the message\n" +
+        "Enter              send the message\n" +
         "Ctrl+J, Alt+Enter  new line in the message\n" +
-        "Up / Down      previous / next sent message\n" +
-        "Esc            stop the reply (keeps what was written)\n" +
-        "PageUp/PageDown scroll the conversation\n" +
-        "Tab            move between message and conversation\n" +
-        "Ctrl+T         show / hide the reasoning blocks\n" +
-        "Ctrl+N         new chat\n" +
-        "Ctrl+S         save the chat as Markdown\n" +
-        "F1             this help\n" +
-        "F2             settings\n" +
-        "F3             switch model\n" +
-        "F4             device info\n" +
-        "Ctrl+Q         quit";
+        "Up / Down          previous / next sent message\n" +
+        "Esc                stop the reply (keeps what was written)\n" +
+        "PageUp / PageDown  scroll the conversation\n" +
+        "Tab                message <-> conversation (arrows scroll)\n" +
+        "Ctrl+T             show / hide the reasoning blocks\n" +
+        "Ctrl+N             new chat\n" +
+        "Ctrl+S             save the chat as Markdown\n" +
+        "F1                 this help\n" +
+        "F2                 settings\n" +
+        "F3                 switch model\n" +
+        "F4                 device info\n" +
+        "Ctrl+Q             quit";
 }

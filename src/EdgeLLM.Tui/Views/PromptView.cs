@@ -26,7 +26,12 @@ internal sealed class PromptView : TextView
     /// <summary>Raised with the message text when Enter is pressed on a non-empty message.</summary>
     public event Action<string>? Submitted;
 
-    public static bool IsNewLineKey(Key key) => key == Key.J.WithCtrl || key == Key.Enter.WithAlt;
+    /// <summary>
+    /// Ctrl+J and Alt+Enter. Terminals send Ctrl+J as a line feed, which the ANSI driver reports as
+    /// Ctrl+Enter, and Alt+Enter as ESC CR, reported as Ctrl+Alt+M (seen in tmux and xterm).
+    /// </summary>
+    public static bool IsNewLineKey(Key key)
+        => key == Key.J.WithCtrl || key == Key.Enter.WithCtrl || key == Key.Enter.WithAlt || key == Key.M.WithCtrl.WithAlt;
 
     protected override bool OnKeyDown(Key key)
     {

@@ -25,7 +25,7 @@ public sealed class StatusFiguresTests
     public void ALongModelNameIsShortenedNotTheFigures()
     {
         string line = (Figures with { ModelName = "deepseek-r1-distill-llama-8b-instruct-q" }).Format(60);
-        Assert.Equal("deepseek~ | CPU 4t | 123/9.9 tok/s | ctx 345/4096 | 812 MiB", line);
+        Assert.Equal("deepseek-~ | CPU 4t | 123/9.9 tok/s | ctx 345/4096 | 812 MiB", line);
     }
 
     [Fact]
