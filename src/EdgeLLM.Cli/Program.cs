@@ -33,6 +33,7 @@ public static class Program
     {
         // Keep one line per verb; each file in Commands/ owns its options and output.
         yield return SynthCommand.Create();
+        yield return DevicesCommand.Create();
         yield return ChatCommand.Create();
     }
 }

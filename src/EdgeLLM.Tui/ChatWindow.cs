@@ -456,7 +456,9 @@ internal sealed class ChatWindow : Runnable
             text = "Device detection is not available in this build.";
         }
 
-        ShowText("Device", text);
+        // Wrapped to the dialog: `edgellm devices` lines can be wider than an 80-column terminal.
+        int width = Math.Max(20, app.Screen.Width - 6);
+        ShowText("Device", string.Join('\n', text.Split('\n').SelectMany(line => Text.WordWrapper.Wrap(line, width))));
     }
 
     private void Quit()

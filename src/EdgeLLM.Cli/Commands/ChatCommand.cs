@@ -50,9 +50,31 @@ public static class ChatCommand
             ModelFolder = model,
             ModelSearchFolders = ModelCatalog.DefaultSearchFolders(AppContext.BaseDirectory, home),
             SessionSettings = new SessionSettings { Threads = threads },
+            DescribeDevice = DescribeDevice,
         };
         return ChatApp.Run(options);
     });
+
+    /// <summary>Exactly what <c>edgellm devices</c> prints, captured for the device dialog.</summary>
+    private static string DescribeDevice()
+    {
+        using var text = new StringWriter();
+        TextWriter output = Console.Out;
+        TextWriter error = Console.Error;
+        Console.SetOut(text);
+        Console.SetError(text);
+        try
+        {
+            DevicesCommand.Create().Parse([]).Invoke();
+        }
+        finally
+        {
+            Console.SetOut(output);
+            Console.SetError(error);
+        }
+
+        return text.ToString().TrimEnd();
+    }
 
     private static IChatSession OpenEngine(string modelFolder, SessionSettings settings)
         => throw new NotSupportedException("this build has no chat engine yet (ChatSession is not merged)");

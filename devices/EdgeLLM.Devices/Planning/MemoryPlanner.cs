@@ -1,0 +1,178 @@
+using EdgeLLM.Devices.Profiles;
+
+namespace EdgeLLM.Devices.Planning;
+
+/// <summary>
+/// Plans memory before a model loads: mapped weights + prepacked weights + KV cache + activation
+/// arena + runtime baseline, against the memory available minus headroom. Picks the largest context
+/// that fits, validates a requested one, and refuses with one line that says what would fit.
+/// The judgement calls live in <see cref="PlannerCalibration"/>.
+/// </summary>
+public static class MemoryPlanner
+{
+    private const int FloatBytes = 4;
+
+    /// <summary>What running <paramref name="model"/> at <paramref name="context"/> costs.</summary>
+    public static MemoryEstimate Estimate(ModelFootprint model, int context, int prefillChunk, KvPrecision kvPrecision, WeightPlacement placement)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(context);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prefillChunk);
+
+        long kvCache = model.KvBytesPerToken(kvPrecision == KvPrecision.Fp16 ? 2 : 4) * context;
+        long activations = ActivationBytes(model, context, Math.Min(prefillChunk, context));
+        return placement == WeightPlacement.Gpu
+            ? new MemoryEstimate(context, 0, model.WeightBytes, kvCache, activations, PlannerCalibration.GpuContextBytes)
+            : new MemoryEstimate(context, MappedWeightBytes(model, context), PrepackedWeightBytes(model), kvCache, activations, PlannerCalibration.RuntimeBaseBytes);
+    }
+
+    /// <summary>
+    /// The context to run at: <paramref name="requestedContext"/> when given and it fits, else the
+    /// largest multiple of <see cref="PlannerCalibration.ContextStep"/> up to the model's and the
+    /// profile's maximum that fits. A plan that does not fit carries a one-line refusal.
+    /// </summary>
+    public static MemoryPlan Plan(ModelFootprint model, DeviceProfile profile, MemoryBudget budget, WeightPlacement placement, int? requestedContext)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(budget);
+        MemoryEstimate At(int context) => Estimate(model, context, profile.PrefillChunk, profile.KvPrecision, placement);
+
+        if (requestedContext is { } requested)
+        {
+            if (requested < 1)
+            {
+                throw new ArgumentException($"--context {requested} is not a positive number of tokens");
+            }
+
+            if (requested > model.MaxContext)
+            {
+                throw new ArgumentException($"--context {requested} is larger than {model.Name}'s maximum context {model.MaxContext}");
+            }
+
+            MemoryEstimate estimate = At(requested);
+            if (estimate.TotalBytes <= budget.UsableBytes)
+            {
+                return new MemoryPlan(model, requested, estimate, budget, null, null);
+            }
+
+            int stepBelow = (requested - 1) / PlannerCalibration.ContextStep * PlannerCalibration.ContextStep;
+            int? smallerContext = LargestFitting(At, stepBelow, Math.Min(PlannerCalibration.MinimumContext, requested), budget.UsableBytes);
+            string refusal = $"{model.Name} needs {ByteSize.Format(estimate.TotalBytes)} at context {requested}, {Available(budget)}: use {Alternatives(model, profile, budget, smallerContext)}";
+            return new MemoryPlan(model, 0, estimate, budget, refusal, null);
+        }
+
+        int cap = Math.Min(model.MaxContext, profile.MaximumContext);
+        int floor = Math.Min(PlannerCalibration.MinimumContext, cap);
+        if (LargestFitting(At, cap, floor, budget.UsableBytes) is not { } context)
+        {
+            MemoryEstimate smallest = At(floor);
+            string refusal = $"{model.Name} needs {ByteSize.Format(smallest.TotalBytes)} even at context {floor}, {Available(budget)}: use {Alternatives(model, profile, budget, null)}";
+            return new MemoryPlan(model, 0, smallest, budget, refusal, null);
+        }
+
+        int comfortable = Math.Min(profile.DefaultContext, model.MaxContext);
+        string? note = context < comfortable
+            ? $"context {context} is below profile {profile.Name}'s default {comfortable}: memory is tight"
+            : null;
+        return new MemoryPlan(model, context, At(context), budget, null, note);
+    }
+
+    /// <summary>File-backed pages expected resident: everything mapped that prepacking does not release
+    /// (MatMulNBits scales, norms, biases, rotary caches), plus the embedding rows the context's tokens touch.</summary>
+    private static long MappedWeightBytes(ModelFootprint model, int context)
+    {
+        long embeddingRowBytes = model.TiedEmbeddings
+            ? QuantizedBytes(model, model.HiddenSize)
+            : (long)model.HiddenSize * (model.Precision == ModelPrecision.Fp16 ? 2 : FloatBytes);
+        long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
+        long otherMappedBytes = Math.Max(0, model.WeightBytes - ReleasedOnPrepackBytes(model) - (model.TiedEmbeddings ? 0 : embeddingTableBytes));
+
+        long touchedRows = Math.Min(model.VocabSize, (long)Math.Ceiling(context * PlannerCalibration.DistinctTokenShare));
+        long touchedBytes = touchedRows * Math.Max(embeddingRowBytes, PlannerCalibration.MappedBytesPerTouchedRow);
+        return otherMappedBytes + Math.Min(embeddingTableBytes, touchedBytes);
+    }
+
+    /// <summary>Mapped bytes ONNX Runtime unmaps after prepacking: MatMulNBits' B (its scales stay
+    /// mapped, measured), or the whole weight of a float MatMul.</summary>
+    private static long ReleasedOnPrepackBytes(ModelFootprint model) => model.Precision switch
+    {
+        ModelPrecision.Int4 => model.MatMulParameterCount / 2,
+        ModelPrecision.Int8 => model.MatMulParameterCount,
+        _ => QuantizedBytes(model, model.MatMulParameterCount),
+    };
+
+    /// <summary>MatMul weights after ONNX Runtime prepacks them (the mapped originals are released):
+    /// for MatMulNBits the packed B, the fp32 scales and a block sum per block; fp16/fp32 MatMuls run
+    /// as fp32 with a packed copy of B.</summary>
+    private static long PrepackedWeightBytes(ModelFootprint model) => model.Precision switch
+    {
+        ModelPrecision.Int4 or ModelPrecision.Int8 => QuantizedBytes(model, model.MatMulParameterCount) + BlockCount(model, model.MatMulParameterCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
+        _ => model.MatMulParameterCount * FloatBytes,
+    };
+
+    /// <summary>Bytes of <paramref name="elementCount"/> MatMul weights in the model file: packed values plus one fp32 scale per block.</summary>
+    private static long QuantizedBytes(ModelFootprint model, long elementCount) => model.Precision switch
+    {
+        ModelPrecision.Int4 => elementCount / 2 + BlockCount(model, elementCount) * FloatBytes,
+        ModelPrecision.Int8 => elementCount + BlockCount(model, elementCount) * FloatBytes,
+        ModelPrecision.Fp16 => elementCount * 2,
+        _ => elementCount * FloatBytes,
+    };
+
+    private static long BlockCount(ModelFootprint model, long elementCount)
+        => (elementCount + model.QuantizationBlockSize - 1) / model.QuantizationBlockSize;
+
+    /// <summary>
+    /// The arena's peak for one prefill chunk: the largest set of fp32 tensors alive at one node, per
+    /// token: lm_head (normed hidden in, logits out), the MLP (gate, up, SiLU, product), or attention
+    /// (packed QKV, output, and GroupQueryAttention's scores of every head over the whole KV buffer:
+    /// a chunk at position p touches heads × chunk × (p + chunk) of them, so this is the peak once the
+    /// context fills); plus residual buffers; times the arena factor.
+    /// </summary>
+    private static long ActivationBytes(ModelFootprint model, int context, int chunk)
+    {
+        long residual = (long)PlannerCalibration.HiddenBuffersAlive * model.HiddenSize;
+        long logits = model.VocabSize + residual;
+        long mlp = 4L * model.IntermediateSize + residual;
+        long attention = (long)(model.HeadCount + 2 * model.KvHeadCount) * model.HeadDim
+            + (long)model.HeadCount * model.HeadDim
+            + residual
+            + (long)model.HeadCount * context;
+        long peakFloatsPerToken = Math.Max(logits, Math.Max(mlp, attention));
+        return (long)(chunk * peakFloatsPerToken * FloatBytes * PlannerCalibration.ArenaGrowthFactor);
+    }
+
+    /// <summary>The largest context in [floor, cap] that fits, trying cap and then multiples of the context step.</summary>
+    private static int? LargestFitting(Func<int, MemoryEstimate> estimateAt, int cap, int floor, long usableBytes)
+    {
+        for (int context = cap; context >= floor && context > 0; context = context % PlannerCalibration.ContextStep == 0 ? context - PlannerCalibration.ContextStep : context - context % PlannerCalibration.ContextStep)
+        {
+            if (estimateAt(context).TotalBytes <= usableBytes)
+            {
+                return context;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Available(MemoryBudget budget)
+        => $"{ByteSize.Format(budget.UsableBytes)} available ({ByteSize.Format(budget.AvailableBytes)} free {budget.Kind} minus {ByteSize.Format(budget.HeadroomBytes)} headroom)";
+
+    private static string Alternatives(ModelFootprint model, DeviceProfile profile, MemoryBudget budget, int? smallerContext)
+    {
+        var alternatives = new List<string>();
+        if (smallerContext is { } context)
+        {
+            alternatives.Add($"--context {context}");
+        }
+
+        if (profile.SmallerModelFor(model.ParameterCount, budget.TotalBytes) is { } smaller)
+        {
+            alternatives.Add($"the {smaller.Label} model");
+        }
+
+        return alternatives.Count > 0 ? string.Join(" or ", alternatives) : "a smaller model or free some memory";
+    }
+}

@@ -1,0 +1,54 @@
+namespace EdgeLLM.Devices.Planning;
+
+/// <summary>
+/// The shape and size of a converted model, as the memory planner needs them (read from the
+/// model folder's edgellm.json by <see cref="ModelManifestReader"/>).
+/// </summary>
+/// <param name="Name">The model's name (or its folder's).</param>
+/// <param name="Precision">MatMul weight precision.</param>
+/// <param name="QuantizationBlockSize">Elements per quantization block along K (32 by default).</param>
+/// <param name="WeightBytes">Bytes of all weight files (graph + external data).</param>
+/// <param name="LayerCount">Decoder layers.</param>
+/// <param name="HeadCount">Query heads.</param>
+/// <param name="KvHeadCount">Key/value heads.</param>
+/// <param name="HeadDim">Elements per head.</param>
+/// <param name="HiddenSize">Residual width.</param>
+/// <param name="IntermediateSize">MLP width.</param>
+/// <param name="VocabSize">Rows of the embedding and lm_head.</param>
+/// <param name="MaxContext">The longest context the model supports.</param>
+/// <param name="TiedEmbeddings">True when the embedding is gathered from the quantized lm_head (no fp32 table).</param>
+public sealed record ModelFootprint(
+    string Name,
+    ModelPrecision Precision,
+    int QuantizationBlockSize,
+    long WeightBytes,
+    int LayerCount,
+    int HeadCount,
+    int KvHeadCount,
+    int HeadDim,
+    int HiddenSize,
+    int IntermediateSize,
+    int VocabSize,
+    int MaxContext,
+    bool TiedEmbeddings)
+{
+    /// <summary>Weights of the MatMuls: q, k, v, o and gate, up, down per layer, and lm_head.</summary>
+    public long MatMulParameterCount
+    {
+        get
+        {
+            long attention = (long)HiddenSize * (HeadCount + 2L * KvHeadCount) * HeadDim + (long)HeadCount * HeadDim * HiddenSize;
+            long mlp = 3L * HiddenSize * IntermediateSize;
+            return LayerCount * (attention + mlp) + (long)VocabSize * HiddenSize;
+        }
+    }
+
+    /// <summary>Elements of the token embedding table.</summary>
+    public long EmbeddingParameterCount => (long)VocabSize * HiddenSize;
+
+    /// <summary>All parameters (a tied table is counted once).</summary>
+    public long ParameterCount => MatMulParameterCount + (TiedEmbeddings ? 0 : EmbeddingParameterCount);
+
+    /// <summary>KV cache bytes per token of context at that element size.</summary>
+    public long KvBytesPerToken(int bytesPerElement) => 2L * LayerCount * KvHeadCount * HeadDim * bytesPerElement;
+}

@@ -1,0 +1,55 @@
+using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Devices.Providers;
+
+namespace EdgeLLM.Devices.Planning;
+
+/// <summary>
+/// The one call the runtime makes before loading a model: profile (matched or --device-profile),
+/// execution provider (--ep, falling back to CPU with one line), and a memory plan that fits or a
+/// refusal. Throws ArgumentException for bad options (unknown profile or --ep, --context out of
+/// range) and InsufficientMemoryException with the planner's one-line refusal.
+/// </summary>
+public static class RunPlanner
+{
+    /// <param name="hardware">The detected machine.</param>
+    /// <param name="catalog">Known profiles.</param>
+    /// <param name="profileOverride">--device-profile, or null.</param>
+    /// <param name="requestedProvider">--ep: auto, cpu, dml or cuda.</param>
+    /// <param name="ortProviders">OrtEnv.GetAvailableProviders().</param>
+    /// <param name="model">The model's footprint (edgellm.json).</param>
+    /// <param name="requestedContext">--context, or null for the largest that fits.</param>
+    public static RunPlan Plan(
+        HardwareDescription hardware,
+        DeviceProfileCatalog catalog,
+        string? profileOverride,
+        string requestedProvider,
+        IReadOnlyList<string> ortProviders,
+        ModelFootprint model,
+        int? requestedContext)
+    {
+        ArgumentNullException.ThrowIfNull(hardware);
+        ProfileChoice profile = ProfileMatcher.Choose(hardware, catalog, profileOverride);
+        ExecutionProviderChoice provider = ExecutionProviderChoice.Choose(requestedProvider, profile.Profile, ortProviders, hardware);
+        MemoryPlan memory = PlanMemory(hardware, profile.Profile, provider, model, requestedContext);
+
+        // A GPU too small for the model: on auto, run on the CPU if RAM holds it.
+        if (!memory.Fits && provider.Provider != ExecutionProvider.Cpu && string.Equals(requestedProvider, "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            var cpu = new ExecutionProviderChoice(ExecutionProvider.Cpu, 0, "CPU fallback", $"--ep auto: {memory.Refusal}; using CPU");
+            MemoryPlan cpuMemory = PlanMemory(hardware, profile.Profile, cpu, model, requestedContext);
+            if (cpuMemory.Fits)
+            {
+                return new RunPlan(profile, cpu, cpuMemory, profile.Profile.ThreadsFor(hardware.Cpu.PhysicalCoreCount));
+            }
+        }
+
+        return new RunPlan(profile, provider, memory.EnsureFits(), profile.Profile.ThreadsFor(hardware.Cpu.PhysicalCoreCount));
+    }
+
+    private static MemoryPlan PlanMemory(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider, ModelFootprint model, int? requestedContext)
+    {
+        (MemoryBudget budget, WeightPlacement placement) = MemoryBudget.For(hardware, profile, provider);
+        return MemoryPlanner.Plan(model, profile, budget, placement, requestedContext);
+    }
+}

@@ -1,0 +1,9 @@
+namespace EdgeLLM.Devices.Providers;
+
+/// <summary>The ONNX Runtime execution providers EdgeLLM can run a model on.</summary>
+public enum ExecutionProvider
+{
+    Cpu,
+    DirectML,
+    Cuda,
+}

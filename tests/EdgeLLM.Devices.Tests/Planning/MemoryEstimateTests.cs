@@ -1,0 +1,86 @@
+using EdgeLLM.Devices.Planning;
+using EdgeLLM.Devices.Profiles;
+
+namespace EdgeLLM.Devices.Tests.Planning;
+
+/// <summary>The planner's figures against hand-computed ones (calibration constants as in PlannerCalibration).</summary>
+public sealed class MemoryEstimateTests
+{
+    [Fact]
+    public void Footprints_CountTheParametersOfTheRealModels()
+    {
+        Assert.Equal(1_543_569_408, ModelShapes.Qwen15BInt4.MatMulParameterCount);
+        Assert.Equal(1_776_943_104, ModelShapes.Qwen15BInt4.ParameterCount); // + 233,373,696 embedding rows
+        Assert.Equal(7_070_285_824, ModelShapes.Qwen7BInt4.MatMulParameterCount);
+        Assert.Equal(7_615_283_200, ModelShapes.Qwen7BInt4.ParameterCount);   // + 544,997,376
+    }
+
+    [Fact]
+    public void Qwen15BInt4_At4096Tokens_Chunk256()
+    {
+        MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen15BInt4, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
+
+        // Mapped: norms + biases 350,208 + 229,376 = 579,584; MatMulNBits scales, which stay mapped,
+        // 48,236,544 * 4 = 192,946,176; embedding rows: 4096 tokens * 360,448 bytes each = 1,476,395,008,
+        // capped at the 933,494,784-byte table -> 1,127,020,544.
+        Assert.Equal(1_127_020_544, estimate.MappedWeightBytes);
+
+        // Prepacked: 771,784,704 packed nibbles + 48,236,544 blocks * (4 scale + 4 block sum) = 385,892,352 -> 1,157,677,056.
+        Assert.Equal(1_157_677_056, estimate.PackedWeightBytes);
+
+        // KV: 2 * 28 layers * 2 heads * 128 * 4 bytes = 57,344 per token * 4096 = 234,881,024.
+        Assert.Equal(234_881_024, estimate.KvCacheBytes);
+
+        // Activations per token (floats): lm_head 151,936 + 2*1536 = 155,008; MLP 4*8960 + 3072 = 38,912;
+        // attention (12+4)*128 + 12*128 + 3072 + 12*4096 = 55,808. Peak 155,008 * 4 bytes * 256 tokens
+        // = 158,728,192 (arena factor 1.0).
+        Assert.Equal(158_728_192, estimate.ActivationBytes);
+
+        Assert.Equal(150_000_000, estimate.RuntimeBytes);
+        Assert.Equal(2_828_306_816, estimate.TotalBytes);
+    }
+
+    [Fact]
+    public void Qwen7BInt4_At4096Tokens_Chunk256()
+    {
+        MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen7BInt4, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
+
+        // Mapped: 817,152 + 516,096 + scales 220,946,432 * 4 = 883,785,728 + 4096 * 360,448 = 1,476,395,008
+        // (under the 2,179,989,504-byte table) -> 2,361,513,984.
+        Assert.Equal(2_361_513_984, estimate.MappedWeightBytes);
+
+        // Prepacked: 3,535,142,912 + 220,946,432 * 8 = 1,767,571,456 -> 5,302,714,368.
+        Assert.Equal(5_302_714_368, estimate.PackedWeightBytes);
+
+        // KV: 2 * 28 * 4 * 128 * 4 = 114,688 per token * 4096 = 469,762,048.
+        Assert.Equal(469_762_048, estimate.KvCacheBytes);
+
+        // Per token: lm_head 152,064 + 7168 = 159,232 (MLP 82,944; attention 4608 + 3584 + 7168 + 114,688 = 130,048).
+        // 159,232 * 4 * 256 = 163,053,568.
+        Assert.Equal(163_053_568, estimate.ActivationBytes);
+
+        Assert.Equal(8_447_043_968, estimate.TotalBytes);
+    }
+
+    [Fact]
+    public void LongContext_AttentionScoresOutgrowTheLogits()
+    {
+        // At 16384 tokens GroupQueryAttention's scores take 12 heads * 16384 = 196,608 floats per prompt token,
+        // above lm_head's 155,008: (2048 + 1536 + 3072 + 196,608) * 4 * 64 = 52,035,584.
+        MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen15BInt4, context: 16384, prefillChunk: 64, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
+
+        Assert.Equal(52_035_584, estimate.ActivationBytes);
+    }
+
+    [Fact]
+    public void Fp16KvCache_HalvesTheCache()
+    {
+        MemoryEstimate fp32 = MemoryPlanner.Estimate(ModelShapes.Qwen7BInt4, 8192, 512, KvPrecision.Fp32, WeightPlacement.Gpu);
+        MemoryEstimate fp16 = MemoryPlanner.Estimate(ModelShapes.Qwen7BInt4, 8192, 512, KvPrecision.Fp16, WeightPlacement.Gpu);
+
+        Assert.Equal(939_524_096, fp32.KvCacheBytes);  // 114,688 * 8192
+        Assert.Equal(469_762_048, fp16.KvCacheBytes);
+        Assert.Equal(ModelShapes.Qwen7BWeightBytes, fp16.PackedWeightBytes); // the file's bytes go to the device
+        Assert.Equal(0, fp16.MappedWeightBytes);
+    }
+}
