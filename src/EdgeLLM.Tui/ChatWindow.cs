@@ -6,6 +6,7 @@ using EdgeLLM.Tui.Dialogs;
 using EdgeLLM.Tui.Models;
 using EdgeLLM.Tui.Settings;
 using EdgeLLM.Tui.Status;
+using EdgeLLM.Tui.Text;
 using EdgeLLM.Tui.Views;
 using Terminal.Gui.App;
 using Terminal.Gui.Input;
@@ -458,7 +459,7 @@ internal sealed class ChatWindow : Runnable
 
         // Wrapped to the dialog: `edgellm devices` lines can be wider than an 80-column terminal.
         int width = Math.Max(20, app.Screen.Width - 6);
-        ShowText("Device", string.Join('\n', text.Split('\n').SelectMany(line => Text.WordWrapper.Wrap(line, width))));
+        ShowText("Device", string.Join('\n', text.Split('\n').SelectMany(line => WordWrapper.Wrap(line, width))));
     }
 
     private void Quit()
