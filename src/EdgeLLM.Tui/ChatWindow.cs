@@ -6,7 +6,6 @@ using EdgeLLM.Tui.Dialogs;
 using EdgeLLM.Tui.Models;
 using EdgeLLM.Tui.Settings;
 using EdgeLLM.Tui.Status;
-using EdgeLLM.Tui.Text;
 using EdgeLLM.Tui.Views;
 using Terminal.Gui.App;
 using Terminal.Gui.Input;
@@ -457,9 +456,7 @@ internal sealed class ChatWindow : Runnable
             text = "Device detection is not available in this build.";
         }
 
-        // Wrapped to the dialog: `edgellm devices` lines can be wider than an 80-column terminal.
-        int width = Math.Max(20, app.Screen.Width - 6);
-        ShowText("Device", string.Join('\n', text.Split('\n').SelectMany(line => WordWrapper.Wrap(line, width))));
+        ShowText("Device", text);
     }
 
     private void Quit()
@@ -475,7 +472,7 @@ internal sealed class ChatWindow : Runnable
 
     private void ShowText(string title, string text)
     {
-        using var dialog = new TextDialog(title, text);
+        using var dialog = new TextDialog(title, text, app.Screen.Width, app.Screen.Height);
         app.Run(dialog);
     }
 

@@ -28,8 +28,16 @@ internal sealed class ConversationView : View
         ViewportSettings |= ViewportSettingsFlags.HasVerticalScrollBar;
         KeyBindings.Add(Key.PageUp, Command.PageUp);
         KeyBindings.Add(Key.PageDown, Command.PageDown);
+        KeyBindings.Add(Key.CursorUp, Command.ScrollUp);
+        KeyBindings.Add(Key.CursorDown, Command.ScrollDown);
+        KeyBindings.Add(Key.CursorLeft, Command.ScrollLeft);
+        KeyBindings.Add(Key.CursorRight, Command.ScrollRight);
         AddCommand(Command.PageUp, () => ScrollPage(-1));
         AddCommand(Command.PageDown, () => ScrollPage(1));
+        AddCommand(Command.ScrollUp, () => ScrollVertical(-1));
+        AddCommand(Command.ScrollDown, () => ScrollVertical(1));
+        AddCommand(Command.ScrollLeft, () => ScrollHorizontal(-4));
+        AddCommand(Command.ScrollRight, () => ScrollHorizontal(4));
     }
 
     /// <summary>The rows as laid out for the current width (tests and transcript checks read them).</summary>
