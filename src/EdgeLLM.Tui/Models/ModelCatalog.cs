@@ -1,3 +1,5 @@
+using EdgeLLM.Devices.Reports;
+
 namespace EdgeLLM.Tui.Models;
 
 /// <summary>Finds converted models: folders holding an edgellm.json, directly under each search folder.</summary>
@@ -16,39 +18,11 @@ public static class ModelCatalog
         Path.GetFullPath(Path.Combine(binaryFolder, "..", "models")),
     ];
 
+    /// <summary>The model folders found (the devices library's discovery, shared with <c>edgellm devices</c>).</summary>
     public static IReadOnlyList<ModelEntry> Find(IEnumerable<string> searchFolders)
-    {
-        var found = new List<ModelEntry>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string searchFolder in searchFolders)
-        {
-            if (!Directory.Exists(searchFolder))
-            {
-                continue;
-            }
-
-            IEnumerable<string> candidates;
-            try
-            {
-                candidates = Directory.EnumerateDirectories(searchFolder).Order(StringComparer.Ordinal).ToList();
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            foreach (string folder in candidates)
-            {
-                string full = Path.GetFullPath(folder);
-                if (File.Exists(Path.Combine(full, ManifestName)) && seen.Add(full))
-                {
-                    found.Add(new ModelEntry(Path.GetFileName(full), full));
-                }
-            }
-        }
-
-        return found;
-    }
+        => ModelFolders.Find(searchFolders.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+            .Select(folder => new ModelEntry(Path.GetFileName(folder), folder))
+            .ToList();
 
     /// <summary>Shown in the window when no model is found.</summary>
     public static string HowToGetOne(IReadOnlyList<string> searchFolders)
