@@ -164,4 +164,67 @@ public sealed class ChatWindowTests
         Assert.Contains(rows, row => row.Contains("manifest is truncated.", StringComparison.Ordinal));
         Assert.Empty(fixture.Opened.Skip(1));
     }
+
+    [Fact]
+    public void CtrlJInsertsANewLineAndUpRecallsTheLastMessage()
+    {
+        using var fixture = new ChatFixture();
+        var session = new ScriptedChatSession([new(ReplyPart.Answer, "noted")], TimeSpan.Zero);
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
+        screen.WaitForText("scripted-model is ready");
+
+        screen.Type("first line");
+        // What a terminal's Ctrl+J arrives as through the ANSI driver.
+        screen.Press(Key.Enter.WithCtrl);
+        screen.Type("second line");
+        screen.Press(Key.Enter);
+        string[] rows = screen.WaitForText("noted");
+        int first = Array.FindIndex(rows, row => row.StartsWith("> first line", StringComparison.Ordinal));
+        Assert.True(first >= 0 && rows[first + 1].StartsWith("  second line", StringComparison.Ordinal), string.Join('\n', rows));
+        screen.WaitFor(_ => !screen.OnUiThread(() => screen.Window.IsGenerating), "the reply finished");
+
+        screen.Press(Key.CursorUp);
+        screen.WaitFor(_ => screen.OnUiThread(() => screen.Window.Prompt.Text) == "first line\nsecond line", "the last message back in the box");
+        screen.Press(Key.CursorDown);
+        screen.Press(Key.CursorDown);
+        screen.WaitFor(_ => screen.OnUiThread(() => screen.Window.Prompt.Text).Length == 0, "the empty draft back in the box");
+    }
+
+    [Fact]
+    public void AFullContextIsReportedInOneSentence()
+    {
+        using var fixture = new ChatFixture();
+        var session = new ScriptedChatSession([new(ReplyPart.Answer, "partial")], TimeSpan.Zero)
+        {
+            Failure = new Runtime.Generation.ContextFullException(2040, 30, 2048),
+        };
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
+        screen.WaitForText("scripted-model is ready");
+
+        screen.Type("one more");
+        screen.Press(Key.Enter);
+        string[] rows = screen.WaitForText("The conversation is full (2040 of 2048 tokens):");
+        Assert.Contains(rows, row => row.Contains("start a new chat (Ctrl+N)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CtrlSSavesTheChatAsMarkdown()
+    {
+        using var fixture = new ChatFixture();
+        var session = new ScriptedChatSession(ReasonedReply, TimeSpan.Zero);
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
+        screen.WaitForText("scripted-model is ready");
+        screen.Type("hi");
+        screen.Press(Key.Enter);
+        screen.WaitForText("Hello! How can I help you today?");
+        screen.WaitFor(_ => !screen.OnUiThread(() => screen.Window.IsGenerating), "the reply finished");
+
+        screen.Press(KeyMap.SaveTranscript);
+        screen.WaitForText("The chat was saved to");
+
+        string saved = Assert.Single(Directory.GetFiles(Path.Combine(fixture.Root, "transcripts"), "*.md"));
+        string markdown = File.ReadAllText(saved);
+        Assert.Contains("## You\n\nhi\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("<details><summary>Reasoning</summary>\n\nThe user greets me. I should greet back.\n\n</details>\n\nHello! How can I help you today?\n", markdown, StringComparison.Ordinal);
+    }
 }

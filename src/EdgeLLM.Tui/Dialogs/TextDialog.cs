@@ -20,6 +20,7 @@ internal sealed class TextDialog : Dialog
         int rows = ConversationLayout.Build(transcript, width).Count;
         var body = new ConversationView(transcript)
         {
+            FollowEnd = false,
             X = 0,
             Y = 0,
             Width = width,

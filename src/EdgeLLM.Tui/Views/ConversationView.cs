@@ -40,6 +40,9 @@ internal sealed class ConversationView : View
         AddCommand(Command.ScrollRight, () => ScrollHorizontal(4));
     }
 
+    /// <summary>Keep the last row in view as rows are added (the chat); false shows text from the top (dialogs).</summary>
+    public bool FollowEnd { get; init; } = true;
+
     /// <summary>The rows as laid out for the current width (tests and transcript checks read them).</summary>
     public IReadOnlyList<DisplayLine> Lines => lines;
 
@@ -52,7 +55,7 @@ internal sealed class ConversationView : View
         laidOutWidth = width;
         int widest = lines.Count == 0 ? 0 : lines.Max(line => WordWrapper.Columns(line.Text));
         SetContentSize(new Size(Math.Max(width, widest), Math.Max(lines.Count, 1)));
-        if (atEnd)
+        if (FollowEnd && atEnd)
         {
             ScrollToEnd();
         }

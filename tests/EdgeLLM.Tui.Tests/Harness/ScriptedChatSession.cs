@@ -26,6 +26,9 @@ internal sealed class ScriptedChatSession : IChatSession
     /// <summary>When set, each send waits for this before streaming anything after the first piece (lets a test press Esc mid-reply).</summary>
     public SemaphoreSlim? Gate { get; set; }
 
+    /// <summary>When set, thrown after the first piece (as the engine throws when the KV cache is full).</summary>
+    public Exception? Failure { get; set; }
+
     public List<ChatSettings> Requests { get; } = [];
 
     public int StreamedPieces { get; private set; }
@@ -66,6 +69,11 @@ internal sealed class ScriptedChatSession : IChatSession
                 (piece.Part == ReplyPart.Reasoning ? reasoning : answer).Append(piece.Text);
                 tokens.Add(tokens.Count);
                 StreamedPieces++;
+                if (Failure is not null)
+                {
+                    throw Failure;
+                }
+
                 if (Gate is { } waitHere)
                 {
                     await waitHere.WaitAsync(cancellation).ConfigureAwait(false);
