@@ -185,8 +185,20 @@ internal sealed class ChatWindow : Runnable
         conversation.ScrollToEnd();
         conversation.Refresh();
 
+        // Think "hide": the model still reasons, the window shows only the answer.
+        bool hideReasoning = request.Think == ThinkMode.Hide;
         Task<ChatReply> reply = Task.Run(
-            () => active.SendAsync(message, request, piece => OnStreamed(turn, piece), cancellation.Token),
+            () => active.SendAsync(
+                message,
+                request,
+                piece =>
+                {
+                    if (!(hideReasoning && piece.Part == ReplyPart.Reasoning))
+                    {
+                        OnStreamed(turn, piece);
+                    }
+                },
+                cancellation.Token),
             CancellationToken.None);
         reply.ContinueWith(
             finished => ui.Post(() => Finish(turn, finished, cancellation)),
@@ -306,6 +318,11 @@ internal sealed class ChatWindow : Runnable
         if (picker.Chosen is { } chosen)
         {
             OpenModel(chosen.Folder);
+        }
+        else if (session is null)
+        {
+            transcript.Notice = "No model is open. Press F3 to pick one, F1 for the keys.";
+            conversation.Refresh();
         }
     }
 

@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tui.Conversation;
+using EdgeLLM.Tui.Settings;
 using EdgeLLM.Tui.Tests.Harness;
 using Terminal.Gui.Input;
 
@@ -226,5 +227,24 @@ public sealed class ChatWindowTests
         string markdown = File.ReadAllText(saved);
         Assert.Contains("## You\n\nhi\n", markdown, StringComparison.Ordinal);
         Assert.Contains("<details><summary>Reasoning</summary>\n\nThe user greets me. I should greet back.\n\n</details>\n\nHello! How can I help you today?\n", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThinkHideShowsOnlyTheAnswer()
+    {
+        using var fixture = new ChatFixture();
+        SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Think = ThinkMode.Hide });
+        var session = new ScriptedChatSession(ReasonedReply, TimeSpan.Zero);
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
+        screen.WaitForText("scripted-model is ready");
+
+        screen.Type("hi");
+        screen.Press(Key.Enter);
+        string[] rows = screen.WaitForText("Hello! How can I help you today?");
+
+        Assert.Equal(ThinkMode.Hide, Assert.Single(session.Requests).Think);
+        Assert.DoesNotContain(rows, row => row.Contains("Thinking", StringComparison.Ordinal));
+        screen.Press(KeyMap.ToggleReasoning);
+        Assert.DoesNotContain(screen.Capture(), row => row.Contains("greet back", StringComparison.Ordinal));
     }
 }
