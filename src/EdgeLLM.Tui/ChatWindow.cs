@@ -32,6 +32,9 @@ internal sealed class ChatWindow : Runnable
     private IChatSession? session;
     private string? sessionFolder;
     private CancellationTokenSource? generation;
+    private Task? runningReply;
+    private bool loading;
+    private bool resetWhenStopped;
     private StatusFigures figures = new();
     private int refreshQueued;
 
@@ -96,11 +99,25 @@ internal sealed class ChatWindow : Runnable
             app.Keyboard.KeyDown -= OnApplicationKeyDown;
             ui.Dispose();
             generation?.Cancel();
+            WaitForReplyToEnd();
             session?.Dispose();
             session = null;
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The engine must not be disposed under a running reply: cancel, then give it a moment to return.</summary>
+    private void WaitForReplyToEnd()
+    {
+        try
+        {
+            runningReply?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // Its failure was (or would have been) shown; only its end matters here.
+        }
     }
 
     private static TuiSettings LoadSettings(string path, out string? problem)
@@ -175,6 +192,12 @@ internal sealed class ChatWindow : Runnable
             return;
         }
 
+        if (loading)
+        {
+            ShowError("The model is still loading: wait for it to be ready.");
+            return;
+        }
+
         IChatSession active = session;
         ConversationTurn turn = transcript.Begin(message);
         ChatSettings request = settings.ToChatSettings();
@@ -200,6 +223,7 @@ internal sealed class ChatWindow : Runnable
                 },
                 cancellation.Token),
             CancellationToken.None);
+        runningReply = reply;
         reply.ContinueWith(
             finished => ui.Post(() => Finish(turn, finished, cancellation)),
             CancellationToken.None,
@@ -225,6 +249,7 @@ internal sealed class ChatWindow : Runnable
         if (generation == cancellation)
         {
             generation = null;
+            runningReply = null;
         }
 
         cancellation.Dispose();
@@ -262,6 +287,11 @@ internal sealed class ChatWindow : Runnable
 
         conversation.Refresh();
         UpdateStatus();
+        if (resetWhenStopped)
+        {
+            resetWhenStopped = false;
+            NewChat();
+        }
     }
 
     private void StopGeneration()
@@ -288,7 +318,14 @@ internal sealed class ChatWindow : Runnable
             return;
         }
 
-        StopGeneration();
+        if (generation is not null)
+        {
+            // The engine is reset once the reply has returned (see Finish), never under it.
+            resetWhenStopped = true;
+            StopGeneration();
+            return;
+        }
+
         session?.Reset();
         transcript.Clear();
         transcript.Notice = session is null ? transcript.Notice : $"New chat with {session.ModelName}.";
@@ -299,7 +336,7 @@ internal sealed class ChatWindow : Runnable
 
     private void PickModel()
     {
-        if (app.TopRunnableView != this || generation is not null)
+        if (app.TopRunnableView != this || generation is not null || loading)
         {
             return;
         }
@@ -329,6 +366,7 @@ internal sealed class ChatWindow : Runnable
     private void OpenModel(string folder)
     {
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        loading = true;
         figures = figures with { Activity = $"loading {name}" };
         UpdateStatus();
         SessionSettings sessionSettings = options.SessionSettings with { ContextLength = settings.ContextLength };
@@ -341,6 +379,7 @@ internal sealed class ChatWindow : Runnable
 
     private void Opened(string folder, string name, Task<IChatSession> opened)
     {
+        loading = false;
         figures = figures with { Activity = null };
         if (!opened.IsCompletedSuccessfully)
         {

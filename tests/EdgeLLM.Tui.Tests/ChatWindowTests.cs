@@ -247,4 +247,27 @@ public sealed class ChatWindowTests
         screen.Press(KeyMap.ToggleReasoning);
         Assert.DoesNotContain(screen.Capture(), row => row.Contains("greet back", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void NewChatDuringAReplyStopsItThenClearsTheConversation()
+    {
+        using var fixture = new ChatFixture();
+        var gate = new SemaphoreSlim(0);
+        var session = new ScriptedChatSession([new(ReplyPart.Answer, "Once upon"), new(ReplyPart.Answer, " a time")], TimeSpan.Zero) { Gate = gate };
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
+        screen.WaitForText("scripted-model is ready");
+        screen.Type("story");
+        screen.Press(Key.Enter);
+        screen.WaitForText("Once upon");
+
+        screen.Press(KeyMap.NewChat);
+        string[] rows = screen.WaitForText("New chat with scripted-model.");
+        gate.Release(10);
+
+        Assert.True(session.SawCancellation);
+        Assert.Empty(session.History);
+        Assert.DoesNotContain(rows, row => row.Contains("Once upon", StringComparison.Ordinal));
+        Assert.StartsWith("scripted-model int4 | CPU 4t | ", rows[0], StringComparison.Ordinal);
+        Assert.Contains("| ctx 0/2048 |", rows[0], StringComparison.Ordinal);
+    }
 }
