@@ -13,7 +13,8 @@ public static class ConversationLayout
 
     private const string UserPrefix = "> ";
 
-    public static List<DisplayLine> Build(ChatTranscript transcript, int width)
+    /// <summary>All rows; with a <paramref name="cache"/>, turns that did not change are not laid out again.</summary>
+    public static List<DisplayLine> Build(ChatTranscript transcript, int width, TurnLayoutCache? cache = null)
     {
         var lines = new List<DisplayLine>();
         if (transcript.Turns.Count == 0 && transcript.Notice is { } notice)
@@ -21,9 +22,17 @@ public static class ConversationLayout
             AppendBody(lines, notice, width, LineStyle.Notice, LineStyle.Code);
         }
 
+        cache?.Keep(transcript.Turns);
         foreach (ConversationTurn turn in transcript.Turns)
         {
-            AppendTurn(lines, turn.Snapshot(), transcript.ShowReasoning, width);
+            if (cache is null)
+            {
+                AppendTurn(lines, turn.Snapshot(), transcript.ShowReasoning, width);
+            }
+            else
+            {
+                lines.AddRange(cache.Rows(turn, transcript.ShowReasoning, width));
+            }
         }
 
         return lines;

@@ -23,6 +23,18 @@ public sealed class ConversationTurn
 
     public string UserMessage { get; }
 
+    /// <summary>Grows with every change (text, stop, end).</summary>
+    public int Version
+    {
+        get
+        {
+            lock (gate)
+            {
+                return version;
+            }
+        }
+    }
+
     /// <summary>Adds a streamed piece; false when the turn no longer takes text (stopped or ended).</summary>
     public bool Append(ChatStreamEvent piece)
     {

@@ -18,6 +18,7 @@ namespace EdgeLLM.Tui.Views;
 internal sealed class ConversationView : View
 {
     private readonly ChatTranscript transcript;
+    private readonly TurnLayoutCache layoutCache = new();
     private List<DisplayLine> lines = [];
     private int laidOutWidth = -1;
 
@@ -51,7 +52,7 @@ internal sealed class ConversationView : View
     {
         int width = Math.Max(1, Viewport.Width);
         bool atEnd = Viewport.Y + Viewport.Height >= lines.Count;
-        lines = ConversationLayout.Build(transcript, width);
+        lines = ConversationLayout.Build(transcript, width, layoutCache);
         laidOutWidth = width;
         int widest = lines.Count == 0 ? 0 : lines.Max(line => WordWrapper.Columns(line.Text));
         SetContentSize(new Size(Math.Max(width, widest), Math.Max(lines.Count, 1)));

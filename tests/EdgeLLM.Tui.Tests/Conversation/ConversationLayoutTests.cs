@@ -77,4 +77,24 @@ public sealed class ConversationLayoutTests
         Assert.Equal(TurnState.Stopped, snapshot.State);
         Assert.Contains(new DisplayLine("[stopped]", LineStyle.Note), ConversationLayout.Build(transcript, 60));
     }
+
+    [Fact]
+    public void TheCacheGivesTheSameRowsAndReusesUnchangedTurns()
+    {
+        var transcript = new ChatTranscript();
+        ConversationTurn done = transcript.Begin("first");
+        done.Append(new ChatStreamEvent(ReplyPart.Answer, "An answer long enough to wrap over a few rows of a narrow window."));
+        done.Finish(null);
+        ConversationTurn streaming = transcript.Begin("second");
+        var cache = new TurnLayoutCache();
+
+        Assert.Equal(ConversationLayout.Build(transcript, 20), ConversationLayout.Build(transcript, 20, cache));
+        IReadOnlyList<DisplayLine> doneRows = cache.Rows(done, showReasoning: false, 20);
+
+        streaming.Append(new ChatStreamEvent(ReplyPart.Answer, "more text"));
+        Assert.Equal(ConversationLayout.Build(transcript, 20), ConversationLayout.Build(transcript, 20, cache));
+        Assert.Same(doneRows, cache.Rows(done, showReasoning: false, 20));
+        Assert.NotSame(doneRows, cache.Rows(done, showReasoning: false, 30));
+        Assert.Equal(ConversationLayout.Build(transcript, 30), ConversationLayout.Build(transcript, 30, cache));
+    }
 }
