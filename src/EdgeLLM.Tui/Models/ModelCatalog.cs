@@ -36,14 +36,10 @@ public static class ModelCatalog
 
         text.Append('\n');
         text.Append("To get one, quit (Ctrl+Q) and either convert a Hugging Face model:\n");
-        text.Append("```\n");
-        text.Append("edgellm quantize <hf-dir> -o ~/.edgellm/models/<name> --precision int4\n");
-        text.Append("```\n");
+        text.Append("  edgellm quantize <hf-dir> -o ~/.edgellm/models/<name> --precision int4\n");
         text.Append("or make a tiny synthetic one to try the app:\n");
-        text.Append("```\n");
-        text.Append("edgellm synth --shape tiny-r1-qwen2 --tokenizer <tokenizer-dir> -o /tmp/tiny-hf\n");
-        text.Append("edgellm quantize /tmp/tiny-hf -o ~/.edgellm/models/tiny --precision int4\n");
-        text.Append("```\n");
+        text.Append("  edgellm synth --shape tiny-r1-qwen2 --tokenizer <tokenizer-dir> -o /tmp/tiny\n");
+        text.Append("  edgellm quantize /tmp/tiny -o ~/.edgellm/models/tiny --precision int4\n");
         text.Append("Then run `edgellm` again, or press F3 to look again.");
         return text.ToString();
     }
