@@ -270,4 +270,21 @@ public sealed class ChatWindowTests
         Assert.StartsWith("scripted-model int4 | CPU 4t | ", rows[0], StringComparison.Ordinal);
         Assert.Contains("| ctx 0/2048 |", rows[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ArabicIsDrawnWholeRightAlignedAndInReadingOrder()
+    {
+        using var fixture = new ChatFixture();
+        var session = new ScriptedChatSession([new(ReplyPart.Answer, "مرحبا "), new(ReplyPart.Answer, "بك")], TimeSpan.Zero);
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
+        screen.WaitForText("scripted-model is ready");
+
+        screen.Type("salam");
+        screen.Press(Key.Enter);
+        string[] rows = screen.WaitForText("كب ابحرم");
+
+        string row = Assert.Single(rows, row => row.Contains("كب ابحرم", StringComparison.Ordinal));
+        Assert.EndsWith("كب ابحرم", row.TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith(new string(' ', 60), row, StringComparison.Ordinal);
+    }
 }
