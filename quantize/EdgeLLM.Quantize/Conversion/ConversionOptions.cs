@@ -1,0 +1,30 @@
+using EdgeLLM.Quantize.Architectures;
+
+namespace EdgeLLM.Quantize.Conversion;
+
+/// <summary>What <see cref="ModelConverter"/> writes.</summary>
+public sealed record ConversionOptions
+{
+    /// <summary>The context length used when none is given (the RoPE cache rows and genai_config context_length).</summary>
+    public const int DefaultMaxContext = 4096;
+
+    public WeightPrecision Precision { get; init; } = WeightPrecision.Fp32;
+
+    /// <summary>Caps the RoPE cache and the recorded context; the model's max_position_embeddings caps it further.</summary>
+    public int MaxContext { get; init; } = DefaultMaxContext;
+
+    /// <summary>
+    /// lm_head on the last position only (logits <c>[batch, 1, vocab]</c>): what generation needs, and
+    /// cheaper on long prompts. Default false: logits for every position.
+    /// </summary>
+    public bool LastPositionLogitsOnly { get; init; }
+
+    /// <summary>Where RoPE is applied (default: inside GroupQueryAttention when head_dim allows).</summary>
+    public RotaryPlacement Rotary { get; init; } = RotaryPlacement.Auto;
+
+    /// <summary>Replace an existing non-empty output folder (otherwise that is an error).</summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>The folder the checkpoint came from: tokenizer files are copied from it and it is recorded in edgellm.json.</summary>
+    public string? SourceFolder { get; init; }
+}

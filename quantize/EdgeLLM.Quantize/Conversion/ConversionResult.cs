@@ -1,0 +1,11 @@
+namespace EdgeLLM.Quantize.Conversion;
+
+/// <summary>What a conversion wrote.</summary>
+/// <param name="OutputFolder">The finished folder.</param>
+/// <param name="ContextLength">The context the graph serves (RoPE rows, genai_config context_length).</param>
+/// <param name="WeightBytes">Size of model.onnx.data.</param>
+/// <param name="Files">Every file written, with its size.</param>
+public sealed record ConversionResult(string OutputFolder, int ContextLength, long WeightBytes, IReadOnlyList<OutputFile> Files);
+
+/// <summary>One written file: name inside the output folder, size and XxHash64 (hex).</summary>
+public sealed record OutputFile(string Name, long Bytes, string XxHash64);

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.IO.Hashing;
+using EdgeLLM.Quantize.Architectures;
+using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Files;
+using EdgeLLM.Quantize.Onnx;
+using EdgeLLM.Quantize.Onnx.Proto;
+using Google.Protobuf;
+
+namespace EdgeLLM.Quantize.Conversion;
+
+/// <summary>
+/// Checkpoint → model folder: <c>model.onnx</c> (graph only), <c>model.onnx.data</c> (every weight,
+/// aligned), <c>genai_config.json</c>, the tokenizer files of the source folder, and <c>edgellm.json</c>.
+/// Everything is written into a hidden temporary folder beside the output and renamed into place at the
+/// end, so a failed or interrupted conversion never leaves a folder that looks valid.
+/// </summary>
+public static class ModelConverter
+{
+    public const string ModelFileName = "model.onnx";
+    public const string DataFileName = "model.onnx.data";
+
+    /// <summary>Files copied from the source folder when present.</summary>
+    public static IReadOnlyList<string> TokenizerFiles { get; } =
+        ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"];
+
+    public static ConversionResult Convert(ICheckpoint checkpoint, string outputFolder, ConversionOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxContext < 1)
+        {
+            throw new ArgumentException($"max context must be at least 1, got {options.MaxContext}");
+        }
+
+        ModelConfig config = checkpoint.Config;
+        int contextLength = Math.Min(options.MaxContext, config.MaxPositionEmbeddings);
+        bool fusedRotary = DecoderGraph.UsesFusedRotary(config, options.Rotary);
+        using StagedFolder staged = StagedFolder.Create(outputFolder, options.Overwrite);
+        string temporary = staged.Path;
+        var files = new List<OutputFile>();
+        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision);
+        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, cancellation);
+        files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
+        if (options.SourceFolder is { } source)
+        {
+            foreach (string name in TokenizerFiles)
+            {
+                string from = Path.Combine(source, name);
+                if (File.Exists(from))
+                {
+                    // Copied by content, not File.Copy: the output files get fresh permissions (a read-only source stays read-only only there).
+                    using FileStream input = File.OpenRead(from);
+                    files.Add(WriteFile(temporary, name, input.CopyTo));
+                }
+            }
+        }
+
+        cancellation.ThrowIfCancellationRequested();
+        var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
+            encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files);
+        WriteFile(temporary, ModelManifest.FileName, stream => ModelManifest.Write(stream, manifest));
+        staged.Commit();
+        return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files);
+    }
+
+    private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, CancellationToken cancellation)
+    {
+        ModelProto model;
+        ulong dataHash;
+        long dataBytes;
+        using (var data = new ExternalDataWriter(Path.Combine(folder, DataFileName)))
+        {
+            var graph = new GraphBuilder($"{checkpoint.Config.ModelType}_decoder", data);
+            DecoderGraph.Emit(checkpoint, graph, encoder, graphOptions, cancellation);
+            model = graph.Build(ModelManifest.ToolVersion, new Dictionary<string, string>
+            {
+                ["edgellm.precision"] = encoder.Precision,
+                ["edgellm.context_length"] = graphOptions.ContextLength.ToString(CultureInfo.InvariantCulture),
+            });
+            dataHash = data.Complete();
+            dataBytes = data.Length;
+        }
+
+        files.Add(WriteFile(folder, ModelFileName, model.WriteTo));
+        files.Add(new OutputFile(DataFileName, dataBytes, Hex(dataHash)));
+        return dataBytes;
+    }
+
+    private static OutputFile WriteFile(string folder, string name, Action<Stream> write)
+    {
+        using (var stream = new FileStream(Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write))
+        {
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        }
+
+        return Describe(folder, name);
+    }
+
+    private static OutputFile Describe(string folder, string name)
+    {
+        string path = Path.Combine(folder, name);
+        var hash = new XxHash64();
+        using (var stream = File.OpenRead(path))
+        {
+            hash.Append(stream);
+        }
+
+        return new OutputFile(name, new FileInfo(path).Length, Hex(hash.GetCurrentHashAsUInt64()));
+    }
+
+    private static string Hex(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);
+}

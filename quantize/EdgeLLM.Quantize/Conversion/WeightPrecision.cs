@@ -1,0 +1,38 @@
+namespace EdgeLLM.Quantize.Conversion;
+
+/// <summary>How the converter stores the decoder's weights (activations and I/O stay fp32 on CPU).</summary>
+public enum WeightPrecision
+{
+    /// <summary>fp32 weights, fp32 compute.</summary>
+    Fp32,
+
+    /// <summary>fp16 weights on disk, cast once to fp32 at load (the CPU kernels compute in fp32).</summary>
+    Fp16,
+}
+
+/// <summary>Names of <see cref="WeightPrecision"/> as the CLI and edgellm.json spell them.</summary>
+public static class WeightPrecisions
+{
+    public static string Name(this WeightPrecision precision) => precision switch
+    {
+        WeightPrecision.Fp32 => "fp32",
+        WeightPrecision.Fp16 => "fp16",
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
+    };
+
+    /// <summary>Every precision the converter writes, in CLI spelling.</summary>
+    public static IReadOnlyList<string> Names { get; } = Enum.GetValues<WeightPrecision>().Select(Name).ToArray();
+
+    public static WeightPrecision Parse(string name)
+    {
+        foreach (WeightPrecision precision in Enum.GetValues<WeightPrecision>())
+        {
+            if (string.Equals(precision.Name(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return precision;
+            }
+        }
+
+        throw new NotSupportedException($"precision '{name}' is not supported (supported: {string.Join(", ", Names)})");
+    }
+}

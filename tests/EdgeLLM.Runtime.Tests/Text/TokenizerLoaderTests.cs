@@ -1,0 +1,58 @@
+using EdgeLLM.Runtime.Text;
+using EdgeLLM.Tests.Shared;
+
+namespace EdgeLLM.Runtime.Tests.Text;
+
+/// <summary>Bad tokenizer folders fail with one clear message naming the file.</summary>
+public sealed class TokenizerLoaderTests
+{
+    [Fact]
+    public void MissingTokenizerJsonNamesTheFile()
+    {
+        using TempFolder folder = TestPaths.CreateTemp();
+
+        FileNotFoundException error = Assert.Throws<FileNotFoundException>(() => TokenizerLoader.Load(folder.Path));
+        Assert.Contains(Path.Combine(folder.Path, "tokenizer.json"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TruncatedTokenizerJsonIsInvalidData()
+    {
+        using TempFolder folder = TestPaths.CreateTemp();
+        byte[] real = File.ReadAllBytes(Path.Combine(TestPaths.Tokenizer("llama31"), "tokenizer.json"));
+        File.WriteAllBytes(Path.Combine(folder.Path, "tokenizer.json"), real[..(real.Length / 2)]);
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        Assert.Contains("tokenizer.json: not valid JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnsupportedModelTypeIsNotSupported()
+    {
+        using TempFolder folder = TestPaths.CreateTemp();
+        File.WriteAllText(Path.Combine(folder.Path, "tokenizer.json"), """{"model": {"type": "Unigram", "vocab": []}}""");
+
+        NotSupportedException error = Assert.Throws<NotSupportedException>(() => TokenizerLoader.Load(folder.Path));
+        Assert.Contains("model type 'Unigram' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MergeOfUnknownPiecesIsInvalidData()
+    {
+        using TempFolder folder = TestPaths.CreateTemp();
+        File.WriteAllText(
+            Path.Combine(folder.Path, "tokenizer.json"),
+            """{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a c"]}, "decoder": {"type": "ByteLevel"}}""");
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        Assert.Contains("tokenizer.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATokenizerJsonPathLoadsItsFolder()
+    {
+        string file = Path.Combine(TestPaths.Tokenizer("qwen3"), "tokenizer.json");
+
+        Assert.Equal(151669, TokenizerLoader.Load(file).VocabularySize);
+    }
+}
