@@ -7,8 +7,11 @@ namespace EdgeLLM.Tui;
 /// <summary>What the chat app needs from its host (the CLI, or a test).</summary>
 public sealed record ChatAppOptions
 {
-    /// <summary>Opens a model folder (the real engine is plugged in by the CLI).</summary>
-    public required Func<string, SessionSettings, IChatSession> OpenSession { get; init; }
+    /// <summary>
+    /// Opens a model folder (the real engine is plugged in by the CLI); the third argument takes the
+    /// loader's notices (e.g. the memory planner shortening the context), shown when the model is ready.
+    /// </summary>
+    public required Func<string, SessionSettings, Action<string>, IChatSession> OpenSession { get; init; }
 
     /// <summary>The model to open at start; null: list the models found and let the person pick.</summary>
     public string? ModelFolder { get; init; }

@@ -370,14 +370,15 @@ internal sealed class ChatWindow : Runnable
         figures = figures with { Activity = $"loading {name}" };
         UpdateStatus();
         SessionSettings sessionSettings = options.SessionSettings with { ContextLength = settings.ContextLength };
-        Task.Run(() => options.OpenSession(folder, sessionSettings)).ContinueWith(
-            opened => ui.Post(() => Opened(folder, name, opened)),
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Task.Run(() => options.OpenSession(folder, sessionSettings, notices.Enqueue)).ContinueWith(
+            opened => ui.Post(() => Opened(folder, name, opened, notices)),
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
     }
 
-    private void Opened(string folder, string name, Task<IChatSession> opened)
+    private void Opened(string folder, string name, Task<IChatSession> opened, IEnumerable<string> notices)
     {
         loading = false;
         figures = figures with { Activity = null };
@@ -393,7 +394,8 @@ internal sealed class ChatWindow : Runnable
         session = opened.Result;
         sessionFolder = folder;
         transcript.Clear();
-        transcript.Notice = $"{session.ModelName} is ready ({session.Precision}, {session.ExecutionProvider}). Type a message and press Enter.";
+        transcript.Notice = $"{session.ModelName} is ready ({session.Precision}, {session.ExecutionProvider}). Type a message and press Enter."
+            + string.Concat(notices.Select(notice => "\nNote: " + notice));
         figures = new StatusFigures
         {
             ModelName = session.ModelName,

@@ -133,6 +133,7 @@ public sealed class ChatWindowTests
         screen.WaitForText("scripted-model is ready");
 
         Assert.Equal(fixture.ModelFolder, Assert.Single(fixture.Opened).Folder);
+        Assert.Contains(fixture.ModelFolder, File.ReadAllText(fixture.SettingsPath), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class ChatWindowTests
         using var fixture = new ChatFixture();
         ChatAppOptions options = fixture.Options(new ScriptedChatSession([], TimeSpan.Zero)) with
         {
-            OpenSession = (folder, _) => throw new InvalidDataException($"{folder}/edgellm.json: manifest is truncated"),
+            OpenSession = (folder, _, _) => throw new InvalidDataException($"{folder}/edgellm.json: manifest is truncated"),
         };
         using ChatScreen screen = ChatScreen.Start(options);
 
@@ -286,5 +287,16 @@ public sealed class ChatWindowTests
         string row = Assert.Single(rows, row => row.Contains("كب ابحرم", StringComparison.Ordinal));
         Assert.EndsWith("كب ابحرم", row.TrimEnd(), StringComparison.Ordinal);
         Assert.StartsWith(new string(' ', 60), row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoaderNoticesAreShownWhenTheModelIsReady()
+    {
+        using var fixture = new ChatFixture();
+        fixture.Notices.Add("context lowered to 2048 tokens to fit 3.1 GB of memory");
+        using ChatScreen screen = ChatScreen.Start(fixture.Options(new ScriptedChatSession([], TimeSpan.Zero)));
+
+        string[] rows = screen.WaitForText("scripted-model is ready");
+        Assert.Contains(rows, row => row.StartsWith("Note: context lowered to 2048 tokens to fit 3.1 GB of memory", StringComparison.Ordinal));
     }
 }

@@ -76,6 +76,6 @@ public static class ChatCommand
         return text.ToString().TrimEnd();
     }
 
-    private static IChatSession OpenEngine(string modelFolder, SessionSettings settings)
+    private static IChatSession OpenEngine(string modelFolder, SessionSettings settings, Action<string> notice)
         => throw new NotSupportedException("this build has no chat engine yet (ChatSession is not merged)");
 }

@@ -25,11 +25,19 @@ internal sealed class ChatFixture : IDisposable
 
     public List<(string Folder, SessionSettings Settings)> Opened { get; } = [];
 
+    /// <summary>Notices the loader reports while opening (as the memory planner does).</summary>
+    public List<string> Notices { get; } = [];
+
     public ChatAppOptions Options(IChatSession session, bool openModelAtStart = true) => new()
     {
-        OpenSession = (folder, settings) =>
+        OpenSession = (folder, settings, notice) =>
         {
             Opened.Add((folder, settings));
+            foreach (string line in Notices)
+            {
+                notice(line);
+            }
+
             return session;
         },
         ModelFolder = openModelAtStart ? ModelFolder : null,
