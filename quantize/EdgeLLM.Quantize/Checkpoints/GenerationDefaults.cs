@@ -5,6 +5,13 @@ public sealed record GenerationDefaults
 {
     public static GenerationDefaults None { get; } = new();
 
+    /// <summary>The defaults in <c>folder/generation_config.json</c>, or <see cref="None"/> when the file is absent.</summary>
+    public static GenerationDefaults Load(string folder)
+    {
+        string path = Path.Combine(folder, "generation_config.json");
+        return File.Exists(path) ? ModelConfig.ReadGenerationDefaults(File.ReadAllText(path), path) : None;
+    }
+
     public bool? DoSample { get; init; }
 
     public double? Temperature { get; init; }

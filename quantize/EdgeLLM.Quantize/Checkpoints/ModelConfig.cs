@@ -166,6 +166,10 @@ public sealed record ModelConfig
         }
     }
 
+    /// <summary>The sampling defaults of a generation_config.json's text (<paramref name="path"/> names it in errors).</summary>
+    internal static GenerationDefaults ReadGenerationDefaults(string json, string path)
+        => ApplyGenerationConfig(json, [], null, null, path).Generation;
+
     private static (IReadOnlyList<int> Eos, int? Bos, int? Pad, GenerationDefaults Generation) ApplyGenerationConfig(
         string json, IReadOnlyList<int> eos, int? bos, int? pad, string source)
     {

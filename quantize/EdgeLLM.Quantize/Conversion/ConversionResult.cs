@@ -7,5 +7,5 @@ namespace EdgeLLM.Quantize.Conversion;
 /// <param name="Files">Every file written, with its size.</param>
 public sealed record ConversionResult(string OutputFolder, int ContextLength, long WeightBytes, IReadOnlyList<OutputFile> Files);
 
-/// <summary>One written file: name inside the output folder, size and XxHash64 (hex).</summary>
-public sealed record OutputFile(string Name, long Bytes, string XxHash64);
+/// <summary>One written file: name inside the output folder, size and XXH3-128 checksum (<see cref="Files.FileChecksum"/>).</summary>
+public sealed record OutputFile(string Name, long Bytes, string Checksum);

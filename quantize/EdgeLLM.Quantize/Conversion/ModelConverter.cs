@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Files;
@@ -67,7 +66,7 @@ public static class ModelConverter
     private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, CancellationToken cancellation)
     {
         ModelProto model;
-        ulong dataHash;
+        string dataHash;
         long dataBytes;
         using (var data = new ExternalDataWriter(Path.Combine(folder, DataFileName)))
         {
@@ -83,7 +82,7 @@ public static class ModelConverter
         }
 
         files.Add(WriteFile(folder, ModelFileName, model.WriteTo));
-        files.Add(new OutputFile(DataFileName, dataBytes, Hex(dataHash)));
+        files.Add(new OutputFile(DataFileName, dataBytes, dataHash));
         return dataBytes;
     }
 
@@ -101,14 +100,6 @@ public static class ModelConverter
     private static OutputFile Describe(string folder, string name)
     {
         string path = Path.Combine(folder, name);
-        var hash = new XxHash64();
-        using (var stream = File.OpenRead(path))
-        {
-            hash.Append(stream);
-        }
-
-        return new OutputFile(name, new FileInfo(path).Length, Hex(hash.GetCurrentHashAsUInt64()));
+        return new OutputFile(name, new FileInfo(path).Length, FileChecksum.Of(path));
     }
-
-    private static string Hex(ulong value) => value.ToString("x16", CultureInfo.InvariantCulture);
 }

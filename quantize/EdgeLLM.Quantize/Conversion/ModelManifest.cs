@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Conversion;
 
@@ -7,13 +8,13 @@ namespace EdgeLLM.Quantize.Conversion;
 /// Writes <c>edgellm.json</c>, the manifest of a converted model folder (format_version 1): the tool,
 /// the source checkpoint, precision, context, logits mode, model dimensions and every file's size and hash.
 /// </summary>
-internal static class ModelManifest
+public static class ModelManifest
 {
     public const string FileName = "edgellm.json";
 
     public const int FormatVersion = 1;
 
-    public static void Write(Stream stream, ManifestContents contents)
+    internal static void Write(Stream stream, ManifestContents contents)
     {
         ModelConfig config = contents.Config;
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -61,7 +62,7 @@ internal static class ModelManifest
             json.WriteStartObject();
             json.WriteString("name", file.Name);
             json.WriteNumber("bytes", file.Bytes);
-            json.WriteString("xxhash64", file.XxHash64);
+            json.WriteString(FileChecksum.Algorithm, file.Checksum);
             json.WriteEndObject();
         }
 

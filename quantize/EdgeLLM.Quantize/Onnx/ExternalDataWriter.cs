@@ -22,7 +22,7 @@ internal sealed class ExternalDataWriter : IDisposable
     private static readonly byte[] Zeros = new byte[LargeTensorAlignment];
 
     private readonly FileStream stream;
-    private readonly XxHash64 hash = new();
+    private readonly XxHash128 hash = new();
     private long tensorStart = -1;
     private long tensorBytes;
 
@@ -89,11 +89,11 @@ internal sealed class ExternalDataWriter : IDisposable
         return range;
     }
 
-    /// <summary>Flushes the file to disk and returns the XxHash64 of everything written.</summary>
-    public ulong Complete()
+    /// <summary>Flushes the file to disk and returns the XXH3-128 (<see cref="Files.FileChecksum"/>) of everything written.</summary>
+    public string Complete()
     {
         stream.Flush(flushToDisk: true);
-        return hash.GetCurrentHashAsUInt64();
+        return Files.FileChecksum.Format(hash);
     }
 
     public void Dispose() => stream.Dispose();

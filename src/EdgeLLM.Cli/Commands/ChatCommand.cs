@@ -77,5 +77,5 @@ public static class ChatCommand
     }
 
     private static IChatSession OpenEngine(string modelFolder, SessionSettings settings, Action<string> notice)
-        => throw new NotSupportedException("this build has no chat engine yet (ChatSession is not merged)");
+        => ChatSession.Open(modelFolder, settings, notice);
 }

@@ -5,6 +5,9 @@ namespace EdgeLLM.Runtime.Chat;
 /// <summary>A finished (or stopped) reply with its speed figures.</summary>
 public sealed record ChatReply
 {
+    /// <summary>The whole generated text as the model wrote it (reasoning tags included, special tokens skipped).</summary>
+    public required string Text { get; init; }
+
     public required string Reasoning { get; init; }
 
     public required string Answer { get; init; }

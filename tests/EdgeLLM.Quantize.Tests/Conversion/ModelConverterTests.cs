@@ -66,7 +66,7 @@ public sealed class ModelConverterTests(ConvertedModels models)
         {
             string path = Path.Combine(folder, file.GetProperty("name").GetString()!);
             Assert.Equal(new FileInfo(path).Length, file.GetProperty("bytes").GetInt64());
-            Assert.Equal(Convert.ToHexStringLower(XxHash64.Hash(File.ReadAllBytes(path))), file.GetProperty("xxhash64").GetString());
+            Assert.Equal(Convert.ToHexStringLower(XxHash128.Hash(File.ReadAllBytes(path))), file.GetProperty("xxh3_128").GetString());
         }
     }
 

@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using EdgeLLM.Runtime.Chat;
+using EdgeLLM.Runtime.Diagnostics;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Model;
+
+namespace EdgeLLM.Cli.Commands;
+
+/// <summary>
+/// <c>edgellm generate</c>: one prompt in, streamed text out (answer to stdout, reasoning to stderr),
+/// or one JSON object with ids, text and speed figures.
+/// </summary>
+public static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize')", Required = true };
+        var promptOption = new Option<string?>("--prompt", "-p") { Description = "Prompt text (or --prompt-file, --messages, or standard input)" };
+        var promptFileOption = new Option<string?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file" };
+        var messagesOption = new Option<string?>("--messages") { Description = "OpenAI-style JSON list of {role, content}; implies --chat" };
+        var chatOption = new Option<bool>("--chat") { Description = "Wrap the prompt as a user message in the model's chat template" };
+        var systemOption = new Option<string?>("--system") { Description = "System prompt (chat only)" };
+        var maxTokensOption = new Option<int>("--max-tokens") { Description = "Most new tokens; 0 only renders and encodes the prompt", DefaultValueFactory = _ => 512 };
+        var temperatureOption = new Option<double?>("--temperature") { Description = "0 = greedy (default: the model's generation_config.json)" };
+        var topPOption = new Option<double?>("--top-p") { Description = "Nucleus sampling mass (1 = off)" };
+        var topKOption = new Option<int?>("--top-k") { Description = "Keep the k most likely tokens (0 = off)" };
+        var minPOption = new Option<double?>("--min-p") { Description = "Drop tokens below min-p x the top probability (0 = off)" };
+        var repetitionOption = new Option<double?>("--repetition-penalty") { Description = "Hugging Face repetition penalty (1 = off)" };
+        var seedOption = new Option<ulong?>("--seed") { Description = "Seed for reproducible sampling" };
+        var thinkOption = new Option<string>("--think") { Description = "Reasoning: on (shown on stderr), hide (generated, not shown), off (skipped)", HelpName = "on|hide|off", DefaultValueFactory = _ => "on" };
+        var thinkBudgetOption = new Option<int?>("--think-budget") { Description = "After N reasoning tokens close the reasoning and answer" };
+        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object (ids, text, reasoning, answer, stop reason, speeds) instead of streaming" };
+        var threadsOption = new Option<int>("--threads") { Description = "Compute threads (0 = one per physical core)" };
+        var contextOption = new Option<int>("--context") { Description = "KV cache length in tokens (0 = the model's max_context)" };
+        var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading" };
+        var command = new Command("generate", "Generate text from a prompt or a conversation with an EdgeLLM model folder");
+        foreach (Option option in new Option[]
+        {
+            modelOption, promptOption, promptFileOption, messagesOption, chatOption, systemOption, maxTokensOption, temperatureOption,
+            topPOption, topKOption, minPOption, repetitionOption, seedOption, thinkOption, thinkBudgetOption, jsonOption, threadsOption,
+            contextOption, verifyOption,
+        })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => CommandErrors.Run("generate", () =>
+        {
+            string modelFolder = parse.GetValue(modelOption)!;
+            var settings = new ChatSettings
+            {
+                SystemPrompt = parse.GetValue(systemOption),
+                Temperature = parse.GetValue(temperatureOption),
+                TopP = parse.GetValue(topPOption),
+                TopK = parse.GetValue(topKOption),
+                MinP = parse.GetValue(minPOption),
+                RepetitionPenalty = parse.GetValue(repetitionOption),
+                Seed = parse.GetValue(seedOption),
+                MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new ArgumentException("--max-tokens must be 0 or more"),
+                Think = ParseThink(parse.GetValue(thinkOption)!),
+                ThinkBudget = parse.GetValue(thinkBudgetOption) is int budget and < 0 ? throw new ArgumentException("--think-budget must be 0 or more") : parse.GetValue(thinkBudgetOption),
+            };
+            GenerationInput input = ReadInput(parse.GetValue(promptOption), parse.GetValue(promptFileOption), parse.GetValue(messagesOption), parse.GetValue(chatOption));
+            bool json = parse.GetValue(jsonOption);
+            if (settings.MaxTokens == 0)
+            {
+                return RenderOnly(modelFolder, input, settings, json);
+            }
+
+            var sessionSettings = new SessionSettings
+            {
+                Threads = parse.GetValue(threadsOption),
+                ContextLength = parse.GetValue(contextOption),
+                VerifyChecksums = parse.GetValue(verifyOption),
+            };
+            return Generate(modelFolder, sessionSettings, input, settings, json);
+        }));
+        return command;
+    }
+
+    private static int Generate(string modelFolder, SessionSettings sessionSettings, GenerationInput input, ChatSettings settings, bool json)
+    {
+        long loadStart = Stopwatch.GetTimestamp();
+        using ChatSession chat = ChatSession.Open(modelFolder, sessionSettings, notice => Console.Error.WriteLine($"edgellm generate: {notice}"));
+        double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
+        using var cancellation = new ConsoleCancellation();
+        var output = new ReplyPrinter(json, settings.Think, Console.IsErrorRedirected);
+        ChatReply reply = input.Messages is { } messages
+            ? chat.Complete(messages, settings, output.Print, cancellation.Token)
+            : chat.ContinueText(input.Text!, settings, output.Print, cancellation.Token);
+        output.Finish();
+        GenerationResult result = reply.Generation;
+        if (json)
+        {
+            WriteJson(reply, loadMs);
+        }
+        else if (result.StopReason == StopReason.ContextFull)
+        {
+            Console.Error.WriteLine($"edgellm generate: context full ({chat.ContextUsed}/{chat.ContextLength} tokens): raise --context or shorten the prompt");
+        }
+
+        return result.StopReason == StopReason.Cancelled ? CommandErrors.Interrupted : 0;
+    }
+
+    private static int RenderOnly(string modelFolder, GenerationInput input, ChatSettings settings, bool json)
+    {
+        PromptBuilder prompts = PromptBuilder.Load(modelFolder);
+        IReadOnlyList<int> ids = input.Messages is { } messages
+            ? prompts.EncodeRendered(prompts.Render(messages, settings))
+            : prompts.EncodePlain(input.Text!);
+        if (!json)
+        {
+            Console.Out.WriteLine(string.Join(' ', ids));
+            return 0;
+        }
+
+        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        WriteIds(writer, "prompt_ids", ids);
+        WriteIds(writer, "tokens", []);
+        writer.WriteString("stop_reason", StopReason.MaxTokens.ToJsonName());
+        writer.WriteEndObject();
+        writer.Flush();
+        Console.Out.WriteLine();
+        return 0;
+    }
+
+    private static void WriteJson(ChatReply reply, double loadMs)
+    {
+        GenerationResult result = reply.Generation;
+        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        WriteIds(writer, "prompt_ids", reply.PromptIds);
+        WriteIds(writer, "tokens", result.Tokens);
+        writer.WriteString("text", reply.Text);
+        writer.WriteString("reasoning", reply.Reasoning);
+        writer.WriteString("answer", reply.Answer);
+        writer.WriteString("stop_reason", result.StopReason.ToJsonName());
+        writer.WriteNumber("prefill_tokens_per_s", Math.Round(result.PrefillTokensPerSecond, 2));
+        writer.WriteNumber("decode_tokens_per_s", Math.Round(result.DecodeTokensPerSecond, 2));
+        writer.WriteNumber("time_to_first_token_ms", Math.Round(result.TimeToFirstTokenMs, 1));
+        writer.WriteNumber("load_ms", Math.Round(loadMs, 1));
+        writer.WriteNumber("peak_rss_mb", Math.Round(ProcessMemory.PeakResidentBytes() / (1024.0 * 1024.0), 1));
+        writer.WriteEndObject();
+        writer.Flush();
+        Console.Out.WriteLine();
+    }
+
+    private static void WriteIds(Utf8JsonWriter writer, string name, IReadOnlyList<int> ids)
+    {
+        writer.WriteStartArray(name);
+        foreach (int id in ids)
+        {
+            writer.WriteNumberValue(id);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static ThinkMode ParseThink(string value) => value switch
+    {
+        "on" => ThinkMode.On,
+        "hide" => ThinkMode.Hide,
+        "off" => ThinkMode.Off,
+        _ => throw new ArgumentException($"--think must be on, hide or off, got '{value}'"),
+    };
+
+    private static GenerationInput ReadInput(string? prompt, string? promptFile, string? messagesFile, bool chat)
+    {
+        int given = (prompt is null ? 0 : 1) + (promptFile is null ? 0 : 1) + (messagesFile is null ? 0 : 1);
+        if (given > 1)
+        {
+            throw new ArgumentException("give one of --prompt, --prompt-file and --messages");
+        }
+
+        if (messagesFile is not null)
+        {
+            return new GenerationInput(null, ConversationFile.Read(messagesFile));
+        }
+
+        string text = prompt
+            ?? (promptFile is not null ? File.ReadAllText(promptFile, Encoding.UTF8)
+            : !Console.IsInputRedirected ? throw new ArgumentException("no prompt: give --prompt, --prompt-file or --messages, or pipe text into standard input")
+            : Console.In.ReadToEnd());
+        if (text.Length == 0)
+        {
+            throw new ArgumentException("the prompt is empty");
+        }
+
+        return chat ? new GenerationInput(null, [ChatMessage.User(text)]) : new GenerationInput(text, null);
+    }
+
+    /// <summary>Either plain text (continued as is) or a conversation (rendered with the chat template).</summary>
+    private sealed record GenerationInput(string? Text, IReadOnlyList<ChatMessage>? Messages);
+}

@@ -1,0 +1,190 @@
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Model;
+using EdgeLLM.Runtime.Sampling;
+using EdgeLLM.Runtime.Text;
+using EdgeLLM.Runtime.Text.Reasoning;
+
+namespace EdgeLLM.Runtime.Chat;
+
+/// <summary>
+/// A conversation with one loaded model: renders the model's own chat template, encodes, reuses the
+/// KV cache for the part of the prompt it already holds, generates, and streams text split into
+/// reasoning and answer. Also runs plain (template-free) completions for the CLI.
+/// </summary>
+public sealed class ChatSession : IChatSession
+{
+    private readonly LoadedModel model;
+    private readonly Generator generator;
+    private readonly List<ChatMessage> history = [];
+    private readonly List<int> cachedIds = [];
+
+    private ChatSession(LoadedModel model)
+    {
+        this.model = model;
+        generator = new Generator(model.Session, model.EndOfSequenceIds);
+    }
+
+    public string ModelName => model.Name;
+
+    public string Precision => model.Precision;
+
+    public string ExecutionProvider => model.Session.ExecutionProvider switch
+    {
+        Runtime.Model.ExecutionProvider.Cuda => "CUDA",
+        Runtime.Model.ExecutionProvider.DirectML => "DirectML",
+        _ => "CPU",
+    };
+
+    public int Threads => model.Session.Threads;
+
+    public int ContextLength => model.Session.ContextLength;
+
+    public int ContextUsed => model.Session.Position;
+
+    public IReadOnlyList<ChatMessage> History => history;
+
+    /// <summary>The loaded model (tokenizer, template, defaults), for callers that only render or encode.</summary>
+    public LoadedModel Model => model;
+
+    public static ChatSession Open(string modelFolder, SessionSettings settings, Action<string>? notice = null)
+        => new(LoadedModel.Open(modelFolder, settings, notice));
+
+    public Task<ChatReply> SendAsync(string userMessage, ChatSettings settings, Action<ChatStreamEvent> onText, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(userMessage);
+        history.Add(ChatMessage.User(userMessage));
+        List<ChatMessage> conversation = [.. history];
+        return Task.Run(
+            () =>
+            {
+                ChatReply reply = Respond(conversation, settings, onText, cancellation);
+                history.Add(ChatMessage.Assistant(reply.Answer));
+                return reply;
+            },
+            CancellationToken.None);
+    }
+
+    /// <summary>Generates the assistant's reply to a whole conversation (history is replaced by it).</summary>
+    public ChatReply Complete(IReadOnlyList<ChatMessage> conversation, ChatSettings settings, Action<ChatStreamEvent>? onText, CancellationToken cancellation)
+    {
+        history.Clear();
+        history.AddRange(conversation);
+        ChatReply reply = Respond(conversation, settings, onText, cancellation);
+        history.Add(ChatMessage.Assistant(reply.Answer));
+        return reply;
+    }
+
+    /// <summary>Continues plain text (no chat template; the tokenizer's BOS is added): a story prompt, a completion.</summary>
+    public ChatReply ContinueText(string text, ChatSettings settings, Action<ChatStreamEvent>? onText, CancellationToken cancellation)
+    {
+        return Run(model.Prompts.EncodePlain(text), splitter: null, settings, onText, cancellation);
+    }
+
+    public void Reset()
+    {
+        history.Clear();
+        cachedIds.Clear();
+        model.Session.Reset();
+    }
+
+    public void Dispose() => model.Dispose();
+
+    private ChatReply Respond(IReadOnlyList<ChatMessage> conversation, ChatSettings settings, Action<ChatStreamEvent>? onText, CancellationToken cancellation)
+    {
+        string rendered = model.Prompts.Render(conversation, settings);
+        return Run(model.Prompts.EncodeRendered(rendered), ReasoningSplitter.ForPrompt(rendered), settings, onText, cancellation);
+    }
+
+    private ChatReply Run(IReadOnlyList<int> promptIds, ReasoningSplitter? splitter, ChatSettings settings, Action<ChatStreamEvent>? onText, CancellationToken cancellation)
+    {
+        if (promptIds.Count == 0)
+        {
+            throw new ArgumentException("the prompt encodes to no tokens");
+        }
+
+        int reused = ReusablePrefix(promptIds);
+        model.Session.Rewind(reused);
+        cachedIds.RemoveRange(reused, cachedIds.Count - reused);
+
+        var sampler = new Sampler(model.SamplingFor(settings), model.Session.VocabSize);
+        var request = new GenerationRequest
+        {
+            MaxTokens = settings.MaxTokens,
+            ReasoningBudget = settings.Think == ThinkMode.Off ? null : settings.ThinkBudget,
+            StartsInReasoning = splitter?.Mode == ReasoningKind.Reasoning,
+            ReasoningEndTokenId = model.Prompts.ReasoningEndTokenId,
+            ReasoningEndIds = model.Prompts.ReasoningEndIds,
+        };
+
+        StreamingDetokenizer detokenizer = model.Prompts.Tokenizer.CreateStreamingDetokenizer(skipSpecialTokens: true);
+        var text = new System.Text.StringBuilder();
+        var reasoning = new System.Text.StringBuilder();
+        var answer = new System.Text.StringBuilder();
+        void Emit(ReasoningKind kind, string text)
+        {
+            if (text.Length == 0)
+            {
+                return;
+            }
+
+            (kind == ReasoningKind.Reasoning ? reasoning : answer).Append(text);
+            if (kind == ReasoningKind.Reasoning && settings.Think == ThinkMode.Hide)
+            {
+                return;
+            }
+
+            onText?.Invoke(new ChatStreamEvent(kind == ReasoningKind.Reasoning ? ReplyPart.Reasoning : ReplyPart.Answer, text));
+        }
+
+        void Push(string piece)
+        {
+            text.Append(piece);
+            if (splitter is null)
+            {
+                Emit(ReasoningKind.Answer, piece);
+                return;
+            }
+
+            foreach (ReasoningSegment segment in splitter.Push(piece))
+            {
+                Emit(segment.Kind, segment.Text);
+            }
+        }
+
+        int[] suffix = [.. promptIds.Skip(reused)];
+        GenerationResult result = generator.Generate(suffix, request, sampler, token => Push(detokenizer.Append(token)), cancellation);
+        Push(detokenizer.Flush());
+        if (splitter is not null)
+        {
+            foreach (ReasoningSegment segment in splitter.Flush())
+            {
+                Emit(segment.Kind, segment.Text);
+            }
+        }
+
+        cachedIds.AddRange(suffix);
+        cachedIds.AddRange(result.Tokens);
+        cachedIds.RemoveRange(model.Session.Position, cachedIds.Count - model.Session.Position);
+        return new ChatReply
+        {
+            Text = text.ToString(),
+            Reasoning = reasoning.ToString(),
+            Answer = answer.ToString(),
+            Generation = result,
+            PromptIds = promptIds,
+            ContextUsed = model.Session.Position,
+        };
+    }
+
+    private int ReusablePrefix(IReadOnlyList<int> promptIds)
+    {
+        int common = 0;
+        int limit = Math.Min(cachedIds.Count, promptIds.Count - 1);
+        while (common < limit && cachedIds[common] == promptIds[common])
+        {
+            common++;
+        }
+
+        return common;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace EdgeLLM.Runtime.Diagnostics;
+
+/// <summary>This process's resident memory: now and at its peak (VmRSS / VmHWM on Linux).</summary>
+public static class ProcessMemory
+{
+    /// <summary>Peak resident set size in bytes (Linux: /proc/self/status VmHWM; elsewhere the peak working set).</summary>
+    public static long PeakResidentBytes() => ReadStatus("VmHWM:") ?? Process.GetCurrentProcess().PeakWorkingSet64;
+
+    /// <summary>Current resident set size in bytes.</summary>
+    public static long ResidentBytes() => ReadStatus("VmRSS:") ?? Environment.WorkingSet;
+
+    private static long? ReadStatus(string key)
+    {
+        const string path = "/proc/self/status";
+        if (!OperatingSystem.IsLinux() || !File.Exists(path))
+        {
+            return null;
+        }
+
+        foreach (string line in File.ReadLines(path))
+        {
+            if (line.StartsWith(key, StringComparison.Ordinal))
+            {
+                // "VmHWM:	  123456 kB"
+                string[] parts = line[key.Length..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+                return parts.Length > 0 && long.TryParse(parts[0], out long kilobytes) ? kilobytes * 1024 : null;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Runtime.Chat;
+using EdgeLLM.Runtime.Sampling;
+using EdgeLLM.Runtime.Text;
+
+namespace EdgeLLM.Runtime.Model;
+
+/// <summary>
+/// An EdgeLLM model folder opened for generation: its manifest checked, the ONNX Runtime session with
+/// its KV cache, the tokenizer, the chat template, end-of-sequence ids and sampling defaults.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private LoadedModel(string folder, ModelManifestInfo manifest, ModelSession session, PromptBuilder prompts, IReadOnlyList<int> endOfSequenceIds, GenerationDefaults defaults)
+    {
+        Folder = folder;
+        Manifest = manifest;
+        Session = session;
+        Prompts = prompts;
+        EndOfSequenceIds = endOfSequenceIds;
+        GenerationDefaults = defaults;
+    }
+
+    public string Folder { get; }
+
+    /// <summary>The folder's name, shown as the model's name.</summary>
+    public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
+
+    public ModelManifestInfo Manifest { get; }
+
+    public string Precision => Manifest.Precision;
+
+    public ModelSession Session { get; }
+
+    /// <summary>The tokenizer and chat template.</summary>
+    public PromptBuilder Prompts { get; }
+
+    public IReadOnlyList<int> EndOfSequenceIds { get; }
+
+    public GenerationDefaults GenerationDefaults { get; }
+
+    public static LoadedModel Open(string folder, SessionSettings settings, Action<string>? notice = null)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"model folder '{folder}' not found");
+        }
+
+        ModelManifestInfo manifest = ModelFolderVerifier.Check(folder, settings.VerifyChecksums);
+        int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;
+        if (contextLength > manifest.MaxContext)
+        {
+            throw new ArgumentException($"--context {contextLength} is larger than this model's {manifest.MaxContext} (set at conversion with --max-context)");
+        }
+
+        PromptBuilder prompts = PromptBuilder.Load(folder);
+        GenerationDefaults defaults = GenerationDefaults.Load(folder);
+        IReadOnlyList<int> eos = ReadEndOfSequenceIds(folder, prompts.Tokenizer);
+        ModelSession session = ModelSession.Open(folder, contextLength, settings.Threads, settings.ExecutionProvider, notice);
+        return new LoadedModel(folder, manifest, session, prompts, eos, defaults);
+    }
+
+    /// <summary>The model's sampling defaults with the request's explicit choices on top.</summary>
+    public SamplingSettings SamplingFor(ChatSettings settings)
+    {
+        SamplingSettings sampling = SamplingSettings.FromGenerationDefaults(GenerationDefaults, settings.Seed);
+        if (settings.Temperature is { } temperature)
+        {
+            sampling = sampling with { Temperature = temperature };
+        }
+
+        if (settings.TopP is { } topP)
+        {
+            sampling = sampling with { TopP = topP };
+        }
+
+        if (settings.TopK is { } topK)
+        {
+            sampling = sampling with { TopK = topK };
+        }
+
+        if (settings.MinP is { } minP)
+        {
+            sampling = sampling with { MinP = minP };
+        }
+
+        if (settings.RepetitionPenalty is { } penalty)
+        {
+            sampling = sampling with { RepetitionPenalty = penalty };
+        }
+
+        return sampling;
+    }
+
+    public void Dispose() => Session.Dispose();
+
+    private static IReadOnlyList<int> ReadEndOfSequenceIds(string folder, TextTokenizer tokenizer)
+    {
+        string path = Path.Combine(folder, "genai_config.json");
+        var ids = new List<int>();
+        if (File.Exists(path))
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+                if (document.RootElement.TryGetProperty("model", out JsonElement model) && model.TryGetProperty("eos_token_id", out JsonElement eos))
+                {
+                    if (eos.ValueKind == JsonValueKind.Number)
+                    {
+                        ids.Add(eos.GetInt32());
+                    }
+                    else if (eos.ValueKind == JsonValueKind.Array)
+                    {
+                        ids.AddRange(eos.EnumerateArray().Select(item => item.GetInt32()));
+                    }
+                }
+            }
+            catch (JsonException exception)
+            {
+                throw new InvalidDataException($"{path}: not valid JSON ({exception.Message})", exception);
+            }
+        }
+
+        if (ids.Count == 0 && tokenizer.EndOfSequenceId is int fallback)
+        {
+            ids.Add(fallback);
+        }
+
+        return ids;
+    }
+}
