@@ -1,4 +1,5 @@
 using EdgeLLM.Runtime.Chat;
+using EdgeLLM.Runtime.Diagnostics;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Tui.Conversation;
