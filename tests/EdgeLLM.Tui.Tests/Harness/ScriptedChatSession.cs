@@ -94,6 +94,7 @@ internal sealed class ScriptedChatSession : IChatSession
         history.Add(ChatMessage.Assistant(answer.ToString()));
         return new ChatReply
         {
+            Text = reasoning.ToString() + answer.ToString(),
             Reasoning = reasoning.ToString(),
             Answer = answer.ToString(),
             PromptIds = Enumerable.Range(0, promptTokens).ToList(),
