@@ -33,7 +33,12 @@ public sealed record StatusFigures
         var tail = new StringBuilder();
         if (ExecutionProvider is not null)
         {
-            tail.Append(" | ").Append(ExecutionProvider).Append(' ').Append(Threads.ToString(invariant)).Append('t');
+            tail.Append(" | ").Append(ExecutionProvider);
+            if (Threads > 0)
+            {
+                // 0: ONNX Runtime picks (one per physical core); nothing worth showing.
+                tail.Append(' ').Append(Threads.ToString(invariant)).Append('t');
+            }
         }
 
         if (PrefillTokensPerSecond is { } prefill && DecodeTokensPerSecond is { } decode)

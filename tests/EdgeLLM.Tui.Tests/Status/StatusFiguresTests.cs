@@ -27,4 +27,8 @@ public sealed class StatusFiguresTests
         string line = (Figures with { ModelName = "deepseek-r1-distill-llama-8b-instruct-q" }).Format(60);
         Assert.Equal("deepseek-~ | CPU 4t | 123/9.9 tok/s | ctx 345/4096 | 812 MiB", line);
     }
+
+    [Fact]
+    public void ThreadsChosenByOnnxRuntimeAreNotShownAsZero()
+        => Assert.Equal("r1-distill-qwen-1.5b int4 | CPU | 123/9.9 tok/s | ctx 345/4096 | 812 MiB", (Figures with { Threads = 0 }).Format(80));
 }
