@@ -44,9 +44,11 @@ public static class ConversationLayout
         bool first = true;
         foreach (string paragraph in turn.UserMessage.Split('\n'))
         {
+            bool rightToLeft = RightToLeftText.IsRightToLeft(paragraph);
             foreach (string row in WordWrapper.Wrap(paragraph, userWidth))
             {
-                lines.Add(new DisplayLine((first ? UserPrefix : "  ") + row, LineStyle.User));
+                string shown = rightToLeft ? RightToLeftText.ToVisualOrder(row) : row;
+                lines.Add(new DisplayLine((first ? UserPrefix : "  ") + shown, LineStyle.User));
                 first = false;
             }
         }

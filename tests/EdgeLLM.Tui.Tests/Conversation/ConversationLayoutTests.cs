@@ -97,4 +97,14 @@ public sealed class ConversationLayoutTests
         Assert.NotSame(doneRows, cache.Rows(done, showReasoning: false, 30));
         Assert.Equal(ConversationLayout.Build(transcript, 30), ConversationLayout.Build(transcript, 30, cache));
     }
+
+    [Fact]
+    public void ARightToLeftUserMessageIsShownInReadingOrderAfterThePrompt()
+    {
+        var lines = new List<DisplayLine>();
+        ConversationLayout.AppendTurn(lines, new TurnSnapshot("كيف حالك؟", string.Empty, "بخير", TurnState.Finished, null, 1), showReasoning: false, 20);
+
+        Assert.Equal(new DisplayLine("> ؟كلاح فيك", LineStyle.User), lines[0]);
+        Assert.Equal(new DisplayLine(new string(' ', 16) + "ريخب", LineStyle.Answer), lines[1]);
+    }
 }
