@@ -24,8 +24,7 @@ public sealed class ChatWindowTests
     {
         using var fixture = new ChatFixture();
         var session = new ScriptedChatSession(ReasonedReply, TimeSpan.FromMilliseconds(5));
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Type("hi there");
         screen.Press(Key.Enter);
@@ -52,8 +51,7 @@ public sealed class ChatWindowTests
             [new(ReplyPart.Answer, "First words"), new(ReplyPart.Answer, " never shown")],
             TimeSpan.Zero)
         { Gate = gate };
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Type("tell me");
         screen.Press(Key.Enter);
@@ -62,7 +60,7 @@ public sealed class ChatWindowTests
 
         screen.Press(Key.Esc);
         string[] rows = screen.WaitForText("[stopped]");
-        screen.WaitFor(_ => !screen.OnUiThread(() => screen.Window.IsGenerating), "the generation ended");
+        screen.WaitUntilIdle();
         gate.Release(10);
         rows = screen.Capture();
 
@@ -79,8 +77,7 @@ public sealed class ChatWindowTests
     {
         using var fixture = new ChatFixture();
         var session = new ScriptedChatSession([new(ReplyPart.Answer, "ok")], TimeSpan.Zero);
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Press(KeyMap.Settings);
         screen.WaitForText("Temperature");
@@ -172,8 +169,7 @@ public sealed class ChatWindowTests
     {
         using var fixture = new ChatFixture();
         var session = new ScriptedChatSession([new(ReplyPart.Answer, "noted")], TimeSpan.Zero);
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Type("first line");
         // What a terminal's Ctrl+J arrives as through the ANSI driver.
@@ -183,7 +179,7 @@ public sealed class ChatWindowTests
         string[] rows = screen.WaitForText("noted");
         int first = Array.FindIndex(rows, row => row.StartsWith("> first line", StringComparison.Ordinal));
         Assert.True(first >= 0 && rows[first + 1].StartsWith("  second line", StringComparison.Ordinal), string.Join('\n', rows));
-        screen.WaitFor(_ => !screen.OnUiThread(() => screen.Window.IsGenerating), "the reply finished");
+        screen.WaitUntilIdle();
 
         screen.Press(Key.CursorUp);
         screen.WaitFor(_ => screen.OnUiThread(() => screen.Window.Prompt.Text) == "first line\nsecond line", "the last message back in the box");
@@ -200,8 +196,7 @@ public sealed class ChatWindowTests
         {
             Failure = new Runtime.Generation.ContextFullException(2040, 30, 2048),
         };
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Type("one more");
         screen.Press(Key.Enter);
@@ -214,12 +209,11 @@ public sealed class ChatWindowTests
     {
         using var fixture = new ChatFixture();
         var session = new ScriptedChatSession(ReasonedReply, TimeSpan.Zero);
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
         screen.Type("hi");
         screen.Press(Key.Enter);
         screen.WaitForText("Hello! How can I help you today?");
-        screen.WaitFor(_ => !screen.OnUiThread(() => screen.Window.IsGenerating), "the reply finished");
+        screen.WaitUntilIdle();
 
         screen.Press(KeyMap.SaveTranscript);
         screen.WaitForText("The chat was saved to");
@@ -236,8 +230,7 @@ public sealed class ChatWindowTests
         using var fixture = new ChatFixture();
         SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Think = ThinkMode.Hide });
         var session = new ScriptedChatSession(ReasonedReply, TimeSpan.Zero);
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Type("hi");
         screen.Press(Key.Enter);
@@ -255,8 +248,7 @@ public sealed class ChatWindowTests
         using var fixture = new ChatFixture();
         var gate = new SemaphoreSlim(0);
         var session = new ScriptedChatSession([new(ReplyPart.Answer, "Once upon"), new(ReplyPart.Answer, " a time")], TimeSpan.Zero) { Gate = gate };
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
         screen.Type("story");
         screen.Press(Key.Enter);
         screen.WaitForText("Once upon");
@@ -277,8 +269,7 @@ public sealed class ChatWindowTests
     {
         using var fixture = new ChatFixture();
         var session = new ScriptedChatSession([new(ReplyPart.Answer, "مرحبا "), new(ReplyPart.Answer, "بك")], TimeSpan.Zero);
-        using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
-        screen.WaitForText("scripted-model is ready");
+        using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 
         screen.Type("salam");
         screen.Press(Key.Enter);

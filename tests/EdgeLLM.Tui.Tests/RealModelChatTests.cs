@@ -43,8 +43,7 @@ public sealed class RealModelChatTests
             SettingsPath = settingsPath,
             TranscriptFolder = Path.Combine(temp.Path, "transcripts"),
         };
-        using ChatScreen screen = ChatScreen.Start(options);
-        screen.WaitForText("is ready");
+        using ChatScreen screen = ChatScreen.StartReady(options);
 
         screen.Type("hi");
         screen.Press(Key.Enter);

@@ -64,6 +64,17 @@ internal sealed class ChatScreen : IDisposable
         return new ChatScreen(started, chatWindow, runner, stop);
     }
 
+    /// <summary>Starts the window and waits until its model is open.</summary>
+    public static ChatScreen StartReady(ChatAppOptions options)
+    {
+        ChatScreen screen = Start(options);
+        screen.WaitForText(" is ready");
+        return screen;
+    }
+
+    /// <summary>Waits until no reply is being generated.</summary>
+    public void WaitUntilIdle() => WaitFor(_ => !OnUiThread(() => Window.IsGenerating), "the reply finished");
+
     /// <summary>Queues a key press on the UI thread (does not wait: the key may open a modal dialog).</summary>
     public void Press(Key key) => Window.Post(() => App.Keyboard.RaiseKeyDownEvent(key));
 
