@@ -26,6 +26,8 @@ internal sealed class FloatLinearEncoder : ILinearWeightEncoder
 
     public string Precision => storage == DataType.Float ? "fp32" : "fp16";
 
+    public IReadOnlyList<Quantizers.QuantizedTensor> Quantized => [];
+
     public string Linear(GraphBuilder graph, string input, LinearWeight weight, string? output = null)
     {
         string name = $"{weight.Name}/MatMul";

@@ -1,4 +1,5 @@
 using EdgeLLM.Quantize.Onnx;
+using EdgeLLM.Quantize.Quantizers;
 
 namespace EdgeLLM.Quantize.Architectures;
 
@@ -13,6 +14,9 @@ internal interface ILinearWeightEncoder
 {
     /// <summary>The precision as recorded in edgellm.json ("fp32", "fp16", ...).</summary>
     string Precision { get; }
+
+    /// <summary>Every weight block-quantized so far, with its error (empty for float precisions).</summary>
+    IReadOnlyList<QuantizedTensor> Quantized { get; }
 
     /// <summary>Emits <c>output = input · Wᵀ</c> for a Hugging Face Linear weight <c>W [out, in]</c>; returns the output name.</summary>
     string Linear(GraphBuilder graph, string input, LinearWeight weight, string? output = null);

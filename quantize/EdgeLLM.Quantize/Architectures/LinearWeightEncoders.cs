@@ -1,4 +1,5 @@
 using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Quantize.Quantizers;
 using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace EdgeLLM.Quantize.Architectures;
@@ -6,10 +7,11 @@ namespace EdgeLLM.Quantize.Architectures;
 /// <summary>Picks the <see cref="ILinearWeightEncoder"/> of a precision (one new instance per conversion).</summary>
 internal static class LinearWeightEncoders
 {
-    public static ILinearWeightEncoder Create(WeightPrecision precision) => precision switch
+    public static ILinearWeightEncoder Create(WeightPrecision precision, QuantizationSettings quantization, bool tiedEmbeddings) => precision switch
     {
         WeightPrecision.Fp32 => new FloatLinearEncoder(DataType.Float),
         WeightPrecision.Fp16 => new FloatLinearEncoder(DataType.Float16),
+        WeightPrecision.Int4 or WeightPrecision.Int8 => new MatMulNBitsLinearEncoder(quantization with { Bits = precision.QuantizedBits()!.Value }, tiedEmbeddings),
         _ => throw new NotSupportedException($"precision {precision} has no weight encoder"),
     };
 }

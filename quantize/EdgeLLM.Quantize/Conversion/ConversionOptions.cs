@@ -1,4 +1,5 @@
 using EdgeLLM.Quantize.Architectures;
+using EdgeLLM.Quantize.Quantizers;
 
 namespace EdgeLLM.Quantize.Conversion;
 
@@ -9,6 +10,9 @@ public sealed record ConversionOptions
     public const int DefaultMaxContext = 4096;
 
     public WeightPrecision Precision { get; init; } = WeightPrecision.Fp32;
+
+    /// <summary>Block size, symmetry, scale choice, lm_head and accuracy level of int4/int8 (bits come from <see cref="Precision"/>).</summary>
+    public QuantizationSettings Quantization { get; init; } = new();
 
     /// <summary>Caps the RoPE cache and the recorded context; the model's max_position_embeddings caps it further.</summary>
     public int MaxContext { get; init; } = DefaultMaxContext;

@@ -5,7 +5,11 @@ namespace EdgeLLM.Quantize.Conversion;
 /// <param name="ContextLength">The context the graph serves (RoPE rows, genai_config context_length).</param>
 /// <param name="WeightBytes">Size of model.onnx.data.</param>
 /// <param name="Files">Every file written, with its size.</param>
-public sealed record ConversionResult(string OutputFolder, int ContextLength, long WeightBytes, IReadOnlyList<OutputFile> Files);
+public sealed record ConversionResult(string OutputFolder, int ContextLength, long WeightBytes, IReadOnlyList<OutputFile> Files)
+{
+    /// <summary>Every block-quantized weight with its error (empty for fp32/fp16).</summary>
+    public IReadOnlyList<Quantizers.QuantizedTensor> QuantizedTensors { get; init; } = [];
+}
 
 /// <summary>One written file: name inside the output folder, size and XXH3-128 checksum (<see cref="Files.FileChecksum"/>).</summary>
 public sealed record OutputFile(string Name, long Bytes, string Checksum);

@@ -38,7 +38,7 @@ public static class ModelConverter
         using StagedFolder staged = StagedFolder.Create(outputFolder, options.Overwrite);
         string temporary = staged.Path;
         var files = new List<OutputFile>();
-        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision);
+        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings);
         long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, cancellation);
         files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
         if (options.SourceFolder is { } source)
@@ -57,10 +57,14 @@ public static class ModelConverter
 
         cancellation.ThrowIfCancellationRequested();
         var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
-            encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files);
+            encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files)
+        {
+            Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
+            QuantizedTensors = encoder.Quantized,
+        };
         WriteFile(temporary, ModelManifest.FileName, stream => ModelManifest.Write(stream, manifest));
         staged.Commit();
-        return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files);
+        return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files) { QuantizedTensors = encoder.Quantized };
     }
 
     private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, CancellationToken cancellation)

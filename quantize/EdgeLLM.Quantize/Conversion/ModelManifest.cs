@@ -55,6 +55,11 @@ public static class ModelManifest
         json.WriteNumber("vocab_size", config.VocabSize);
         json.WriteBoolean("tied_embeddings", config.TieWordEmbeddings);
         json.WriteEndObject();
+        if (contents.Quantization is { } quantization)
+        {
+            WriteQuantization(json, quantization, contents.QuantizedTensors);
+        }
+
         json.WriteNumber("weights_bytes", contents.WeightBytes);
         json.WriteStartArray("files");
         foreach (OutputFile file in contents.Files)
@@ -63,6 +68,36 @@ public static class ModelManifest
             json.WriteString("name", file.Name);
             json.WriteNumber("bytes", file.Bytes);
             json.WriteString(FileChecksum.Algorithm, file.Checksum);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The quantization settings and, per quantized tensor, its bits, block size and the error its
+    /// weights took: largest absolute difference, RMS difference, and RMS difference over RMS weight.
+    /// </summary>
+    private static void WriteQuantization(Utf8JsonWriter json, Quantizers.QuantizationSettings quantization, IReadOnlyList<Quantizers.QuantizedTensor> tensors)
+    {
+        json.WriteStartObject("quantization");
+        json.WriteNumber("bits", quantization.Bits);
+        json.WriteNumber("block_size", quantization.BlockSize);
+        json.WriteBoolean("symmetric", !quantization.Asymmetric);
+        json.WriteString("scales", quantization.ScaleChoice == Quantizers.ScaleChoice.Search ? "search" : "round-to-nearest");
+        json.WriteString("lm_head", Quantizers.QuantizationSettings.Name(quantization.LmHead));
+        json.WriteNumber("accuracy_level", quantization.AccuracyLevel);
+        json.WriteStartArray("tensors");
+        foreach (Quantizers.QuantizedTensor tensor in tensors)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", tensor.Name);
+            json.WriteNumber("bits", tensor.Options.Bits);
+            json.WriteNumber("block_size", tensor.Options.BlockSize);
+            json.WriteNumber("max_abs_error", tensor.Error.MaxAbsoluteError);
+            json.WriteNumber("rms_error", tensor.Error.RootMeanSquareError);
+            json.WriteNumber("relative_rms_error", tensor.Error.RelativeRootMeanSquareError);
             json.WriteEndObject();
         }
 
@@ -83,4 +118,11 @@ internal sealed record ManifestContents(
     bool LastPositionLogitsOnly,
     bool FusedRotary,
     long WeightBytes,
-    IReadOnlyList<OutputFile> Files);
+    IReadOnlyList<OutputFile> Files)
+{
+    /// <summary>The quantization applied (bits set), or null for fp32/fp16.</summary>
+    public Quantizers.QuantizationSettings? Quantization { get; init; }
+
+    /// <summary>Every block-quantized weight with its error.</summary>
+    public IReadOnlyList<Quantizers.QuantizedTensor> QuantizedTensors { get; init; } = [];
+}

@@ -8,6 +8,12 @@ public enum WeightPrecision
 
     /// <summary>fp16 weights on disk, cast once to fp32 at load (the CPU kernels compute in fp32).</summary>
     Fp16,
+
+    /// <summary>4-bit block-quantized Linear layers (com.microsoft MatMulNBits).</summary>
+    Int4,
+
+    /// <summary>8-bit block-quantized Linear layers (com.microsoft MatMulNBits).</summary>
+    Int8,
 }
 
 /// <summary>Names of <see cref="WeightPrecision"/> as the CLI and edgellm.json spell them.</summary>
@@ -17,11 +23,21 @@ public static class WeightPrecisions
     {
         WeightPrecision.Fp32 => "fp32",
         WeightPrecision.Fp16 => "fp16",
+        WeightPrecision.Int4 => "int4",
+        WeightPrecision.Int8 => "int8",
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
     };
 
     /// <summary>Every precision the converter writes, in CLI spelling.</summary>
     public static IReadOnlyList<string> Names { get; } = Enum.GetValues<WeightPrecision>().Select(Name).ToArray();
+
+    /// <summary>Bits per weight of a quantized precision, or null for fp32/fp16.</summary>
+    public static int? QuantizedBits(this WeightPrecision precision) => precision switch
+    {
+        WeightPrecision.Int4 => 4,
+        WeightPrecision.Int8 => 8,
+        _ => null,
+    };
 
     public static WeightPrecision Parse(string name)
     {

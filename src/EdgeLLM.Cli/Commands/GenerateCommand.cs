@@ -117,24 +117,30 @@ public static class GenerateCommand
             return 0;
         }
 
-        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
-        writer.WriteStartObject();
-        WriteIds(writer, "prompt_ids", ids);
-        WriteIds(writer, "tokens", []);
-        writer.WriteString("stop_reason", StopReason.MaxTokens.ToJsonName());
-        writer.WriteEndObject();
-        writer.Flush();
-        Console.Out.WriteLine();
+        Console.Out.WriteLine(JsonText.Write(
+            writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteIds("prompt_ids", ids);
+                writer.WriteIds("tokens", []);
+                writer.WriteString("stop_reason", StopReason.MaxTokens.ToJsonName());
+                writer.WriteEndObject();
+            },
+            indented: true));
         return 0;
     }
 
     private static void WriteJson(ChatReply reply, double loadMs)
     {
+        Console.Out.WriteLine(JsonText.Write(writer => WriteReply(writer, reply, loadMs), indented: true));
+    }
+
+    private static void WriteReply(Utf8JsonWriter writer, ChatReply reply, double loadMs)
+    {
         GenerationResult result = reply.Generation;
-        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
-        WriteIds(writer, "prompt_ids", reply.PromptIds);
-        WriteIds(writer, "tokens", result.Tokens);
+        writer.WriteIds("prompt_ids", reply.PromptIds);
+        writer.WriteIds("tokens", result.Tokens);
         writer.WriteString("text", reply.Text);
         writer.WriteString("reasoning", reply.Reasoning);
         writer.WriteString("answer", reply.Answer);
@@ -145,19 +151,6 @@ public static class GenerateCommand
         writer.WriteNumber("load_ms", Math.Round(loadMs, 1));
         writer.WriteNumber("peak_rss_mb", Math.Round(ProcessMemory.PeakResidentBytes() / (1024.0 * 1024.0), 1));
         writer.WriteEndObject();
-        writer.Flush();
-        Console.Out.WriteLine();
-    }
-
-    private static void WriteIds(Utf8JsonWriter writer, string name, IReadOnlyList<int> ids)
-    {
-        writer.WriteStartArray(name);
-        foreach (int id in ids)
-        {
-            writer.WriteNumberValue(id);
-        }
-
-        writer.WriteEndArray();
     }
 
     private static ThinkMode ParseThink(string value) => value switch

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Quantize.Quantizers;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -36,8 +37,34 @@ public static class QuantizeCommand
             DefaultValueFactory = _ => "all",
         };
         var forceOption = new Option<bool>("--force") { Description = "Replace an existing non-empty output folder" };
+        var defaults = new QuantizationSettings();
+        var blockSizeOption = new Option<int>("--block-size")
+        {
+            Description = "int4/int8: weights per scale along the input features (16, 32, 64, 128 or 256)",
+            DefaultValueFactory = _ => defaults.BlockSize,
+        };
+        var symmetricOption = new Option<bool>("--symmetric") { Description = "int4/int8: no zero points (the default; ONNX Runtime's fastest kernels)" };
+        var asymmetricOption = new Option<bool>("--asymmetric") { Description = "int4/int8: a zero point per block where it lowers the error" };
+        var lmHeadOption = new Option<string>("--lm-head")
+        {
+            Description = "int4/int8: how lm_head (and a tied embedding) is stored",
+            HelpName = "int8|int4|fp32",
+            DefaultValueFactory = _ => QuantizationSettings.Name(defaults.LmHead),
+        };
+        var accuracyLevelOption = new Option<int>("--accuracy-level")
+        {
+            Description = "int4/int8: MatMulNBits compute: 4 int8 activations (fast on CPU, needed for fast int8), 1 fp32, 0 unset",
+            HelpName = "0|1|4",
+            DefaultValueFactory = _ => defaults.AccuracyLevel,
+        };
+        var scalesOption = new Option<string>("--scales")
+        {
+            Description = "int4/int8: search (error-minimising clipping per block) or rtn (round-to-nearest as ONNX Runtime's quantizer)",
+            HelpName = "search|rtn",
+            DefaultValueFactory = _ => "search",
+        };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, accuracyLevelOption, scalesOption })
         {
             command.Options.Add(option);
         }
@@ -51,6 +78,13 @@ public static class QuantizeCommand
                 MaxContext = parse.GetValue(maxContextOption),
                 LastPositionLogitsOnly = ParseLogits(parse.GetValue(logitsOption)!),
                 Overwrite = parse.GetValue(forceOption),
+                Quantization = ParseQuantization(
+                    parse.GetValue(blockSizeOption),
+                    parse.GetValue(symmetricOption),
+                    parse.GetValue(asymmetricOption),
+                    parse.GetValue(lmHeadOption)!,
+                    parse.GetValue(accuracyLevelOption),
+                    parse.GetValue(scalesOption)!),
                 SourceFolder = source,
             };
             using var cancellation = new ConsoleCancellation();
@@ -60,9 +94,38 @@ public static class QuantizeCommand
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"quantize: wrote {result.OutputFolder}: {checkpoint.Config.ModelType} {options.Precision.Name()}, context {result.ContextLength}, logits {(options.LastPositionLogitsOnly ? "last" : "all")}, {result.WeightBytes:N0} bytes of weights, {clock.Elapsed.TotalSeconds:F1} s"));
+            if (result.QuantizedTensors.Count > 0)
+            {
+                Console.WriteLine($"quantize: {QuantizationReport.Of(result.QuantizedTensors)}");
+            }
+
             return 0;
         }));
         return command;
+    }
+
+    private static QuantizationSettings ParseQuantization(int blockSize, bool symmetric, bool asymmetric, string lmHead, int accuracyLevel, string scales)
+    {
+        if (symmetric && asymmetric)
+        {
+            throw new ArgumentException("--symmetric and --asymmetric exclude each other");
+        }
+
+        var settings = new QuantizationSettings
+        {
+            BlockSize = blockSize,
+            Asymmetric = asymmetric,
+            LmHead = QuantizationSettings.ParseLmHead(lmHead),
+            AccuracyLevel = accuracyLevel,
+            ScaleChoice = scales switch
+            {
+                "search" => ScaleChoice.Search,
+                "rtn" => ScaleChoice.RoundToNearest,
+                _ => throw new ArgumentException($"--scales must be 'search' or 'rtn', got '{scales}'"),
+            },
+        };
+        settings.Validate();
+        return settings;
     }
 
     private static bool ParseLogits(string value) => value switch

@@ -47,29 +47,17 @@ public static class TokenizeCommand
     }
 
     /// <summary><c>{"ids": [...], "tokens": [...]}</c> with the vocabulary spelling of each token.</summary>
-    public static string FormatJson(EncodedText encoded)
+    public static string FormatJson(EncodedText encoded) => JsonText.Write(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        writer.WriteStartObject();
+        writer.WriteIds("ids", encoded.Ids);
+        writer.WriteStartArray("tokens");
+        foreach (string token in encoded.Tokens)
         {
-            writer.WriteStartObject();
-            writer.WriteStartArray("ids");
-            foreach (int id in encoded.Ids)
-            {
-                writer.WriteNumberValue(id);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartArray("tokens");
-            foreach (string token in encoded.Tokens)
-            {
-                writer.WriteStringValue(token);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            writer.WriteStringValue(token);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }) + "\n";
 }

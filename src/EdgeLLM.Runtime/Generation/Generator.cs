@@ -20,7 +20,8 @@ public sealed class Generator
     {
         this.session = session;
         this.endOfSequenceIds = [.. endOfSequenceIds];
-        history = new int[session.ContextLength];
+        // One more than the cache holds: the last sampled token is kept though it is never fed back.
+        history = new int[session.ContextLength + 1];
     }
 
     /// <summary>

@@ -57,26 +57,5 @@ public sealed class TokenizeCommandTests
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 
-    private static (int ExitCode, string Output, string Error) Run(string[] arguments, string stdin = "")
-    {
-        TextWriter originalOut = Console.Out;
-        TextWriter originalError = Console.Error;
-        TextReader originalIn = Console.In;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        try
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-            Console.SetIn(new StringReader(stdin));
-            int exitCode = Program.Main(arguments);
-            return (exitCode, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-            Console.SetIn(originalIn);
-        }
-    }
+    private static (int ExitCode, string Output, string Error) Run(string[] arguments, string stdin = "") => CliRunner.Run(arguments, stdin);
 }

@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Onnx;
+using EdgeLLM.Quantize.Quantizers;
+using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace EdgeLLM.Quantize.Architectures;
+
+/// <summary>
+/// Block-quantized weights (int4 or int8): every Linear layer is com.microsoft MatMulNBits over B
+/// [N, k_blocks, blob_size], scales [N, k_blocks] and, when asymmetric, packed zero points, quantized
+/// row chunk by row chunk straight into the external data file. lm_head follows
+/// <see cref="QuantizationSettings.LmHead"/>. Untied embeddings stay fp32 (a Gather reads a few rows);
+/// tied ones keep ONE copy: the lm_head's B, gathered by GatherBlockQuantized (quantize_axis 2, scales
+/// reshaped to [N, k_blocks, 1]). Records every quantized tensor's error for edgellm.json.
+/// </summary>
+internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
+{
+    private readonly QuantizationSettings settings;
+    private readonly bool tiedEmbeddings;
+    private readonly FloatLinearEncoder floatEncoder = new(DataType.Float);
+    private readonly List<QuantizedTensor> quantized = [];
+    private QuantizedInitializers? tiedEmbedding;
+
+    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        this.settings = settings;
+        this.tiedEmbeddings = tiedEmbeddings;
+    }
+
+    public string Precision => settings.Bits == 8 ? "int8" : "int4";
+
+    /// <summary>Every tensor quantized so far, in graph order, with its error.</summary>
+    public IReadOnlyList<QuantizedTensor> Quantized => quantized;
+
+    public string Linear(GraphBuilder graph, string input, LinearWeight weight, string? output = null)
+    {
+        BlockQuantizationOptions? options = weight.Name == HuggingFaceLayout.LmHead ? settings.LmHeadOptions : settings.Linear;
+        if (options is null)
+        {
+            return floatEncoder.Linear(graph, input, weight, output);
+        }
+
+        return MatMulNBits(graph, input, Store(graph, weight, options), output);
+    }
+
+    public string Embedding(GraphBuilder graph, string inputIds, LinearWeight embedding)
+    {
+        if (!tiedEmbeddings || settings.LmHeadOptions is not { } options)
+        {
+            return floatEncoder.Embedding(graph, inputIds, embedding);
+        }
+
+        QuantizedInitializers stored = tiedEmbedding = Store(graph, embedding, options);
+        MatMulNBitsLayout layout = stored.Tensor.Layout;
+        string scales = graph.Op("Reshape", $"{embedding.Name}/ScalesPerBlock", [stored.Scales, graph.Int64Constant($"{embedding.Name}/ScalesPerBlockShape", [layout.RowCount, layout.BlockCount, 1])]);
+        string? zeroPoints = stored.Tensor.GatherZeroPoints() is { } unpacked
+            ? graph.Initializer($"{embedding.Name}.GatherBlockQuantized.zero_points", DataType.Uint8, [layout.RowCount, layout.BlockCount, 1], writer => writer.Write(unpacked))
+            : null;
+        string blocks = graph.MicrosoftOp(
+            "GatherBlockQuantized",
+            $"{embedding.Name}/GatherBlockQuantized",
+            zeroPoints is null ? [stored.Packed, inputIds, scales] : [stored.Packed, inputIds, scales, zeroPoints],
+            NodeAttribute.Int("bits", options.Bits),
+            NodeAttribute.Int("block_size", options.BlockSize),
+            NodeAttribute.Int("gather_axis", 0),
+            NodeAttribute.Int("quantize_axis", 2));
+
+        // [batch, seq, k_blocks, block_size] → [batch, seq, k_blocks * block_size], then drop K's padding.
+        string hidden = graph.Op("Reshape", $"{embedding.Name}/Flatten", [blocks, graph.Int64Constant($"{embedding.Name}/FlatShape", [0, 0, -1])]);
+        if (layout.BlockCount * options.BlockSize == layout.ColumnCount)
+        {
+            return hidden;
+        }
+
+        return graph.Op(
+            "Slice",
+            $"{embedding.Name}/DropPadding",
+            [hidden, graph.Int64Constant($"{embedding.Name}/SliceStart", [0]), graph.Int64Constant($"{embedding.Name}/SliceEnd", [layout.ColumnCount]), graph.Int64Constant($"{embedding.Name}/SliceAxis", [2])]);
+    }
+
+    public string TiedLmHead(GraphBuilder graph, string input, LinearWeight embedding, string output)
+        => tiedEmbedding is { } stored
+            ? MatMulNBits(graph, input, stored, output)
+            : floatEncoder.TiedLmHead(graph, input, embedding, output);
+
+    private QuantizedInitializers Store(GraphBuilder graph, LinearWeight weight, BlockQuantizationOptions options)
+    {
+        var layout = new MatMulNBitsLayout(weight.OutFeatures, checked((int)weight.InFeatures), options.Bits, options.BlockSize);
+        var rows = new WeightRows(weight.Name, weight.OutFeatures, layout.ColumnCount, weight.ReadRows);
+        QuantizedTensor? tensor = null;
+        string packed = graph.Initializer($"{weight.Name}.MatMulNBits.qweight", DataType.Uint8, layout.PackedShape,
+            writer => tensor = BlockQuantizer.Quantize(rows, options, writer.Write));
+        QuantizedTensor result = tensor!;
+        string scales = graph.Initializer($"{weight.Name}.MatMulNBits.scales", DataType.Float, layout.ScaleShape,
+            writer => writer.Write(MemoryMarshal.AsBytes(result.Scales.AsSpan())));
+        string? zeroPoints = result.ZeroPoints is { } points
+            ? graph.Initializer($"{weight.Name}.MatMulNBits.qzeros", DataType.Uint8, layout.ZeroPointShape, writer => writer.Write(points))
+            : null;
+        quantized.Add(result);
+        return new QuantizedInitializers(result, packed, scales, zeroPoints);
+    }
+
+    private string MatMulNBits(GraphBuilder graph, string input, QuantizedInitializers stored, string? output)
+    {
+        MatMulNBitsLayout layout = stored.Tensor.Layout;
+        string name = $"{stored.Tensor.Name}/MatMulNBits";
+        return graph.Node(
+            "MatMulNBits",
+            name,
+            stored.ZeroPoints is null ? [input, stored.Packed, stored.Scales] : [input, stored.Packed, stored.Scales, stored.ZeroPoints],
+            [output ?? $"{name}/output_0"],
+            GraphBuilder.MicrosoftDomain,
+            NodeAttribute.Int("K", layout.ColumnCount),
+            NodeAttribute.Int("N", layout.RowCount),
+            NodeAttribute.Int("bits", layout.Bits),
+            NodeAttribute.Int("block_size", layout.BlockSize),
+            NodeAttribute.Int("accuracy_level", settings.AccuracyLevel))[0];
+    }
+
+    /// <summary>The initializer names one quantized weight was stored under.</summary>
+    private sealed record QuantizedInitializers(QuantizedTensor Tensor, string Packed, string Scales, string? ZeroPoints);
+}

@@ -1,0 +1,228 @@
+namespace EdgeLLM.Quantize.Quantizers;
+
+/// <summary>
+/// Block quantization of Linear weights W[N = out_features, K = in_features] into ONNX Runtime's
+/// MatMulNBits layout: blocks of <see cref="BlockQuantizationOptions.BlockSize"/> weights run along K,
+/// codes are packed low bits first (4-bit: K-offset 2i in the low nibble of byte i, 2i + 1 in the high
+/// nibble), K is padded with zeros to whole blocks, and packed zero points follow the same nibble order.
+/// Rows are independent, so callers may feed any number of whole rows at a time.
+/// </summary>
+public sealed class BlockQuantizer
+{
+    /// <summary>Upper bound of fp32 weights held at once by <see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> (16 MiB).</summary>
+    private const int ChunkWeightCount = 1 << 22;
+
+    private BlockQuantizer(BlockQuantizationOptions options, int columnCount)
+    {
+        Options = options;
+        ColumnCount = columnCount;
+        Layout = new MatMulNBitsLayout(1, columnCount, options.Bits, options.BlockSize);
+    }
+
+    public BlockQuantizationOptions Options { get; }
+
+    /// <summary>K: weights per row.</summary>
+    public int ColumnCount { get; }
+
+    /// <summary>The layout of one row (RowCount 1); per-row byte and block counts.</summary>
+    public MatMulNBitsLayout Layout { get; }
+
+    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnCount);
+        return new BlockQuantizer(options, columnCount);
+    }
+
+    /// <summary>
+    /// Quantizes whole rows (<paramref name="weights"/> holds rowCount × K values) into
+    /// rowCount × <see cref="MatMulNBitsLayout.PackedRowBytes"/> packed bytes, rowCount × k_blocks
+    /// scales and, when asymmetric, rowCount × <see cref="MatMulNBitsLayout.ZeroPointRowBytes"/>
+    /// zero-point bytes, recording every weight's error in <paramref name="error"/>.
+    /// </summary>
+    public void QuantizeRows(
+        ReadOnlySpan<float> weights, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+        => QuantizeRows(weights, packed, scales, zeroPoints, error, firstRow: 0);
+
+    /// <summary><see cref="QuantizeRows(ReadOnlySpan{float}, Span{byte}, Span{float}, Span{byte}, QuantizationError)"/>; errors name rows from <paramref name="firstRow"/>.</summary>
+    internal void QuantizeRows(
+        ReadOnlySpan<float> weights, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error, long firstRow)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (weights.Length % ColumnCount != 0)
+        {
+            throw new ArgumentException($"{weights.Length} weights are not whole rows of {ColumnCount}", nameof(weights));
+        }
+
+        int rowCount = weights.Length / ColumnCount;
+        int zeroPointRowBytes = Options.Asymmetric ? Layout.ZeroPointRowBytes : 0;
+        CheckLength(packed.Length, rowCount * Layout.PackedRowBytes, nameof(packed));
+        CheckLength(scales.Length, rowCount * Layout.BlockCount, nameof(scales));
+        CheckLength(zeroPoints.Length, rowCount * zeroPointRowBytes, nameof(zeroPoints));
+        for (int row = 0; row < rowCount; row++)
+        {
+            QuantizeRow(
+                firstRow + row,
+                weights.Slice(row * ColumnCount, ColumnCount),
+                packed.Slice(row * Layout.PackedRowBytes, Layout.PackedRowBytes),
+                scales.Slice(row * Layout.BlockCount, Layout.BlockCount),
+                zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes),
+                error);
+        }
+    }
+
+    /// <summary>
+    /// Quantizes a weight row chunk by row chunk (at most 16 MiB of fp32 at a time, chunks split across
+    /// cores), handing B's bytes to <paramref name="writePacked"/> in order and returning the scales,
+    /// zero points and error. Weights that are not finite are reported by name, row and column.
+    /// </summary>
+    public static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked)
+        => Quantize(weight, options, writePacked, ChunkWeightCount);
+
+    /// <summary><see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> with a chosen chunk bound (tests use small ones).</summary>
+    internal static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, int chunkWeightCount)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(writePacked);
+        var quantizer = Create(options, weight.ColumnCount);
+        var layout = quantizer.Layout with { RowCount = weight.RowCount };
+        var scales = new float[checked((int)layout.ScaleCount)];
+        byte[]? zeroPoints = options.Asymmetric ? new byte[checked((int)layout.ZeroPointByteCount)] : null;
+        int chunkRows = (int)Math.Clamp(chunkWeightCount / quantizer.ColumnCount, 1, weight.RowCount);
+        var weights = new float[chunkRows * quantizer.ColumnCount];
+        var packed = new byte[chunkRows * layout.PackedRowBytes];
+        var error = new QuantizationError();
+        for (long firstRow = 0; firstRow < weight.RowCount; firstRow += chunkRows)
+        {
+            int rowCount = (int)Math.Min(chunkRows, weight.RowCount - firstRow);
+            weight.ReadRows(firstRow, rowCount, weights.AsSpan(0, rowCount * quantizer.ColumnCount));
+            try
+            {
+                quantizer.QuantizeChunk(weights, rowCount, packed, scales, zeroPoints, checked((int)firstRow), error);
+            }
+            catch (AggregateException aggregate) when (aggregate.InnerException is InvalidDataException invalid)
+            {
+                throw new InvalidDataException($"tensor '{weight.Name}': {invalid.Message}", invalid);
+            }
+
+            writePacked(packed.AsSpan(0, rowCount * layout.PackedRowBytes));
+        }
+
+        return new QuantizedTensor(weight.Name, options, layout, scales, zeroPoints, error);
+    }
+
+    private static void CheckLength(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} holds {actual} elements but the rows need {expected}", name);
+        }
+    }
+
+    /// <summary>Quantizes rowCount rows of a chunk in parallel slices; scales and zero points go to the tensor-wide arrays.</summary>
+    private void QuantizeChunk(
+        float[] weights, int rowCount, byte[] packed, float[] scales, byte[]? zeroPoints, int firstRow, QuantizationError error)
+    {
+        int sliceCount = Math.Min(Environment.ProcessorCount, rowCount);
+        int rowsPerSlice = (rowCount + sliceCount - 1) / sliceCount;
+        int zeroPointRowBytes = zeroPoints is null ? 0 : Layout.ZeroPointRowBytes;
+        var sliceErrors = new QuantizationError[sliceCount];
+        Parallel.For(0, sliceCount, slice =>
+        {
+            int start = slice * rowsPerSlice;
+            int count = Math.Min(rowsPerSlice, rowCount - start);
+            var sliceError = sliceErrors[slice] = new QuantizationError();
+            if (count <= 0)
+            {
+                return;
+            }
+
+            long row = (long)firstRow + start;
+            QuantizeRows(
+                weights.AsSpan(start * ColumnCount, count * ColumnCount),
+                packed.AsSpan(start * Layout.PackedRowBytes, count * Layout.PackedRowBytes),
+                scales.AsSpan(checked((int)(row * Layout.BlockCount)), count * Layout.BlockCount),
+                zeroPoints is null ? [] : zeroPoints.AsSpan(checked((int)(row * zeroPointRowBytes)), count * zeroPointRowBytes),
+                sliceError,
+                row);
+        });
+        foreach (var sliceError in sliceErrors)
+        {
+            error.Add(sliceError);
+        }
+    }
+
+    private void QuantizeRow(long rowNumber, ReadOnlySpan<float> row, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+    {
+        packed.Clear();
+        zeroPoints.Clear();
+        int blockSize = Options.BlockSize;
+        int maxCode = Options.MaxCode;
+        for (int block = 0; block < Layout.BlockCount; block++)
+        {
+            int start = block * blockSize;
+            ReadOnlySpan<float> weights = row.Slice(start, Math.Min(blockSize, ColumnCount - start));
+            CheckFinite(weights, rowNumber, start);
+            BlockParameters parameters = Choose(weights);
+            scales[block] = parameters.Scale;
+            Span<byte> blob = packed.Slice(block * Layout.BlobSize, Layout.BlobSize);
+            double squaredErrorSum = 0;
+            double squaredWeightSum = 0;
+            double maxAbsoluteError = 0;
+            for (int i = 0; i < blockSize; i++)
+            {
+                // Padding past K quantizes 0, which dequantizes to exactly 0.
+                float weight = i < weights.Length ? weights[i] : 0f;
+                int code = parameters.Code(weight, maxCode);
+                WriteCode(blob, i, code);
+                double difference = parameters.Dequantize(code) - (double)weight;
+                squaredErrorSum += difference * difference;
+                squaredWeightSum += (double)weight * weight;
+                maxAbsoluteError = Math.Max(maxAbsoluteError, Math.Abs(difference));
+            }
+
+            error.Record(weights.Length, squaredErrorSum, squaredWeightSum, maxAbsoluteError);
+            if (!zeroPoints.IsEmpty)
+            {
+                WriteCode(zeroPoints, block, parameters.ZeroPoint);
+            }
+        }
+    }
+
+    private BlockParameters Choose(ReadOnlySpan<float> weights)
+    {
+        if (Options.ScaleChoice == ScaleChoice.Search)
+        {
+            return ClippingScaleSearch.Choose(weights, Options.Bits, Options.Asymmetric);
+        }
+
+        return Options.Asymmetric
+            ? RoundToNearestScales.Asymmetric(weights, Options.MaxCode)
+            : RoundToNearestScales.Symmetric(weights, Options.MidCode);
+    }
+
+    /// <summary>Stores code number <paramref name="index"/> of a packed run (4-bit: low nibble first).</summary>
+    private void WriteCode(Span<byte> destination, int index, int code)
+    {
+        if (Options.Bits == 8)
+        {
+            destination[index] = (byte)code;
+        }
+        else
+        {
+            destination[index >> 1] |= (byte)(code << ((index & 1) * 4));
+        }
+    }
+
+    private static void CheckFinite(ReadOnlySpan<float> weights, long rowNumber, int start)
+    {
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!float.IsFinite(weights[i]))
+            {
+                throw new InvalidDataException($"weight {weights[i]} at row {rowNumber}, column {start + i} is not finite");
+            }
+        }
+    }
+}

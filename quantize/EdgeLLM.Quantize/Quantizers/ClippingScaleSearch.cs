@@ -1,0 +1,121 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace EdgeLLM.Quantize.Quantizers;
+
+/// <summary>
+/// Error-minimising block parameters. Each candidate clips the block's range by a ratio from 1.0 down
+/// to 0.70 and rounds to codes; the scale is then refitted by least squares for those codes
+/// (s = Σ w·d / Σ d², d = code − zero point), and the candidate with the lowest squared error wins.
+/// Symmetric candidates map the value of largest magnitude to either end of the code range; with zero
+/// points, asymmetric candidates clip [min(min, 0), max(max, 0)] as well and a block keeps whichever
+/// kind fits it better. Candidates are scored with SIMD; the winner is then checked in exact fp32
+/// against MLAS round-to-nearest of the same kind, so no block ends up worse than
+/// <see cref="RoundToNearestScales"/>.
+/// </summary>
+internal static class ClippingScaleSearch
+{
+    private const int RatioCount = 16;
+    private const float RatioStep = 0.02f;
+
+    public static BlockParameters Choose(ReadOnlySpan<float> block, int bits, bool asymmetric)
+    {
+        int midCode = 1 << (bits - 1);
+        int maxCode = (1 << bits) - 1;
+        BlockParameters roundToNearest = asymmetric
+            ? RoundToNearestScales.Asymmetric(block, maxCode)
+            : RoundToNearestScales.Symmetric(block, midCode);
+        (float min, float max) = RoundToNearestScales.Range(block);
+        float extreme = MathF.Abs(max) > MathF.Abs(min) ? max : min;
+        if (extreme == 0f)
+        {
+            return roundToNearest;
+        }
+
+        var best = Fit(block, roundToNearest, maxCode);
+        float low = Math.Min(min, 0f);
+        float high = Math.Max(max, 0f);
+        for (int step = 0; step < RatioCount; step++)
+        {
+            float ratio = 1f - (RatioStep * step);
+
+            // The extreme value at code 0 (MLAS's side) or at the top code.
+            best = Better(best, Fit(block, BlockParameters.FromScale(ratio * extreme / -midCode, midCode), maxCode));
+            best = Better(best, Fit(block, BlockParameters.FromScale(ratio * extreme / (maxCode - midCode), midCode), maxCode));
+            if (asymmetric)
+            {
+                float scale = ratio * (high - low) / maxCode;
+                int zeroPoint = Math.Clamp((int)MathF.Round(-ratio * low / scale, MidpointRounding.AwayFromZero), 0, maxCode);
+                best = Better(best, Fit(block, BlockParameters.FromScale(scale, zeroPoint), maxCode));
+            }
+        }
+
+        return SquaredError(block, best.Parameters, maxCode) < SquaredError(block, roundToNearest, maxCode)
+            ? best.Parameters
+            : roundToNearest;
+    }
+
+    /// <summary>Σ (w − dequantized)² exactly as the stored codes and fp32 scale give it.</summary>
+    public static double SquaredError(ReadOnlySpan<float> block, BlockParameters parameters, int maxCode)
+    {
+        double sum = 0;
+        foreach (float weight in block)
+        {
+            double difference = parameters.Dequantize(parameters.Code(weight, maxCode)) - (double)weight;
+            sum += difference * difference;
+        }
+
+        return sum;
+    }
+
+    private static (BlockParameters Parameters, float Score) Better(
+        (BlockParameters Parameters, float Score) current,
+        (BlockParameters Parameters, float Score) candidate)
+        => candidate.Score > current.Score ? candidate : current;
+
+    /// <summary>
+    /// The candidate's codes with the least-squares scale for them. The score (Σ w·d)² / Σ d² is what
+    /// that scale removes from Σ w², so the highest score leaves the lowest squared error.
+    /// </summary>
+    private static (BlockParameters Parameters, float Score) Fit(ReadOnlySpan<float> block, BlockParameters candidate, int maxCode)
+    {
+        (float weightTimesCode, float codeSquares) = Correlate(block, candidate, maxCode);
+        if (codeSquares == 0f)
+        {
+            return (candidate with { Scale = 0f }, 0f);
+        }
+
+        float scale = weightTimesCode / codeSquares;
+        return (candidate with { Scale = scale }, weightTimesCode * scale);
+    }
+
+    /// <summary>Σ w·d and Σ d² over the block, d = code − zero point (codes rounded as floor(x + 0.5), which is roundf for x ≥ 0 but for 0.49999997).</summary>
+    private static (float WeightTimesCode, float CodeSquares) Correlate(ReadOnlySpan<float> block, BlockParameters candidate, int maxCode)
+    {
+        var reciprocal = new Vector<float>(candidate.RoundingReciprocal);
+        var zeroPoint = new Vector<float>(candidate.ZeroPoint);
+        var half = new Vector<float>(0.5f);
+        var top = new Vector<float>(maxCode);
+        var weightTimesCode = Vector<float>.Zero;
+        var codeSquares = Vector<float>.Zero;
+        ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(block);
+        foreach (Vector<float> weights in vectors)
+        {
+            var code = Vector.Min(Vector.Max(Vector.Floor((weights * reciprocal) + zeroPoint + half), Vector<float>.Zero), top);
+            var offset = code - zeroPoint;
+            weightTimesCode += weights * offset;
+            codeSquares += offset * offset;
+        }
+
+        float weightTimesCodeSum = Vector.Sum(weightTimesCode);
+        float codeSquareSum = Vector.Sum(codeSquares);
+        foreach (float weight in block[(vectors.Length * Vector<float>.Count)..])
+        {
+            float offset = Math.Clamp(MathF.Floor((weight * candidate.RoundingReciprocal) + candidate.ZeroPoint + 0.5f), 0f, maxCode) - candidate.ZeroPoint;
+            weightTimesCodeSum += weight * offset;
+            codeSquareSum += offset * offset;
+        }
+
+        return (weightTimesCodeSum, codeSquareSum);
+    }
+}

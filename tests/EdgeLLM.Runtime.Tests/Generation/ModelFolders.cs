@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Quantize.Synthetic;
+using EdgeLLM.Tests.Shared;
+
+namespace EdgeLLM.Runtime.Tests.Generation;
+
+/// <summary>
+/// EdgeLLM model folders built the way a user builds them (synth with the real tokenizer, then quantize),
+/// once per test run: the three tiny reference models and, where ../shared has it, stories260k.
+/// </summary>
+public sealed class ModelFolders : IDisposable
+{
+    public const string Qwen2 = "tiny-r1-qwen2";
+    public const string Llama31 = "tiny-llama31";
+    public const string Qwen3 = "tiny-qwen3";
+
+    private readonly TempFolder root = TestPaths.CreateTemp("runtime-models");
+    private readonly ConcurrentDictionary<string, Lazy<string>> folders = new(StringComparer.Ordinal);
+
+    public static TheoryData<string> TinyModels => [Qwen2, Llama31, Qwen3];
+
+    /// <summary>The fp32 model folder of a tiny shape, converted with last-position (default) or all-position logits.</summary>
+    public string Tiny(string shapeName, bool lastPositionLogitsOnly = true)
+        => folders.GetOrAdd($"{shapeName}-{lastPositionLogitsOnly}", _ => new Lazy<string>(() =>
+        {
+            string source = Path.Combine(root.Path, shapeName + "-hf");
+            if (!Directory.Exists(source))
+            {
+                CheckpointSynthesizer.Synthesize(new SynthesisRequest
+                {
+                    Shape = SyntheticShapes.Find(shapeName),
+                    TokenizerFolder = TestPaths.Tokenizer(TokenizerOf(shapeName)),
+                    OutputFolder = source,
+                });
+            }
+
+            return Convert(source, $"{shapeName}-{(lastPositionLogitsOnly ? "last" : "all")}", lastPositionLogitsOnly);
+        })).Value;
+
+    /// <summary>stories260k converted to fp32, or null where ../shared/fixtures/stories260k is absent.</summary>
+    public string? Stories260k()
+        => TestPaths.Stories260k is { } source
+            ? folders.GetOrAdd("stories260k", _ => new Lazy<string>(() => Convert(source, "stories260k", lastPositionLogitsOnly: true))).Value
+            : null;
+
+    public void Dispose() => root.Dispose();
+
+    private string Convert(string source, string name, bool lastPositionLogitsOnly)
+    {
+        string output = Path.Combine(root.Path, name);
+        using ICheckpoint checkpoint = CheckpointFolder.Open(source);
+        ModelConverter.Convert(checkpoint, output, new ConversionOptions
+        {
+            Precision = WeightPrecision.Fp32,
+            MaxContext = 256,
+            LastPositionLogitsOnly = lastPositionLogitsOnly,
+            SourceFolder = source,
+        });
+        return output;
+    }
+
+    private static string TokenizerOf(string shapeName) => shapeName switch
+    {
+        Qwen2 => "r1-distill-qwen",
+        Llama31 => "llama31",
+        Qwen3 => "qwen3",
+        _ => throw new ArgumentOutOfRangeException(nameof(shapeName), shapeName, null),
+    };
+}
+
+/// <summary>Tests that share <see cref="ModelFolders"/>; they run one after another (each opens ONNX Runtime sessions).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ModelFoldersCollection : ICollectionFixture<ModelFolders>
+{
+    public const string Name = "runtime model folders";
+}
