@@ -10,7 +10,7 @@ using Terminal.Gui.Input;
 
 namespace EdgeLLM.Tui.Tests;
 
-/// <summary>The window driving the real engine: a tiny synthetic R1-Qwen2 checkpoint converted to an EdgeLLM folder.</summary>
+/// <summary>The window driving the real engine: a tiny synthetic R1-Qwen2 checkpoint converted to an int4 EdgeLLM folder (what `edgellm synth` + `edgellm quantize --precision int4` make).</summary>
 [Collection(UiCollection.Name)]
 public sealed class RealModelChatTests
 {
@@ -29,7 +29,7 @@ public sealed class RealModelChatTests
         string model = Path.Combine(models, "tiny-r1-qwen2");
         using (CheckpointFolder folder = CheckpointFolder.Open(checkpoint))
         {
-            ModelConverter.Convert(folder, model, new ConversionOptions { Precision = WeightPrecision.Fp16, MaxContext = 256, SourceFolder = checkpoint });
+            ModelConverter.Convert(folder, model, new ConversionOptions { Precision = WeightPrecision.Int4, MaxContext = 256, LastPositionLogitsOnly = true, SourceFolder = checkpoint });
         }
 
         string settingsPath = Path.Combine(temp.Path, "settings.json");
@@ -53,6 +53,7 @@ public sealed class RealModelChatTests
         string threads = session.Threads > 0 ? $" {session.Threads}t" : string.Empty;
         Assert.StartsWith($"{session.ModelName} {session.Precision} | {session.ExecutionProvider}{threads} | ", rows[0], StringComparison.Ordinal);
         Assert.Contains($"| ctx {session.ContextUsed}/{session.ContextLength} |", rows[0], StringComparison.Ordinal);
+        Assert.Equal("int4", session.Precision);
         Assert.InRange(session.ContextUsed, 3, 256);
         Assert.Contains(rows, row => row.StartsWith("> hi", StringComparison.Ordinal));
         TurnSnapshot turn = screen.OnUiThread(() => screen.Window.Transcript.Turns[0].Snapshot());
