@@ -14,6 +14,8 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
+        root.SetAction(_ => ChatCommand.Run(modelFolder: null, threads: 0));
+
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -36,5 +38,6 @@ public static class Program
         yield return QuantizeCommand.Create();
         yield return VerifyCommand.Create();
         yield return GenerateCommand.Create();
+        yield return ChatCommand.Create();
     }
 }

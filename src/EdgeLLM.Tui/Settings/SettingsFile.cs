@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json;
+using EdgeLLM.Runtime.Chat;
+
+namespace EdgeLLM.Tui.Settings;
+
+/// <summary>
+/// Reads and writes the settings JSON (format version 1) with JsonDocument/Utf8JsonWriter, so the
+/// library stays trim- and AOT-clean. A missing file gives the defaults; a corrupt one is an
+/// <see cref="InvalidDataException"/> naming the file.
+/// </summary>
+public static class SettingsFile
+{
+    public const int FormatVersion = 1;
+
+    public static string DefaultPath => Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".edgellm", "settings.json");
+
+    public static TuiSettings Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new TuiSettings();
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{path}: settings must be a JSON object");
+            }
+
+            int format = root.TryGetProperty("format", out JsonElement formatElement) ? formatElement.GetInt32() : 0;
+            if (format != FormatVersion)
+            {
+                throw new InvalidDataException($"{path}: settings format {format} is not supported (expected {FormatVersion})");
+            }
+
+            var defaults = new TuiSettings();
+            return new TuiSettings
+            {
+                SystemPrompt = OptionalString(root, "system_prompt"),
+                Temperature = OptionalDouble(root, "temperature"),
+                TopP = OptionalDouble(root, "top_p"),
+                MaxTokens = OptionalInt(root, "max_tokens") ?? defaults.MaxTokens,
+                Think = OptionalString(root, "think") is { } think ? ParseThink(think, path) : defaults.Think,
+                ThinkBudget = OptionalInt(root, "think_budget"),
+                ContextLength = OptionalInt(root, "context") ?? defaults.ContextLength,
+                LastModel = OptionalString(root, "last_model"),
+            };
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: settings are not valid JSON of the expected shape ({exception.Message})", exception);
+        }
+    }
+
+    /// <summary>Writes atomically (temp file, then rename), creating the folder.</summary>
+    public static void Save(string path, TuiSettings settings)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        string temporary = path + ".tmp";
+        using (var stream = File.Create(temporary))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("format", FormatVersion);
+            WriteOptional(writer, "system_prompt", settings.SystemPrompt);
+            WriteOptional(writer, "temperature", settings.Temperature);
+            WriteOptional(writer, "top_p", settings.TopP);
+            writer.WriteNumber("max_tokens", settings.MaxTokens);
+            writer.WriteString("think", ThinkName(settings.Think));
+            if (settings.ThinkBudget is { } budget)
+            {
+                writer.WriteNumber("think_budget", budget);
+            }
+
+            writer.WriteNumber("context", settings.ContextLength);
+            WriteOptional(writer, "last_model", settings.LastModel);
+            writer.WriteEndObject();
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static string ThinkName(ThinkMode mode) => mode switch
+    {
+        ThinkMode.On => "on",
+        ThinkMode.Hide => "hide",
+        ThinkMode.Off => "off",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    public static ThinkMode ParseThink(string text, string source) => text.Trim().ToLowerInvariant() switch
+    {
+        "on" => ThinkMode.On,
+        "hide" => ThinkMode.Hide,
+        "off" => ThinkMode.Off,
+        _ => throw new InvalidDataException($"{source}: think must be on, hide or off, not \"{text}\""),
+    };
+
+    private static string? OptionalString(JsonElement root, string name)
+        => root.TryGetProperty(name, out JsonElement element) && element.ValueKind != JsonValueKind.Null ? element.GetString() : null;
+
+    private static double? OptionalDouble(JsonElement root, string name)
+        => root.TryGetProperty(name, out JsonElement element) && element.ValueKind != JsonValueKind.Null ? element.GetDouble() : null;
+
+    private static int? OptionalInt(JsonElement root, string name)
+        => root.TryGetProperty(name, out JsonElement element) && element.ValueKind != JsonValueKind.Null ? element.GetInt32() : null;
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+    }
+}
