@@ -148,6 +148,7 @@ public static class GenerateCommand
         writer.WriteNumber("prefill_tokens_per_s", Math.Round(result.PrefillTokensPerSecond, 2));
         writer.WriteNumber("decode_tokens_per_s", Math.Round(result.DecodeTokensPerSecond, 2));
         writer.WriteNumber("time_to_first_token_ms", Math.Round(result.TimeToFirstTokenMs, 1));
+        writer.WriteNumber("decode_loop_overhead_percent", Math.Round(result.DecodeLoopOverheadPercent, 2));
         writer.WriteNumber("load_ms", Math.Round(loadMs, 1));
         writer.WriteNumber("peak_rss_mb", Math.Round(ProcessMemory.PeakResidentBytes() / (1024.0 * 1024.0), 1));
         writer.WriteEndObject();

@@ -23,6 +23,9 @@ public sealed record GenerationResult
 
     public double PrefillTokensPerSecond => PrefillSeconds > 0 ? PromptTokenCount / PrefillSeconds : 0;
 
+    /// <summary>Share of decode time spent outside ONNX Runtime (sampling, stop checks, streaming), in percent.</summary>
+    public double DecodeLoopOverheadPercent => DecodeSeconds > 0 ? Math.Max(0, DecodeSeconds - DecodeRunSeconds) / DecodeSeconds * 100 : 0;
+
     /// <summary>Decode speed: tokens after the first, per second of decode time.</summary>
     public double DecodeTokensPerSecond => DecodeSeconds > 0 && Tokens.Count > 1 ? (Tokens.Count - 1) / DecodeSeconds : 0;
 }
