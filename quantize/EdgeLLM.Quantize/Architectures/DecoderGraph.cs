@@ -14,14 +14,6 @@ namespace EdgeLLM.Quantize.Architectures;
 /// </summary>
 internal sealed class DecoderGraph
 {
-    public const string InputIds = "input_ids";
-    public const string AttentionMask = "attention_mask";
-    public const string Logits = "logits";
-    public const string PastKeyFormat = "past_key_values.%d.key";
-    public const string PastValueFormat = "past_key_values.%d.value";
-    public const string PresentKeyFormat = "present.%d.key";
-    public const string PresentValueFormat = "present.%d.value";
-
     private readonly ICheckpoint checkpoint;
     private readonly ModelConfig config;
     private readonly GraphBuilder graph;
@@ -106,12 +98,12 @@ internal sealed class DecoderGraph
         cancellation.ThrowIfCancellationRequested();
         if (config.TieWordEmbeddings)
         {
-            encoder.TiedLmHead(graph, hidden, Linear(HuggingFaceLayout.Embedding, HuggingFaceLayout.Embedding), Logits);
+            encoder.TiedLmHead(graph, hidden, Linear(HuggingFaceLayout.Embedding, HuggingFaceLayout.Embedding), GraphContract.Logits);
             Release(HuggingFaceLayout.Embedding);
         }
         else
         {
-            encoder.Linear(graph, hidden, Linear(HuggingFaceLayout.LmHead, HuggingFaceLayout.LmHead), Logits);
+            encoder.Linear(graph, hidden, Linear(HuggingFaceLayout.LmHead, HuggingFaceLayout.LmHead), GraphContract.Logits);
             Release(HuggingFaceLayout.LmHead);
         }
     }
@@ -121,19 +113,19 @@ internal sealed class DecoderGraph
         const string batch = "batch_size";
         const string sequence = "sequence_length";
         const string total = "total_sequence_length";
-        string inputIds = graph.Input(InputIds, DataType.Int64, batch, sequence);
-        graph.Input(AttentionMask, DataType.Int64, batch, total);
+        string inputIds = graph.Input(GraphContract.InputIds, DataType.Int64, batch, sequence);
+        graph.Input(GraphContract.AttentionMask, DataType.Int64, batch, total);
         for (int layer = 0; layer < config.LayerCount; layer++)
         {
-            graph.Input(LayerName(PastKeyFormat, layer), DataType.Float, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
-            graph.Input(LayerName(PastValueFormat, layer), DataType.Float, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
+            graph.Input(LayerName(GraphContract.PastKeyFormat, layer), DataType.Float, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
+            graph.Input(LayerName(GraphContract.PastValueFormat, layer), DataType.Float, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
         }
 
-        graph.Output(Logits, DataType.Float, batch, options.LastPositionLogitsOnly ? 1 : sequence, config.VocabSize);
+        graph.Output(GraphContract.Logits, DataType.Float, batch, options.LastPositionLogitsOnly ? 1 : sequence, config.VocabSize);
         for (int layer = 0; layer < config.LayerCount; layer++)
         {
-            graph.Output(LayerName(PresentKeyFormat, layer), DataType.Float, batch, config.KvHeadCount, total, config.HeadDim);
-            graph.Output(LayerName(PresentValueFormat, layer), DataType.Float, batch, config.KvHeadCount, total, config.HeadDim);
+            graph.Output(LayerName(GraphContract.PresentKeyFormat, layer), DataType.Float, batch, config.KvHeadCount, total, config.HeadDim);
+            graph.Output(LayerName(GraphContract.PresentValueFormat, layer), DataType.Float, batch, config.KvHeadCount, total, config.HeadDim);
         }
 
         return inputIds;
@@ -145,9 +137,9 @@ internal sealed class DecoderGraph
         const string prefix = "model/attention_inputs";
         string axisOne = graph.Int64Constant($"{prefix}/AxisOne", [1]);
         string one = graph.Int64Constant($"{prefix}/One", [1], scalar: true);
-        string validCount = graph.Op("ReduceSum", $"{prefix}/ValidCount", [AttentionMask, axisOne], NodeAttribute.Int("keepdims", 0));
+        string validCount = graph.Op("ReduceSum", $"{prefix}/ValidCount", [GraphContract.AttentionMask, axisOne], NodeAttribute.Int("keepdims", 0));
         string seqlensK = graph.Op("Cast", $"{prefix}/SeqlensK", [graph.Op("Sub", $"{prefix}/LastIndex", [validCount, one])], NodeAttribute.Int("to", (long)DataType.Int32));
-        string maskShape = graph.Op("Shape", $"{prefix}/MaskShape", [AttentionMask]);
+        string maskShape = graph.Op("Shape", $"{prefix}/MaskShape", [GraphContract.AttentionMask]);
         string totalLength = graph.Op("Cast", $"{prefix}/TotalSequenceLength",
             [graph.Op("Gather", $"{prefix}/MaskColumns", [maskShape, one], NodeAttribute.Int("axis", 0))],
             NodeAttribute.Int("to", (long)DataType.Int32));
@@ -163,8 +155,8 @@ internal sealed class DecoderGraph
             // position of new token i = (valid tokens including this step) - sequence_length + i.
             string zero = graph.Int64Constant($"{prefix}/Zero", [0], scalar: true);
             string sequenceLength = graph.Op("Gather", $"{prefix}/SequenceLength",
-                [graph.Op("Shape", $"{prefix}/InputIdsShape", [InputIds]), one], NodeAttribute.Int("axis", 0));
-            string validColumn = graph.Op("ReduceSum", $"{prefix}/ValidCountColumn", [AttentionMask, axisOne], NodeAttribute.Int("keepdims", 1));
+                [graph.Op("Shape", $"{prefix}/InputIdsShape", [GraphContract.InputIds]), one], NodeAttribute.Int("axis", 0));
+            string validColumn = graph.Op("ReduceSum", $"{prefix}/ValidCountColumn", [GraphContract.AttentionMask, axisOne], NodeAttribute.Int("keepdims", 1));
             string firstPosition = graph.Op("Sub", $"{prefix}/FirstPosition", [validColumn, sequenceLength]);
             string offsets = graph.Op("Range", $"{prefix}/Offsets", [zero, sequenceLength, one]);
             positionIds = graph.Op("Add", $"{prefix}/PositionIds", [firstPosition, offsets]);
@@ -236,7 +228,7 @@ internal sealed class DecoderGraph
     /// <summary>GroupQueryAttention writing present.{layer}.key/value; rotates q and k itself when the rotary is fused.</summary>
     private string EmitGroupQueryAttention(int layer, string prefix, string query, string key, string value, AttentionInputs inputs)
     {
-        List<string> attentionInputs = [query, key, value, LayerName(PastKeyFormat, layer), LayerName(PastValueFormat, layer), inputs.SeqlensK, inputs.TotalSequenceLength];
+        List<string> attentionInputs = [query, key, value, LayerName(GraphContract.PastKeyFormat, layer), LayerName(GraphContract.PastValueFormat, layer), inputs.SeqlensK, inputs.TotalSequenceLength];
         var attributes = new List<AttributeProto>
         {
             NodeAttribute.Int("num_heads", config.HeadCount),
@@ -251,7 +243,7 @@ internal sealed class DecoderGraph
         }
 
         return graph.Node("GroupQueryAttention", $"{prefix}/GroupQueryAttention", attentionInputs,
-            [$"{prefix}/GroupQueryAttention/output_0", LayerName(PresentKeyFormat, layer), LayerName(PresentValueFormat, layer)],
+            [$"{prefix}/GroupQueryAttention/output_0", LayerName(GraphContract.PresentKeyFormat, layer), LayerName(GraphContract.PresentValueFormat, layer)],
             GraphBuilder.MicrosoftDomain, [.. attributes])[0];
     }
 

@@ -1,3 +1,4 @@
+using EdgeLLM.Quantize.Architectures;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -48,23 +49,15 @@ internal sealed class KvCache : IDisposable
     /// <summary>Bytes held by the cache: 2 · layers · kvHeads · context · headDim · 4.</summary>
     public long ByteCount => 2L * LayerCount * KvHeadCount * ContextLength * HeadDim * sizeof(float);
 
-    public static string PastKeyName(int layer) => $"past_key_values.{layer}.key";
-
-    public static string PastValueName(int layer) => $"past_key_values.{layer}.value";
-
-    public static string PresentKeyName(int layer) => $"present.{layer}.key";
-
-    public static string PresentValueName(int layer) => $"present.{layer}.value";
-
     /// <summary>Binds every layer's buffers as both past input and present output.</summary>
     public void BindTo(OrtIoBinding binding)
     {
         for (int layer = 0; layer < LayerCount; layer++)
         {
-            binding.BindInput(PastKeyName(layer), keys[layer]);
-            binding.BindInput(PastValueName(layer), values[layer]);
-            binding.BindOutput(PresentKeyName(layer), keys[layer]);
-            binding.BindOutput(PresentValueName(layer), values[layer]);
+            binding.BindInput(GraphContract.PastKey(layer), keys[layer]);
+            binding.BindInput(GraphContract.PastValue(layer), values[layer]);
+            binding.BindOutput(GraphContract.PresentKey(layer), keys[layer]);
+            binding.BindOutput(GraphContract.PresentValue(layer), values[layer]);
         }
     }
 

@@ -1,3 +1,4 @@
+using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Runtime.Generation;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -12,9 +13,9 @@ namespace EdgeLLM.Runtime.Model;
 /// </summary>
 public sealed class ModelSession : IDisposable
 {
-    private const string InputIdsName = "input_ids";
-    private const string AttentionMaskName = "attention_mask";
-    private const string LogitsName = "logits";
+    private const string InputIdsName = GraphContract.InputIds;
+    private const string AttentionMaskName = GraphContract.AttentionMask;
+    private const string LogitsName = GraphContract.Logits;
 
     private readonly InferenceSession session;
     private readonly OrtIoBinding binding;
@@ -293,7 +294,7 @@ public sealed class ModelSession : IDisposable
     private static (int LayerCount, int KvHeadCount, int HeadDim) DescribeCache(InferenceSession session)
     {
         int layerCount = 0;
-        while (session.InputMetadata.ContainsKey(KvCache.PastKeyName(layerCount)))
+        while (session.InputMetadata.ContainsKey(GraphContract.PastKey(layerCount)))
         {
             layerCount++;
         }
@@ -303,7 +304,7 @@ public sealed class ModelSession : IDisposable
             throw new InvalidDataException("model has no past_key_values.0.key input: not a decoder graph with a KV cache");
         }
 
-        int[] dims = session.InputMetadata[KvCache.PastKeyName(0)].Dimensions;
+        int[] dims = session.InputMetadata[GraphContract.PastKey(0)].Dimensions;
         if (dims.Length != 4 || dims[1] <= 0 || dims[3] <= 0)
         {
             throw new InvalidDataException("past_key_values.0.key must be [batch, kv_heads, past_sequence, head_dim] with fixed kv_heads and head_dim");
