@@ -59,6 +59,7 @@ public static class ModelConverter
         var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
             encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files)
         {
+            SourceFiles = options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
             Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
             QuantizedTensors = encoder.Quantized,
         };
