@@ -39,7 +39,7 @@ public static class ModelConverter
         string temporary = staged.Path;
         var files = new List<OutputFile>();
         ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings);
-        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, cancellation);
+        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, options.Progress, cancellation);
         files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
         if (options.SourceFolder is { } source)
         {
@@ -68,7 +68,7 @@ public static class ModelConverter
         return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files) { QuantizedTensors = encoder.Quantized };
     }
 
-    private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, CancellationToken cancellation)
+    private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, IProgress<ConversionProgress>? progress, CancellationToken cancellation)
     {
         ModelProto model;
         string dataHash;
@@ -76,7 +76,7 @@ public static class ModelConverter
         using (var data = new ExternalDataWriter(Path.Combine(folder, DataFileName)))
         {
             var graph = new GraphBuilder($"{checkpoint.Config.ModelType}_decoder", data);
-            DecoderGraph.Emit(checkpoint, graph, encoder, graphOptions, cancellation);
+            DecoderGraph.Emit(checkpoint, graph, encoder, graphOptions, progress, cancellation);
             model = graph.Build(ModelManifest.ToolVersion, new Dictionary<string, string>
             {
                 ["edgellm.precision"] = encoder.Precision,

@@ -60,7 +60,35 @@ public sealed class CheckpointFolderConversionTests(ConvertedModels models)
         }
     }
 
-    private static (string CheckpointFolder, string Output) SynthesizeAndConvert(string root)
+    [Fact]
+    public void ProgressReportsEveryTensorOnceUpToTheCheckpointSize()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        var progress = new RecordedProgress();
+        (string checkpointFolder, _) = SynthesizeAndConvert(temp.Path, progress);
+
+        using CheckpointFolder checkpoint = CheckpointFolder.Open(checkpointFolder);
+        Assert.Equal(checkpoint.TensorNames.Order(StringComparer.Ordinal), progress.Reports.Select(report => report.TensorName).Order(StringComparer.Ordinal));
+        long expectedTotal = 0;
+        foreach (string name in checkpoint.TensorNames)
+        {
+            TensorView tensor = checkpoint.GetTensor(name);
+            expectedTotal += tensor.ElementCount * tensor.DType.ByteSize();
+        }
+
+        long previous = 0;
+        foreach (ConversionProgress report in progress.Reports)
+        {
+            TensorView tensor = checkpoint.GetTensor(report.TensorName);
+            Assert.Equal(previous + (tensor.ElementCount * tensor.DType.ByteSize()), report.BytesDone);
+            Assert.Equal(expectedTotal, report.BytesTotal);
+            previous = report.BytesDone;
+        }
+
+        Assert.Equal(expectedTotal, previous);
+    }
+
+    private static (string CheckpointFolder, string Output) SynthesizeAndConvert(string root, IProgress<ConversionProgress>? progress = null)
     {
         string checkpointFolder = Path.Combine(root, "hf");
         CheckpointSynthesizer.Synthesize(new SynthesisRequest
@@ -73,9 +101,17 @@ public sealed class CheckpointFolderConversionTests(ConvertedModels models)
         string output = Path.Combine(root, "onnx");
         using (CheckpointFolder checkpoint = CheckpointFolder.Open(checkpointFolder))
         {
-            ModelConverter.Convert(checkpoint, output, new ConversionOptions { SourceFolder = checkpointFolder });
+            ModelConverter.Convert(checkpoint, output, new ConversionOptions { SourceFolder = checkpointFolder, Progress = progress });
         }
 
         return (checkpointFolder, output);
+    }
+
+    /// <summary>Keeps every report in order, on the reporting thread (Progress&lt;T&gt; would post them elsewhere).</summary>
+    private sealed class RecordedProgress : IProgress<ConversionProgress>
+    {
+        public List<ConversionProgress> Reports { get; } = [];
+
+        public void Report(ConversionProgress value) => Reports.Add(value);
     }
 }
