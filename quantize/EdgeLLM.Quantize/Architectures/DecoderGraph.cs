@@ -21,9 +21,11 @@ internal sealed class DecoderGraph
     private readonly DecoderGraphOptions options;
     private readonly bool fusedRotary;
     private readonly CancellationToken cancellation;
+    private readonly TensorProgress progress;
 
-    private DecoderGraph(ICheckpoint checkpoint, GraphBuilder graph, ILinearWeightEncoder encoder, DecoderGraphOptions options, CancellationToken cancellation)
+    private DecoderGraph(ICheckpoint checkpoint, GraphBuilder graph, ILinearWeightEncoder encoder, DecoderGraphOptions options, IProgress<Conversion.ConversionProgress>? progress, CancellationToken cancellation)
     {
+        this.progress = new TensorProgress(checkpoint, progress);
         this.checkpoint = checkpoint;
         config = checkpoint.Config;
         this.graph = graph;
@@ -51,9 +53,12 @@ internal sealed class DecoderGraph
         };
     }
 
-    /// <summary>Emits the whole decoder into <paramref name="graph"/>, writing every weight through <paramref name="encoder"/>.</summary>
-    public static void Emit(ICheckpoint checkpoint, GraphBuilder graph, ILinearWeightEncoder encoder, DecoderGraphOptions options, CancellationToken cancellation = default)
-        => new DecoderGraph(checkpoint, graph, encoder, options, cancellation).Emit();
+    /// <summary>
+    /// Emits the whole decoder into <paramref name="graph"/>, writing every weight through <paramref name="encoder"/>
+    /// and reporting each checkpoint tensor to <paramref name="progress"/> once it is written.
+    /// </summary>
+    public static void Emit(ICheckpoint checkpoint, GraphBuilder graph, ILinearWeightEncoder encoder, DecoderGraphOptions options, IProgress<Conversion.ConversionProgress>? progress = null, CancellationToken cancellation = default)
+        => new DecoderGraph(checkpoint, graph, encoder, options, progress, cancellation).Emit();
 
     public static string LayerName(string format, int layer) => format.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
@@ -300,13 +305,17 @@ internal sealed class DecoderGraph
     private LinearWeight Linear(string name, params string[] tensorNames)
         => new(name, tensorNames.Select(checkpoint.GetTensor).ToArray());
 
-    private void Release(string tensorName) => checkpoint.Release(tensorName);
+    private void Release(string tensorName)
+    {
+        checkpoint.Release(tensorName);
+        progress.Finished(tensorName);
+    }
 
     private void ReleaseAll(IEnumerable<string> tensorNames)
     {
         foreach (string name in tensorNames)
         {
-            checkpoint.Release(name);
+            Release(name);
         }
     }
 

@@ -78,6 +78,11 @@ public sealed class CheckpointFolder : ICheckpoint
             ? file.GetTensor(name)
             : throw new InvalidDataException($"{Folder}: checkpoint has no tensor '{name}'");
 
+    public long ByteCount(string name)
+        => fileOf.TryGetValue(name, out SafetensorsFile? file)
+            ? file.GetEntry(name).ByteCount
+            : throw new InvalidDataException($"{Folder}: checkpoint has no tensor '{name}'");
+
     public void Release(string name)
     {
         if (fileOf.TryGetValue(name, out SafetensorsFile? file))

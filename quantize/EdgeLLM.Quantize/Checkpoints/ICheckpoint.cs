@@ -17,6 +17,9 @@ public interface ICheckpoint : IDisposable
     /// <summary>The tensor, or an <see cref="InvalidDataException"/> naming it when it is absent.</summary>
     TensorView GetTensor(string name);
 
+    /// <summary>The tensor's stored size in bytes, without reading (or generating) its data.</summary>
+    long ByteCount(string name);
+
     /// <summary>
     /// Tells the source that the caller is done with this tensor so the pages it touched can be
     /// released (streaming conversion keeps one tensor resident at a time). Optional to honour.

@@ -31,4 +31,7 @@ public sealed record ConversionOptions
 
     /// <summary>The folder the checkpoint came from: tokenizer files are copied from it and it is recorded in edgellm.json.</summary>
     public string? SourceFolder { get; init; }
+
+    /// <summary>Told after each checkpoint tensor is written (on the converting thread), or null.</summary>
+    public IProgress<ConversionProgress>? Progress { get; init; }
 }

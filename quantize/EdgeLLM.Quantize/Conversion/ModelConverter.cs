@@ -39,7 +39,7 @@ public static class ModelConverter
         string temporary = staged.Path;
         var files = new List<OutputFile>();
         ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings);
-        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, cancellation);
+        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, options.Progress, cancellation);
         files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
         if (options.SourceFolder is { } source)
         {
@@ -59,6 +59,7 @@ public static class ModelConverter
         var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
             encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files)
         {
+            SourceFiles = options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
             Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
             QuantizedTensors = encoder.Quantized,
         };
@@ -67,7 +68,7 @@ public static class ModelConverter
         return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files) { QuantizedTensors = encoder.Quantized };
     }
 
-    private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, CancellationToken cancellation)
+    private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, IProgress<ConversionProgress>? progress, CancellationToken cancellation)
     {
         ModelProto model;
         string dataHash;
@@ -75,7 +76,7 @@ public static class ModelConverter
         using (var data = new ExternalDataWriter(Path.Combine(folder, DataFileName)))
         {
             var graph = new GraphBuilder($"{checkpoint.Config.ModelType}_decoder", data);
-            DecoderGraph.Emit(checkpoint, graph, encoder, graphOptions, cancellation);
+            DecoderGraph.Emit(checkpoint, graph, encoder, graphOptions, progress, cancellation);
             model = graph.Build(ModelManifest.ToolVersion, new Dictionary<string, string>
             {
                 ["edgellm.precision"] = encoder.Precision,

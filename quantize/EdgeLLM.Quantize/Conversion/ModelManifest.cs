@@ -40,6 +40,7 @@ public static class ModelManifest
             json.WriteString("torch_dtype", dtype);
         }
 
+        WriteFiles(json, contents.SourceFiles);
         json.WriteEndObject();
         json.WriteString("precision", contents.Precision);
         json.WriteNumber("max_context", contents.ContextLength);
@@ -61,8 +62,15 @@ public static class ModelManifest
         }
 
         json.WriteNumber("weights_bytes", contents.WeightBytes);
+        WriteFiles(json, contents.Files);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A <c>files</c> array: name, bytes and checksum of each file.</summary>
+    private static void WriteFiles(Utf8JsonWriter json, IReadOnlyList<OutputFile> files)
+    {
         json.WriteStartArray("files");
-        foreach (OutputFile file in contents.Files)
+        foreach (OutputFile file in files)
         {
             json.WriteStartObject();
             json.WriteString("name", file.Name);
@@ -72,7 +80,6 @@ public static class ModelManifest
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     /// <summary>
@@ -122,6 +129,9 @@ internal sealed record ManifestContents(
 {
     /// <summary>The quantization applied (bits set), or null for fp32/fp16.</summary>
     public Quantizers.QuantizationSettings? Quantization { get; init; }
+
+    /// <summary>The checkpoint files the conversion read (empty when there was no source folder).</summary>
+    public IReadOnlyList<OutputFile> SourceFiles { get; init; } = [];
 
     /// <summary>Every block-quantized weight with its error.</summary>
     public IReadOnlyList<Quantizers.QuantizedTensor> QuantizedTensors { get; init; } = [];

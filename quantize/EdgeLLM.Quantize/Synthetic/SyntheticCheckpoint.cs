@@ -45,12 +45,7 @@ public sealed unsafe class SyntheticCheckpoint : ICheckpoint
             throw new InvalidDataException($"synthetic checkpoint has no tensor '{name}'");
         }
 
-        long elementCount = 1;
-        foreach (long dim in shape)
-        {
-            elementCount *= dim;
-        }
-
+        long elementCount = ElementCount(shape);
         long byteCount = elementCount * dtype.ByteSize();
         byte* buffer = (byte*)NativeMemory.Alloc((nuint)Math.Max(byteCount, 1));
         WriteElements(name, elementCount, buffer);
@@ -58,6 +53,11 @@ public sealed unsafe class SyntheticCheckpoint : ICheckpoint
         generated[name] = ((nint)buffer, view);
         return view;
     }
+
+    public long ByteCount(string name)
+        => shapes.TryGetValue(name, out long[]? shape)
+            ? ElementCount(shape) * dtype.ByteSize()
+            : throw new InvalidDataException($"synthetic checkpoint has no tensor '{name}'");
 
     public void Release(string name)
     {
@@ -131,5 +131,16 @@ public sealed unsafe class SyntheticCheckpoint : ICheckpoint
 
                 break;
         }
+    }
+
+    private static long ElementCount(long[] shape)
+    {
+        long elementCount = 1;
+        foreach (long dim in shape)
+        {
+            elementCount *= dim;
+        }
+
+        return elementCount;
     }
 }

@@ -63,8 +63,9 @@ public static class QuantizeCommand
             HelpName = "search|rtn",
             DefaultValueFactory = _ => "search",
         };
+        var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, accuracyLevelOption, scalesOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, accuracyLevelOption, scalesOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -90,7 +91,10 @@ public static class QuantizeCommand
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
             using ICheckpoint checkpoint = CheckpointFolder.Open(source);
-            ConversionResult result = ModelConverter.Convert(checkpoint, parse.GetValue(outputOption)!, options, cancellation.Token);
+            string output = parse.GetValue(outputOption)!;
+            ConversionResult result = ConversionProgressBar.Run(
+                parse.GetValue(quietOption),
+                progress => ModelConverter.Convert(checkpoint, output, options with { Progress = progress }, cancellation.Token));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"quantize: wrote {result.OutputFolder}: {checkpoint.Config.ModelType} {options.Precision.Name()}, context {result.ContextLength}, logits {(options.LastPositionLogitsOnly ? "last" : "all")}, {result.WeightBytes:N0} bytes of weights, {clock.Elapsed.TotalSeconds:F1} s"));

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text.Json;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;
@@ -15,19 +18,7 @@ public sealed class CheckpointFolderConversionTests(ConvertedModels models)
     public void ShardedSafetensorsFolderConvertsToTheSameGraphAndWeights()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        string checkpointFolder = Path.Combine(temp.Path, "hf");
-        CheckpointSynthesizer.Synthesize(new SynthesisRequest
-        {
-            Shape = SyntheticShapes.Find(TinyModels.Qwen2),
-            TokenizerFolder = TestTokenizers.ForShape(TinyModels.Qwen2),
-            OutputFolder = checkpointFolder,
-        });
-        Assert.True(File.Exists(Path.Combine(checkpointFolder, "model.safetensors.index.json")));
-        string output = Path.Combine(temp.Path, "onnx");
-        using (CheckpointFolder checkpoint = CheckpointFolder.Open(checkpointFolder))
-        {
-            ModelConverter.Convert(checkpoint, output, new ConversionOptions { SourceFolder = checkpointFolder });
-        }
+        (string checkpointFolder, string output) = SynthesizeAndConvert(temp.Path);
 
         string fromRecipe = models.Get(TinyModels.Qwen2, WeightPrecision.Fp32);
         foreach (string name in new[] { "model.onnx", "model.onnx.data", "genai_config.json" })
@@ -41,5 +32,86 @@ public sealed class CheckpointFolderConversionTests(ConvertedModels models)
         {
             Assert.True(File.GetUnixFileMode(tokenizer).HasFlag(UnixFileMode.UserWrite), "copied tokenizer files must not inherit a read-only mode");
         }
+    }
+
+    [Fact]
+    public void ManifestRecordsEverySourceFileWithSizeAndChecksum()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        (string checkpointFolder, string output) = SynthesizeAndConvert(temp.Path);
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, ModelManifest.FileName)));
+        var recorded = new Dictionary<string, (long Bytes, string Checksum)>(StringComparer.Ordinal);
+        foreach (JsonElement file in manifest.RootElement.GetProperty("source").GetProperty("files").EnumerateArray())
+        {
+            recorded.Add(file.GetProperty("name").GetString()!, (file.GetProperty("bytes").GetInt64(), file.GetProperty("xxh3_128").GetString()!));
+        }
+
+        // Every file the synthesizer wrote is one the converter reads: config, generation config, index, shards, tokenizer files.
+        string[] written = Directory.GetFiles(checkpointFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        Assert.Contains("model.safetensors.index.json", written);
+        Assert.True(written.Count(name => name.EndsWith(".safetensors", StringComparison.Ordinal)) > 1, "the synthesized checkpoint should be sharded");
+        Assert.Contains("tokenizer.json", written);
+        Assert.Equal(written, recorded.Keys.Order(StringComparer.Ordinal).ToArray());
+        foreach (string name in written)
+        {
+            byte[] content = File.ReadAllBytes(Path.Combine(checkpointFolder, name));
+            string checksum = XxHash128.HashToUInt128(content).ToString("x32", CultureInfo.InvariantCulture);
+            Assert.Equal((content.LongLength, checksum), recorded[name]);
+        }
+    }
+
+    [Fact]
+    public void ProgressReportsEveryTensorOnceUpToTheCheckpointSize()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        var progress = new RecordedProgress();
+        (string checkpointFolder, _) = SynthesizeAndConvert(temp.Path, progress);
+
+        using CheckpointFolder checkpoint = CheckpointFolder.Open(checkpointFolder);
+        Assert.Equal(checkpoint.TensorNames.Order(StringComparer.Ordinal), progress.Reports.Select(report => report.TensorName).Order(StringComparer.Ordinal));
+        long expectedTotal = 0;
+        foreach (string name in checkpoint.TensorNames)
+        {
+            TensorView tensor = checkpoint.GetTensor(name);
+            expectedTotal += tensor.ElementCount * tensor.DType.ByteSize();
+        }
+
+        long previous = 0;
+        foreach (ConversionProgress report in progress.Reports)
+        {
+            TensorView tensor = checkpoint.GetTensor(report.TensorName);
+            Assert.Equal(previous + (tensor.ElementCount * tensor.DType.ByteSize()), report.BytesDone);
+            Assert.Equal(expectedTotal, report.BytesTotal);
+            previous = report.BytesDone;
+        }
+
+        Assert.Equal(expectedTotal, previous);
+    }
+
+    private static (string CheckpointFolder, string Output) SynthesizeAndConvert(string root, IProgress<ConversionProgress>? progress = null)
+    {
+        string checkpointFolder = Path.Combine(root, "hf");
+        CheckpointSynthesizer.Synthesize(new SynthesisRequest
+        {
+            Shape = SyntheticShapes.Find(TinyModels.Qwen2),
+            TokenizerFolder = TestTokenizers.ForShape(TinyModels.Qwen2),
+            OutputFolder = checkpointFolder,
+        });
+        Assert.True(File.Exists(Path.Combine(checkpointFolder, "model.safetensors.index.json")));
+        string output = Path.Combine(root, "onnx");
+        using (CheckpointFolder checkpoint = CheckpointFolder.Open(checkpointFolder))
+        {
+            ModelConverter.Convert(checkpoint, output, new ConversionOptions { SourceFolder = checkpointFolder, Progress = progress });
+        }
+
+        return (checkpointFolder, output);
+    }
+
+    /// <summary>Keeps every report in order, on the reporting thread (Progress&lt;T&gt; would post them elsewhere).</summary>
+    private sealed class RecordedProgress : IProgress<ConversionProgress>
+    {
+        public List<ConversionProgress> Reports { get; } = [];
+
+        public void Report(ConversionProgress value) => Reports.Add(value);
     }
 }

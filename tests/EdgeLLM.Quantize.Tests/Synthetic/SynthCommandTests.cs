@@ -1,4 +1,3 @@
-using EdgeLLM.Cli;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Quantize.Tests.Synthetic;
@@ -84,23 +83,5 @@ public sealed class SynthCommandTests
         Assert.Equal(before, Directory.GetFileSystemEntries(parent));
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
-    {
-        TextWriter originalOut = Console.Out;
-        TextWriter originalError = Console.Error;
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            int exitCode = Program.Main(args);
-            return (exitCode, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(args);
 }
