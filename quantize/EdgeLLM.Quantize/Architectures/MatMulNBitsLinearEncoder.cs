@@ -10,7 +10,8 @@ namespace EdgeLLM.Quantize.Architectures;
 /// Block-quantized weights (int4 or int8): every Linear layer is com.microsoft MatMulNBits over B
 /// [N, k_blocks, blob_size], scales [N, k_blocks] and, when asymmetric, packed zero points, quantized
 /// row chunk by row chunk straight into the external data file. lm_head follows
-/// <see cref="QuantizationSettings.LmHead"/>. Untied embeddings stay fp32 (a Gather reads a few rows);
+/// <see cref="QuantizationSettings.LmHead"/>. Untied embeddings follow <see cref="QuantizationSettings.Embeddings"/>
+/// (fp32 by default: a Gather reads a few rows; quantized ones go through GatherBlockQuantized);
 /// tied ones keep ONE copy: the lm_head's B, gathered by GatherBlockQuantized (quantize_axis 2, scales
 /// reshaped to [N, k_blocks, 1]). Records every quantized tensor's error for edgellm.json.
 /// </summary>
@@ -48,12 +49,18 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
 
     public string Embedding(GraphBuilder graph, string inputIds, LinearWeight embedding)
     {
-        if (!tiedEmbeddings || settings.LmHeadOptions is not { } options)
+        // A tied embedding is lm_head's one copy; an untied one follows its own setting.
+        if ((tiedEmbeddings ? settings.LmHeadOptions : settings.EmbeddingOptions) is not { } options)
         {
             return floatEncoder.Embedding(graph, inputIds, embedding);
         }
 
-        QuantizedInitializers stored = tiedEmbedding = Store(graph, embedding, options);
+        QuantizedInitializers stored = Store(graph, embedding, options);
+        if (tiedEmbeddings)
+        {
+            tiedEmbedding = stored;
+        }
+
         MatMulNBitsLayout layout = stored.Tensor.Layout;
         string scales = graph.Op("Reshape", $"{embedding.Name}/ScalesPerBlock", [stored.Scales, graph.Int64Constant($"{embedding.Name}/ScalesPerBlockShape", [layout.RowCount, layout.BlockCount, 1])]);
         string? zeroPoints = stored.Tensor.GatherZeroPoints() is { } unpacked

@@ -58,7 +58,7 @@ public static class ModelManifest
         json.WriteEndObject();
         if (contents.Quantization is { } quantization)
         {
-            WriteQuantization(json, quantization, contents.QuantizedTensors);
+            WriteQuantization(json, quantization, config.TieWordEmbeddings, contents.QuantizedTensors);
         }
 
         json.WriteNumber("weights_bytes", contents.WeightBytes);
@@ -86,7 +86,7 @@ public static class ModelManifest
     /// The quantization settings and, per quantized tensor, its bits, block size and the error its
     /// weights took: largest absolute difference, RMS difference, and RMS difference over RMS weight.
     /// </summary>
-    private static void WriteQuantization(Utf8JsonWriter json, Quantizers.QuantizationSettings quantization, IReadOnlyList<Quantizers.QuantizedTensor> tensors)
+    private static void WriteQuantization(Utf8JsonWriter json, Quantizers.QuantizationSettings quantization, bool tiedEmbeddings, IReadOnlyList<Quantizers.QuantizedTensor> tensors)
     {
         json.WriteStartObject("quantization");
         json.WriteNumber("bits", quantization.Bits);
@@ -94,6 +94,7 @@ public static class ModelManifest
         json.WriteBoolean("symmetric", !quantization.Asymmetric);
         json.WriteString("scales", quantization.ScaleChoice == Quantizers.ScaleChoice.Search ? "search" : "round-to-nearest");
         json.WriteString("lm_head", Quantizers.QuantizationSettings.Name(quantization.LmHead));
+        json.WriteString("embeddings", tiedEmbeddings ? "tied" : Quantizers.QuantizationSettings.Name(quantization.Embeddings));
         json.WriteNumber("accuracy_level", quantization.AccuracyLevel);
         json.WriteStartArray("tensors");
         foreach (Quantizers.QuantizedTensor tensor in tensors)

@@ -19,18 +19,23 @@ public sealed record QuantizationSettings
 
     public LmHeadPrecision LmHead { get; init; } = LmHeadPrecision.Int8;
 
+    /// <summary>
+    /// How an untied token embedding is stored (the same choices as lm_head): fp32 (a plain Gather, the
+    /// default, as the anchor builder does) or block-quantized read by GatherBlockQuantized. A tied
+    /// embedding is the lm_head's single copy and follows <see cref="LmHead"/>.
+    /// </summary>
+    public LmHeadPrecision Embeddings { get; init; } = LmHeadPrecision.Fp32;
+
     public int AccuracyLevel { get; init; } = 4;
 
     /// <summary>The block quantization of the decoder's Linear layers.</summary>
     public BlockQuantizationOptions Linear => new(Bits, BlockSize, Asymmetric, ScaleChoice);
 
     /// <summary>The block quantization of lm_head, or null when it stays fp32.</summary>
-    public BlockQuantizationOptions? LmHeadOptions => LmHead switch
-    {
-        LmHeadPrecision.Int8 => Linear with { Bits = 8 },
-        LmHeadPrecision.Int4 => Linear with { Bits = 4 },
-        _ => null,
-    };
+    public BlockQuantizationOptions? LmHeadOptions => OptionsFor(LmHead);
+
+    /// <summary>The block quantization of an untied embedding, or null when it stays fp32.</summary>
+    public BlockQuantizationOptions? EmbeddingOptions => OptionsFor(Embeddings);
 
     /// <summary>Throws <see cref="ArgumentException"/> for settings MatMulNBits does not run.</summary>
     public void Validate()
@@ -50,12 +55,19 @@ public sealed record QuantizationSettings
         _ => "fp32",
     };
 
-    /// <summary>Parses "int8", "int4" or "fp32".</summary>
-    public static LmHeadPrecision ParseLmHead(string name) => name.ToLowerInvariant() switch
+    /// <summary>Parses "int8", "int4" or "fp32" given to <paramref name="option"/> (named in the error).</summary>
+    public static LmHeadPrecision ParseLmHead(string name, string option = "--lm-head") => name.ToLowerInvariant() switch
     {
         "int8" => LmHeadPrecision.Int8,
         "int4" => LmHeadPrecision.Int4,
         "fp32" => LmHeadPrecision.Fp32,
-        _ => throw new ArgumentException($"--lm-head must be int8, int4 or fp32, not '{name}'"),
+        _ => throw new ArgumentException($"{option} must be int8, int4 or fp32, not '{name}'"),
+    };
+
+    private BlockQuantizationOptions? OptionsFor(LmHeadPrecision precision) => precision switch
+    {
+        LmHeadPrecision.Int8 => Linear with { Bits = 8 },
+        LmHeadPrecision.Int4 => Linear with { Bits = 4 },
+        _ => null,
     };
 }

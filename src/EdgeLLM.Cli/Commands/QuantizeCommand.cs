@@ -51,6 +51,12 @@ public static class QuantizeCommand
             HelpName = "int8|int4|fp32",
             DefaultValueFactory = _ => QuantizationSettings.Name(defaults.LmHead),
         };
+        var embeddingsOption = new Option<string>("--embeddings")
+        {
+            Description = "int4/int8: how an untied token embedding is stored (fp32 Gather, or int8/int4 read by GatherBlockQuantized); a tied one follows --lm-head",
+            HelpName = "fp32|int8|int4",
+            DefaultValueFactory = _ => QuantizationSettings.Name(defaults.Embeddings),
+        };
         var accuracyLevelOption = new Option<int>("--accuracy-level")
         {
             Description = "int4/int8: MatMulNBits compute: 4 int8 activations (fast on CPU, needed for fast int8), 1 fp32, 0 unset",
@@ -65,7 +71,7 @@ public static class QuantizeCommand
         };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, accuracyLevelOption, scalesOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -84,6 +90,7 @@ public static class QuantizeCommand
                     parse.GetValue(symmetricOption),
                     parse.GetValue(asymmetricOption),
                     parse.GetValue(lmHeadOption)!,
+                    parse.GetValue(embeddingsOption)!,
                     parse.GetValue(accuracyLevelOption),
                     parse.GetValue(scalesOption)!),
                 SourceFolder = source,
@@ -108,7 +115,7 @@ public static class QuantizeCommand
         return command;
     }
 
-    private static QuantizationSettings ParseQuantization(int blockSize, bool symmetric, bool asymmetric, string lmHead, int accuracyLevel, string scales)
+    private static QuantizationSettings ParseQuantization(int blockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales)
     {
         if (symmetric && asymmetric)
         {
@@ -120,6 +127,7 @@ public static class QuantizeCommand
             BlockSize = blockSize,
             Asymmetric = asymmetric,
             LmHead = QuantizationSettings.ParseLmHead(lmHead),
+            Embeddings = QuantizationSettings.ParseLmHead(embeddings, "--embeddings"),
             AccuracyLevel = accuracyLevel,
             ScaleChoice = scales switch
             {

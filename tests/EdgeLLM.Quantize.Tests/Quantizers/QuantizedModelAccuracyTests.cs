@@ -53,6 +53,27 @@ public sealed class QuantizedModelAccuracyTests(QuantizedModelAccuracyTests.Conv
         Assert.True(defaults.TopOneAgreement >= baseline.TopOneAgreement, $"defaults top-1 {defaults.TopOneAgreement:P2} below baseline {baseline.TopOneAgreement:P2}");
     }
 
+    [Theory]
+    [InlineData(TinyModels.Qwen2)]
+    [InlineData(TinyModels.Llama31)]
+    public void Int8EmbeddingsOfUntiedModelsKeepInt8Quality(string model)
+    {
+        // --embeddings int8: GatherBlockQuantized reads the block-quantized table instead of an fp32 Gather.
+        QuantizationSettings settings = Int8 with { Embeddings = LmHeadPrecision.Int8 };
+        QuantizedLogitMetrics metrics = Measure(model, settings);
+        output.WriteLine($"{model} int8 block 32 with int8 embeddings: {metrics}");
+        Assert.True(metrics.TopOneAgreement >= 0.98, $"top-1 agreement {metrics.TopOneAgreement:P2} < 98%");
+        Assert.True(metrics.MeanDivergence <= 1e-4, $"mean KL {metrics.MeanDivergence:E3} > 1e-4");
+
+        string folder = conversions.Get(model, settings);
+        string fp32Embeddings = conversions.Get(model, Int8);
+        long saved = new FileInfo(Path.Combine(fp32Embeddings, "model.onnx.data")).Length - new FileInfo(Path.Combine(folder, "model.onnx.data")).Length;
+        ModelConfig config = TinyModels.Config(model);
+        long table = (long)config.VocabSize * config.HiddenSize;
+        Assert.InRange(saved, table * 4 - table * 3 / 2, table * 4);
+        Assert.Contains("\"embeddings\": \"int8\"", File.ReadAllText(Path.Combine(folder, "edgellm.json")), StringComparison.Ordinal);
+    }
+
     private QuantizedLogitMetrics Measure(string model, QuantizationSettings settings)
     {
         ModelConfig config = TinyModels.Config(model);
@@ -90,7 +111,7 @@ public sealed class QuantizedModelAccuracyTests(QuantizedModelAccuracyTests.Conv
 
         internal string Get(string model, QuantizationSettings settings)
         {
-            string key = $"{model}-int{settings.Bits}-b{settings.BlockSize}-{settings.ScaleChoice}-{settings.LmHead}-{(settings.Asymmetric ? "asym" : "sym")}-a{settings.AccuracyLevel}".ToLowerInvariant();
+            string key = $"{model}-int{settings.Bits}-b{settings.BlockSize}-{settings.ScaleChoice}-{settings.LmHead}-e{settings.Embeddings}-{(settings.Asymmetric ? "asym" : "sym")}-a{settings.AccuracyLevel}".ToLowerInvariant();
             return folders.GetOrAdd(key, _ => new Lazy<string>(() =>
             {
                 string folder = Path.Combine(root.Path, key);

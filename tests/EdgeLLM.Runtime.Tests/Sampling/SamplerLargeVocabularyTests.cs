@@ -56,14 +56,21 @@ public sealed class SamplerLargeVocabularyTests
                 sampler.Sample(logits, previousTokens);
             }
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int call = 0; call < 100; call++)
+            // Tiered JIT promotion can land inside one round on a busy machine and allocate once;
+            // an allocation per call shows in every round, so the cleanest of five rounds must be zero.
+            var rounds = new List<long>();
+            for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
             {
-                sampler.Sample(logits, previousTokens);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int call = 0; call < 100; call++)
+                {
+                    sampler.Sample(logits, previousTokens);
+                }
+
+                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{settings}: {allocated} bytes allocated over 100 calls");
+            Assert.True(rounds[^1] == 0, $"{settings}: {string.Join(", ", rounds)} bytes allocated over rounds of 100 calls");
         }
     }
 
