@@ -50,6 +50,7 @@ public static class GenerateCommand
         command.SetAction(parse => CommandErrors.Run("generate", () =>
         {
             string modelFolder = parse.GetValue(modelOption)!;
+            int? thinkBudget = parse.GetValue(thinkBudgetOption);
             var settings = new ChatSettings
             {
                 SystemPrompt = parse.GetValue(systemOption),
@@ -61,7 +62,7 @@ public static class GenerateCommand
                 Seed = parse.GetValue(seedOption),
                 MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new ArgumentException("--max-tokens must be 0 or more"),
                 Think = ParseThink(parse.GetValue(thinkOption)!),
-                ThinkBudget = parse.GetValue(thinkBudgetOption) is int budget and < 0 ? throw new ArgumentException("--think-budget must be 0 or more") : parse.GetValue(thinkBudgetOption),
+                ThinkBudget = thinkBudget is < 0 ? throw new ArgumentException("--think-budget must be 0 or more") : thinkBudget,
             };
             GenerationInput input = ReadInput(parse.GetValue(promptOption), parse.GetValue(promptFileOption), parse.GetValue(messagesOption), parse.GetValue(chatOption));
             bool json = parse.GetValue(jsonOption);

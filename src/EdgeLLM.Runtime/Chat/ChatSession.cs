@@ -16,7 +16,6 @@ public sealed class ChatSession : IChatSession
     private readonly LoadedModel model;
     private readonly Generator generator;
     private readonly List<ChatMessage> history = [];
-    private readonly List<int> cachedIds = [];
 
     private ChatSession(LoadedModel model)
     {
@@ -83,7 +82,6 @@ public sealed class ChatSession : IChatSession
     public void Reset()
     {
         history.Clear();
-        cachedIds.Clear();
         model.Session.Reset();
     }
 
@@ -104,7 +102,6 @@ public sealed class ChatSession : IChatSession
 
         int reused = ReusablePrefix(promptIds);
         model.Session.Rewind(reused);
-        cachedIds.RemoveRange(reused, cachedIds.Count - reused);
 
         var sampler = new Sampler(model.SamplingFor(settings), model.Session.VocabSize);
         var request = new GenerationRequest
@@ -162,9 +159,6 @@ public sealed class ChatSession : IChatSession
             }
         }
 
-        cachedIds.AddRange(suffix);
-        cachedIds.AddRange(result.Tokens);
-        cachedIds.RemoveRange(model.Session.Position, cachedIds.Count - model.Session.Position);
         return new ChatReply
         {
             Text = text.ToString(),
@@ -179,8 +173,9 @@ public sealed class ChatSession : IChatSession
     private int ReusablePrefix(IReadOnlyList<int> promptIds)
     {
         int common = 0;
-        int limit = Math.Min(cachedIds.Count, promptIds.Count - 1);
-        while (common < limit && cachedIds[common] == promptIds[common])
+        ReadOnlySpan<int> cached = generator.CachedTokens;
+        int limit = Math.Min(cached.Length, promptIds.Count - 1);
+        while (common < limit && cached[common] == promptIds[common])
         {
             common++;
         }

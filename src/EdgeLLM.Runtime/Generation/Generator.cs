@@ -24,6 +24,9 @@ public sealed class Generator
         history = new int[session.ContextLength + 1];
     }
 
+    /// <summary>The tokens the session's KV cache holds, in order (what a new prompt can reuse a prefix of).</summary>
+    public ReadOnlySpan<int> CachedTokens => history.AsSpan(0, session.Position);
+
     /// <summary>
     /// Generates after <paramref name="promptIds"/> (appended to what the session already holds).
     /// <paramref name="onToken"/> sees every new token as soon as it exists (forced ones included).
@@ -35,7 +38,6 @@ public sealed class Generator
         long start = Stopwatch.GetTimestamp();
         int historyStart = session.Position;
         int promptLength = promptIds.Length;
-        promptIds.CopyTo(history.AsSpan(historyStart));
         int historyLength = historyStart + promptIds.Length;
         int generated = 0;
         double prefillSeconds = 0;
@@ -60,6 +62,8 @@ public sealed class Generator
         {
             return Result(StopReason.ContextFull);
         }
+
+        promptIds.CopyTo(history.AsSpan(historyStart));
 
         session.ClearStopRequest();
         using CancellationTokenRegistration registration = cancellation.Register(session.RequestStop);
@@ -152,7 +156,7 @@ public sealed class Generator
 
         GenerationResult Result(StopReason stop) => new()
         {
-            Tokens = history.AsSpan(historyStart + promptLength, generated).ToArray(),
+            Tokens = generated == 0 ? [] : history.AsSpan(historyStart + promptLength, generated).ToArray(),
             StopReason = stop,
             PromptTokenCount = promptLength,
             PrefillSeconds = prefillSeconds,

@@ -40,6 +40,15 @@ public sealed class GeneratorTests(ModelFolders models)
     }
 
     [Fact]
+    public void PromptLongerThanTheContextStopsBeforeRunning()
+    {
+        GenerationResult result = Generate(contextLength: Chat.PromptIds.Length - 5, maxTokens: 24, endOfSequence: []);
+
+        Assert.Equal(StopReason.ContextFull, result.StopReason);
+        Assert.Empty(result.Tokens);
+    }
+
+    [Fact]
     public void EndOfSequenceInTheMiddleOfReasoningStops()
     {
         // The R1 prompt leaves the model inside <think>: make its 4th greedy token the end of sequence.
