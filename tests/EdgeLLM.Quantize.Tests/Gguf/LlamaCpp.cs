@@ -15,7 +15,7 @@ internal static class LlamaCpp
     private static readonly Lock Gate = new();
     private static bool configured;
 
-    /// <summary>Picks the CPU backend (no CUDA, no Vulkan) and silences llama.cpp's log; idempotent.</summary>
+    /// <summary>Picks the CPU backend (no CUDA, no Vulkan), silences llama.cpp's log and loads the library; idempotent.</summary>
     public static void Configure()
     {
         lock (Gate)
@@ -26,6 +26,9 @@ internal static class LlamaCpp
             }
 
             NativeLibraryConfig.All.WithCuda(false).WithVulkan(false).WithLogCallback((_, _) => { });
+
+            // Loads the native library through LLamaSharp's resolver now, before any other native entry point is bound.
+            NativeApi.llama_empty_call();
             configured = true;
         }
     }
