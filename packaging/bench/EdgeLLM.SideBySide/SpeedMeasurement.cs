@@ -4,7 +4,8 @@ using EdgeLLM.Runtime.Diagnostics;
 namespace EdgeLLM.SideBySide;
 
 /// <summary>
-/// The timing every harness engine shares with <c>edgellm bench</c>: untimed warm-up runs, then a load
+/// The timing every harness engine shares with <c>edgellm bench</c>: untimed warm-up runs (full prompt,
+/// one decode step), then a load
 /// (peak RSS restarted just before it), the prompt in one pass, the first argmax, and
 /// <c>generatedTokens</c> timed greedy steps.
 /// </summary>
@@ -14,7 +15,8 @@ internal static class SpeedMeasurement
     {
         for (int warmup = 0; warmup < warmups; warmup++)
         {
-            _ = Once(open, prompt, generatedTokens);
+            // Like edgellm bench: the full prompt and one decode step warm the file cache and every code path.
+            _ = Once(open, prompt, 1);
         }
 
         ProcessMemory.ResetPeak();

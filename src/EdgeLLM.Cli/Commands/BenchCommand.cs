@@ -19,7 +19,7 @@ public static class BenchCommand
         var generatedOption = new Option<int>("--gen-tokens") { Description = "Greedy decode steps after the prompt", DefaultValueFactory = _ => 64 };
         var threadsOption = new Option<int>("--threads") { Description = "Compute threads (0 = one per physical core)" };
         var repetitionsOption = new Option<int>("--repetitions", "-r") { Description = "Measured repetitions, each with its own model load", DefaultValueFactory = _ => 5 };
-        var warmupOption = new Option<int>("--warmup") { Description = "Untimed repetitions first (not with --cold)", DefaultValueFactory = _ => 1 };
+        var warmupOption = new Option<int>("--warmup") { Description = "Untimed warm-up runs first: full prompt, one decode step (not with --cold)", DefaultValueFactory = _ => 1 };
         var contextOption = new Option<int>("--context") { Description = "KV cache length (0 = prompt + generated tokens)" };
         var coldOption = new Option<bool>("--cold") { Description = "Drop the model files from the page cache (posix_fadvise DONTNEED, no root needed) before every load" };
         var bandwidthOption = new Option<bool>("--no-bandwidth") { Description = "Skip the memory read-bandwidth probe (1 GiB, after the repetitions)" };

@@ -34,7 +34,9 @@ public static class BenchmarkRunner
                 PageCache.Drop(modelFolder);
             }
 
-            BenchmarkRepetition repetition = RunOnce(modelFolder, settings, ref prompt, ref precision, cancellation);
+            // A warm-up fills the file cache and JIT-compiles every path with the full prompt and one decode step.
+            int generatedTokens = run < warmups ? 1 : settings.GeneratedTokens;
+            BenchmarkRepetition repetition = RunOnce(modelFolder, settings, generatedTokens, ref prompt, ref precision, cancellation);
             if (run >= warmups)
             {
                 repetitions.Add(repetition);
@@ -54,7 +56,7 @@ public static class BenchmarkRunner
         };
     }
 
-    private static BenchmarkRepetition RunOnce(string modelFolder, BenchmarkSettings settings, ref int[]? prompt, ref string precision, CancellationToken cancellation)
+    private static BenchmarkRepetition RunOnce(string modelFolder, BenchmarkSettings settings, int generatedTokens, ref int[]? prompt, ref string precision, CancellationToken cancellation)
     {
         ProcessMemory.ResetPeak();
         long loadStart = Stopwatch.GetTimestamp();
@@ -70,15 +72,15 @@ public static class BenchmarkRunner
         // No end-of-sequence ids: exactly GeneratedTokens decode steps after the token the prompt gives.
         var generator = new Generator(model.Session, endOfSequenceIds: []);
         var sampler = new Sampler(SamplingSettings.Greedy, model.Session.VocabSize);
-        GenerationResult result = generator.Generate(prompt, new GenerationRequest { MaxTokens = settings.GeneratedTokens + 1 }, sampler, onToken: null, cancellation);
+        GenerationResult result = generator.Generate(prompt, new GenerationRequest { MaxTokens = generatedTokens + 1 }, sampler, onToken: null, cancellation);
         if (result.StopReason == StopReason.Cancelled)
         {
             throw new OperationCanceledException("benchmark interrupted");
         }
 
-        if (result.Tokens.Count != settings.GeneratedTokens + 1)
+        if (result.Tokens.Count != generatedTokens + 1)
         {
-            throw new InvalidOperationException($"the run stopped after {result.Tokens.Count} of {settings.GeneratedTokens + 1} tokens ({result.StopReason.ToJsonName()})");
+            throw new InvalidOperationException($"the run stopped after {result.Tokens.Count} of {generatedTokens + 1} tokens ({result.StopReason.ToJsonName()})");
         }
 
         return new BenchmarkRepetition(

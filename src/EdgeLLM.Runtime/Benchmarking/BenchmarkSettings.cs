@@ -15,7 +15,7 @@ public sealed record BenchmarkSettings
     /// <summary>Measured repetitions, each with its own model load.</summary>
     public int Repetitions { get; init; } = 5;
 
-    /// <summary>Untimed repetitions before the measured ones (file cache and JIT warm); ignored with <see cref="Cold"/>.</summary>
+    /// <summary>Untimed runs before the measured ones (the full prompt and one decode step: file cache and JIT warm); ignored with <see cref="Cold"/>.</summary>
     public int Warmups { get; init; } = 1;
 
     /// <summary>KV cache length; 0 sizes it to the prompt plus the generated tokens.</summary>
