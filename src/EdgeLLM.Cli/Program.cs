@@ -40,5 +40,6 @@ public static class Program
         yield return VerifyCommand.Create();
         yield return GenerateCommand.Create();
         yield return ChatCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
