@@ -37,6 +37,7 @@ public static class Program
         yield return TokenizeCommand.Create();
         yield return QuantizeCommand.Create();
         yield return VerifyCommand.Create();
+        yield return PackCommand.Create();
         yield return GenerateCommand.Create();
         yield return ChatCommand.Create();
     }
