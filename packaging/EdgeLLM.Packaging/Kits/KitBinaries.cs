@@ -2,15 +2,25 @@ namespace EdgeLLM.Packaging.Kits;
 
 /// <summary>
 /// Finds the published <c>edgellm</c> binary of each target: <c>&lt;root&gt;/&lt;rid&gt;/edgellm[.exe]</c> under the
-/// folder given with <c>--binaries</c>, else the folder the running binary was published into (a kit's <c>bin/</c>
-/// or <c>out/publish/</c>), else the repository's <c>out/publish/</c>.
+/// folder given with <c>--binaries</c>, else the <c>bin/</c> of the kit the launcher started us from (<c>$EDGELLM_KIT</c>;
+/// the binary may be a cache copy), else the folder the running binary was published into (a kit's <c>bin/</c> or
+/// <c>out/publish/</c>), else the repository's <c>out/publish/</c>.
 /// </summary>
 public static class KitBinaries
 {
+    /// <summary>Set by the kit launchers to the kit's folder.</summary>
+    public const string KitVariable = "EDGELLM_KIT";
+
     /// <summary>Where binaries are looked for when <c>--binaries</c> is not given, or null when nothing fits.</summary>
     /// <param name="binaryFolder">The folder of the running program (AppContext.BaseDirectory).</param>
-    public static string? DefaultRoot(string binaryFolder)
+    /// <param name="launchingKit">The kit folder the launcher set (<c>$EDGELLM_KIT</c>), or null.</param>
+    public static string? DefaultRoot(string binaryFolder, string? launchingKit)
     {
+        if (!string.IsNullOrEmpty(launchingKit) && Directory.Exists(Path.Combine(launchingKit, KitLayout.BinFolder)))
+        {
+            return Path.GetFullPath(Path.Combine(launchingKit, KitLayout.BinFolder));
+        }
+
         DirectoryInfo folder = new(Path.TrimEndingDirectorySeparator(Path.GetFullPath(binaryFolder)));
         if (KitLayout.KnownTargets.Contains(folder.Name, StringComparer.Ordinal) && folder.Parent is { } published)
         {

@@ -77,35 +77,35 @@ public sealed record KitManifest
 
     private static KitManifest Parse(JsonElement root, string path)
     {
-        if (Required(root, "format", path).GetString() != Format)
+        if (JsonFields.Required(root, "format", path).GetString() != Format)
         {
             throw new InvalidDataException($"{path}: 'format' is not \"{Format}\"");
         }
 
-        int version = Required(root, "format_version", path).GetInt32();
+        int version = JsonFields.Required(root, "format_version", path).GetInt32();
         if (version != FormatVersion)
         {
             throw new InvalidDataException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {FormatVersion}); use the edgellm inside the kit");
         }
 
         var files = new List<OutputFile>();
-        foreach (JsonElement file in Required(root, "files", path).EnumerateArray())
+        foreach (JsonElement file in JsonFields.Required(root, "files", path).EnumerateArray())
         {
-            string name = Required(file, "path", path).GetString() ?? string.Empty;
+            string name = JsonFields.Required(file, "path", path).GetString() ?? string.Empty;
             if (!IsSafeRelativePath(name))
             {
                 throw new InvalidDataException($"{path}: file path '{name}' is not a plain kit-relative path");
             }
 
-            files.Add(new OutputFile(name, Required(file, "bytes", path).GetInt64(), Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
+            files.Add(new OutputFile(name, JsonFields.Required(file, "bytes", path).GetInt64(), JsonFields.Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
         }
 
         return new KitManifest
         {
-            Created = DateTimeOffset.Parse(Required(root, "created", path).GetString()!, CultureInfo.InvariantCulture),
-            ToolVersion = Required(Required(root, "tool", path), "version", path).GetString() ?? "?",
-            Targets = Names(Required(root, "targets", path)),
-            Models = Names(Required(root, "models", path)),
+            Created = DateTimeOffset.Parse(JsonFields.Required(root, "created", path).GetString()!, CultureInfo.InvariantCulture),
+            ToolVersion = JsonFields.Required(JsonFields.Required(root, "tool", path), "version", path).GetString() ?? "?",
+            Targets = Names(JsonFields.Required(root, "targets", path)),
+            Models = Names(JsonFields.Required(root, "models", path)),
             Files = files,
         };
     }
@@ -127,9 +127,4 @@ public sealed record KitManifest
     }
 
     private static List<string> Names(JsonElement array) => [.. array.EnumerateArray().Select(item => item.GetString() ?? string.Empty)];
-
-    private static JsonElement Required(JsonElement element, string name, string path)
-        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
-            ? value
-            : throw new InvalidDataException($"{path}: missing '{name}'");
 }

@@ -11,5 +11,6 @@ if not exist "%BINARY%" (
   exit /b 1
 )
 set "EDGELLM_MODELS=%KIT%models"
+set "EDGELLM_KIT=%KIT:~0,-1%"
 "%BINARY%" %*
 exit /b %ERRORLEVEL%

@@ -28,7 +28,8 @@ if [ ! -f "$binary" ]; then
 fi
 
 EDGELLM_MODELS="$kit_dir/models"
-export EDGELLM_MODELS
+EDGELLM_KIT="$kit_dir"
+export EDGELLM_MODELS EDGELLM_KIT
 
 # The binary runs in place when the stick allows it.
 if [ -x "$binary" ]; then

@@ -33,7 +33,7 @@ public static class PackCommand
                 OutputFolder = parse.GetValue(outputOption)!,
                 ModelFolders = parse.GetValue(modelOption) ?? [],
                 Targets = KitLayout.ParseTargets(parse.GetValue(targetsOption)!),
-                BinariesFolder = parse.GetValue(binariesOption) is { } binaries ? Path.GetFullPath(binaries) : KitBinaries.DefaultRoot(AppContext.BaseDirectory),
+                BinariesFolder = parse.GetValue(binariesOption) is { } binaries ? Path.GetFullPath(binaries) : KitBinaries.DefaultRoot(AppContext.BaseDirectory, Environment.GetEnvironmentVariable(KitBinaries.KitVariable)),
                 Replace = parse.GetValue(forceOption),
             };
             using var cancellation = new ConsoleCancellation();
