@@ -38,6 +38,7 @@ public static class Program
         yield return QuantizeCommand.Create();
         yield return GgufCommand.Create();
         yield return VerifyCommand.Create();
+        yield return PackCommand.Create();
         yield return GenerateCommand.Create();
         yield return ChatCommand.Create();
         yield return BenchCommand.Create();

@@ -12,7 +12,7 @@ public static class ChatCommand
     public static Command Create()
     {
         var command = new Command("chat", "Chat with a model in a full-screen text UI (works over SSH, 80x24, 16 colours).");
-        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json); default: pick from the models found" };
+        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json) or the name of one found; default: pick from the models found" };
         var threadsOption = new Option<int>("--threads") { Description = "Inference threads (default: one per physical core)" };
         command.Options.Add(modelOption);
         command.Options.Add(threadsOption);
@@ -36,7 +36,7 @@ public static class ChatCommand
         string? model = null;
         if (modelFolder is not null)
         {
-            model = Path.GetFullPath(modelFolder);
+            model = Path.GetFullPath(ModelChecks.Resolve(modelFolder));
             if (!File.Exists(Path.Combine(model, ModelCatalog.ManifestName)))
             {
                 throw new FileNotFoundException($"{model}: no {ModelCatalog.ManifestName} here (convert a model with 'edgellm quantize')");
@@ -77,5 +77,5 @@ public static class ChatCommand
     }
 
     private static IChatSession OpenEngine(string modelFolder, SessionSettings settings, Action<string> notice)
-        => ChatSession.Open(modelFolder, settings, notice);
+        => ModelChecks.Open(modelFolder, settings, checkedSettings => ChatSession.Open(modelFolder, checkedSettings, notice));
 }
