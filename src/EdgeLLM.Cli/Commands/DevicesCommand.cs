@@ -93,7 +93,7 @@ public static class DevicesCommand
         output.WriteLine($"models       searched {string.Join(", ", report.ModelSearchPaths)}");
         if (report.Models.Count == 0)
         {
-            output.WriteLine("             none found (a model folder holds edgellm.json; convert one with 'edgellm convert')");
+            output.WriteLine("             none found (a model folder holds edgellm.json; convert one with 'edgellm quantize')");
         }
 
         foreach (ModelFit model in report.Models)

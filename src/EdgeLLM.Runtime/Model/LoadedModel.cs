@@ -58,7 +58,7 @@ public sealed class LoadedModel : IDisposable
         PromptBuilder prompts = PromptBuilder.Load(folder);
         GenerationDefaults defaults = GenerationDefaults.Load(folder);
         IReadOnlyList<int> eos = ReadEndOfSequenceIds(folder, prompts.Tokenizer);
-        ModelSession session = ModelSession.Open(folder, contextLength, settings.Threads, settings.ExecutionProvider, notice);
+        ModelSession session = ModelSession.Open(folder, contextLength, settings.Threads, settings.ExecutionProvider, notice, settings.DeviceId, settings.PrefillChunk);
         return new LoadedModel(folder, manifest, session, prompts, eos, defaults);
     }
 
