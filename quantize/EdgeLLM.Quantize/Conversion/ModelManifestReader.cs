@@ -66,6 +66,7 @@ public static class ModelManifestReader
             Architecture = Required(Required(root, "source", path), "architecture", path).GetString() ?? "?",
             MaxContext = Required(root, "max_context", path).GetInt32(),
             LastPositionLogitsOnly = Required(root, "logits", path).GetString() == "last",
+            Target = root.TryGetProperty("target", out JsonElement target) && target.ValueKind == JsonValueKind.String ? target.GetString()! : "cpu",
             LayerCount = Required(model, "layers", path).GetInt32(),
             KvHeadCount = Required(model, "kv_heads", path).GetInt32(),
             HeadDim = Required(model, "head_dim", path).GetInt32(),

@@ -34,9 +34,10 @@ public static class DevicesCommand
                 ModelFolders.SearchPaths(parse.GetValue(modelsDirectory)));
             if (parse.GetValue(json))
             {
-                using Stream output = Console.OpenStandardOutput();
-                DeviceReportJsonWriter.Write(report, output);
-                output.WriteByte((byte)'\n');
+                // Through Console.Out (not the raw stdout stream), so a caller that redirects Console sees it.
+                using var buffer = new MemoryStream();
+                DeviceReportJsonWriter.Write(report, buffer);
+                Console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             }
             else
             {

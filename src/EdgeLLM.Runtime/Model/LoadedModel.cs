@@ -49,6 +49,13 @@ public sealed class LoadedModel : IDisposable
         }
 
         ModelManifestInfo manifest = ModelFolderVerifier.Check(folder, settings.VerifyChecksums);
+        if (manifest.Target != "cpu")
+        {
+            // The DirectML graph's inputs and outputs are fp16; this session binds fp32 KV buffers and logits.
+            throw new NotSupportedException(
+                $"'{folder}' was converted with 'quantize --target {manifest.Target}' (fp16 inputs and outputs for DirectML), which this runtime does not bind yet: convert the checkpoint with --target cpu (the default) to run it here");
+        }
+
         int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;
         if (contextLength > manifest.MaxContext)
         {
