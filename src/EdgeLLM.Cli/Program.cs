@@ -14,7 +14,7 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
-        root.SetAction(_ => ChatCommand.Run(modelFolder: null, threads: 0));
+        root.SetAction(_ => ChatCommand.Run(modelFolder: null, RunRequest.Automatic));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

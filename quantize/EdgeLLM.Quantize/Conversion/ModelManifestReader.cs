@@ -66,6 +66,7 @@ public static class ModelManifestReader
             Architecture = JsonFields.Required(JsonFields.Required(root, "source", path), "architecture", path).GetString() ?? "?",
             MaxContext = JsonFields.Required(root, "max_context", path).GetInt32(),
             LastPositionLogitsOnly = JsonFields.Required(root, "logits", path).GetString() == "last",
+            Target = root.TryGetProperty("target", out JsonElement target) && target.ValueKind == JsonValueKind.String ? target.GetString()! : "cpu",
             LayerCount = JsonFields.Required(model, "layers", path).GetInt32(),
             KvHeadCount = JsonFields.Required(model, "kv_heads", path).GetInt32(),
             HeadDim = JsonFields.Required(model, "head_dim", path).GetInt32(),
