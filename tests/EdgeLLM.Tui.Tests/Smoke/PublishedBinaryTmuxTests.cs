@@ -63,6 +63,11 @@ public sealed partial class PublishedBinaryTmuxTests : IClassFixture<SmokeModel>
         Assert.StartsWith("tiny-r1-qwen2 int4 | CPU", ready[0], StringComparison.Ordinal);
         Assert.Matches(@"\| ctx 0/\d+ \|", ready[0]);
 
+        // The dialogs work in the native binary: help (F1), settings (F2), device info (F4, what `edgellm devices` prints).
+        OpenAndClose(pane, "F1", "Enter              send the message");
+        OpenAndClose(pane, "F2", "Temperature    0");
+        OpenAndClose(pane, "F4", "onnxruntime");
+
         pane.Type(Question);
         WaitFor(pane, rows => rows.Skip(19).Any(row => row.StartsWith(Question, StringComparison.Ordinal)), "the question in the message box");
         pane.Press("Enter");
@@ -108,6 +113,14 @@ public sealed partial class PublishedBinaryTmuxTests : IClassFixture<SmokeModel>
         pane.Press("C-q");
         WaitFor(pane, _ => pane.ExitStatus() is not null, "edgellm exited");
         Assert.Equal(0, pane.ExitStatus());
+    }
+
+    private void OpenAndClose(TmuxPane pane, string key, string shown)
+    {
+        pane.Press(key);
+        WaitFor(pane, rows => rows.Any(row => row.Contains(shown, StringComparison.Ordinal)), $"\"{shown}\" after {key}");
+        pane.Press("Escape");
+        WaitFor(pane, rows => !rows.Any(row => row.Contains(shown, StringComparison.Ordinal)), $"the dialog of {key} closed");
     }
 
     private static bool Generating(string[] rows) => rows[0].Contains("generating", StringComparison.Ordinal);
