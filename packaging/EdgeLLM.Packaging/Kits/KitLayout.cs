@@ -46,6 +46,17 @@ public static class KitLayout
         return IsKit(kit.FullName) ? kit.FullName : null;
     }
 
+    /// <summary>
+    /// True for files inside a folder under <c>bin/&lt;rid&gt;/</c>: the versioned cache the binary extracts its native
+    /// library into on first run. A kit never ships such folders, so they are neither kit files nor extra ones (the
+    /// binary checks what it extracts against its own hash before loading it).
+    /// </summary>
+    public static bool IsRuntimeCache(string relativePath)
+    {
+        string[] segments = relativePath.Split('/');
+        return segments.Length > 3 && segments[0] == BinFolder;
+    }
+
     /// <summary>A kit-relative path with forward slashes, whatever the platform's separator.</summary>
     public static string RelativePath(string kitFolder, string path) => Path.GetRelativePath(kitFolder, path).Replace('\\', '/');
 

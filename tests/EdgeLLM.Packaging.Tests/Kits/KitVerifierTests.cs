@@ -66,6 +66,21 @@ public sealed class KitVerifierTests(KitFixture fixture)
     }
 
     [Fact]
+    public void TheNativeLibraryCacheABinaryExtractsBesideItselfIsNotExtra()
+    {
+        string kit = fixture.PackKit();
+        string cache = Path.Combine(kit, "bin", "linux-x64", ".edgellm-runtime-1.32.0");
+        Directory.CreateDirectory(cache);
+        File.WriteAllText(Path.Combine(cache, "libonnxruntime.so"), "extracted on first run");
+        File.WriteAllText(Path.Combine(kit, "bin", "linux-x64", "stray.txt"), "not the kit's");
+
+        (int exitCode, string output, _) = CliRunner.Run(["verify", kit]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["extra: bin/linux-x64/stray.txt (not in the manifest)", $"FAILED: 1 problem(s) in '{kit}'"], Lines(output));
+    }
+
+    [Fact]
     public void AModelFolderInsideAKitVerifiesAgainstItsOwnManifest()
     {
         string kit = fixture.PackKit();
