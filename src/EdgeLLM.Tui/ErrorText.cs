@@ -15,6 +15,8 @@ public static class ErrorText
         // The memory planner's refusal names what is needed, what is available and what would fit.
         InsufficientMemoryException refusal =>
             $"Not enough memory to {doing}: {Sentence(refusal.Message)}",
+        // A failure loading ONNX Runtime's built-in library surfaces from ONNX Runtime's static constructor.
+        TypeInitializationException { InnerException: { } inner } => OneSentence(inner, doing),
         OutOfMemoryException =>
             $"Not enough memory to {doing}: pick a smaller model or a shorter context (F2).",
         _ => $"Could not {doing}: {Sentence(exception.Message)}",

@@ -25,9 +25,9 @@ public static class CommandErrors
             Console.Error.WriteLine($"edgellm {verb}: interrupted");
             return Interrupted;
         }
-        catch (Exception exception) when (IsExpected(exception))
+        catch (Exception exception) when (IsExpected(Cause(exception)))
         {
-            Console.Error.WriteLine($"edgellm {verb}: error: {OneLine(exception)}");
+            Console.Error.WriteLine($"edgellm {verb}: error: {OneLine(Cause(exception))}");
             return Failure;
         }
     }
@@ -43,9 +43,9 @@ public static class CommandErrors
             Console.Error.WriteLine($"edgellm {verb}: interrupted");
             return Interrupted;
         }
-        catch (Exception exception) when (IsExpected(exception))
+        catch (Exception exception) when (IsExpected(Cause(exception)))
         {
-            Console.Error.WriteLine($"edgellm {verb}: error: {OneLine(exception)}");
+            Console.Error.WriteLine($"edgellm {verb}: error: {OneLine(Cause(exception))}");
             return Failure;
         }
     }
@@ -54,6 +54,13 @@ public static class CommandErrors
         IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException
         or ArgumentException or InvalidOperationException or FormatException or ExternalException
         or OutOfMemoryException or System.Text.Json.JsonException or TimeoutException;
+
+    /// <summary>
+    /// The failure itself: an error loading ONNX Runtime's built-in library (src/EdgeLLM.Runtime/Native) surfaces
+    /// from inside ONNX Runtime's static constructor, wrapped in a <see cref="TypeInitializationException"/>.
+    /// </summary>
+    private static Exception Cause(Exception exception)
+        => exception is TypeInitializationException { InnerException: { } inner } ? Cause(inner) : exception;
 
     private static string OneLine(Exception exception)
         => exception.Message.ReplaceLineEndings(" ").Trim();

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
 
 namespace EdgeLLM.Runtime.Sampling;
 
@@ -39,11 +38,15 @@ internal sealed class Xoshiro256StarStar
         this.state3 = state3;
     }
 
-    /// <summary>A seed from the operating system's cryptographic generator.</summary>
+    /// <summary>
+    /// A seed from the operating system's entropy (System.Random's shared generator is seeded from it). Not
+    /// RandomNumberGenerator: on Linux that loads OpenSSL, which a machine without libssl (a minimal Raspberry Pi
+    /// image) lacks, and the published binary would abort before its first token.
+    /// </summary>
     public static ulong SeedFromOperatingSystem()
     {
         Span<byte> bytes = stackalloc byte[sizeof(ulong)];
-        RandomNumberGenerator.Fill(bytes);
+        Random.Shared.NextBytes(bytes);
         return BitConverter.ToUInt64(bytes);
     }
 

@@ -1,0 +1,61 @@
+using EdgeLLM.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace EdgeLLM.Published.Tests;
+
+/// <summary>
+/// The binaries packaging/publish.sh wrote (out/publish/&lt;rid&gt;/edgellm) and the host tools the tests drive them
+/// with. Where one is missing (no root or apt-get to install the toolchain, so tests/prepare.sh could not publish),
+/// a test says it was skipped; under CI=true it fails instead, because CI must prove the packaged binaries.
+/// </summary>
+internal static class PublishedBinaries
+{
+    public const string X64 = "linux-x64";
+    public const string Arm64 = "linux-arm64";
+
+    /// <summary>True under CI (CI=true), where a missing binary or tool is a failure, not a skip.</summary>
+    public static bool InContinuousIntegration => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>out/publish/&lt;rid&gt;/edgellm, whether or not it exists.</summary>
+    public static string PathOf(string runtimeIdentifier) => Path.Combine(TestPaths.RepoRoot, "out", "publish", runtimeIdentifier, "edgellm");
+
+    /// <summary>
+    /// True when the binary of every runtime identifier and every host tool is there; otherwise writes why the
+    /// test is skipped and returns false, or fails the test under CI.
+    /// </summary>
+    public static bool Available(ITestOutputHelper output, string[] runtimeIdentifiers, params string[] tools)
+    {
+        var missing = new List<string>();
+        missing.AddRange(runtimeIdentifiers.Where(rid => !File.Exists(PathOf(rid))).Select(rid => $"out/publish/{rid}/edgellm"));
+        missing.AddRange(tools.Where(tool => FindTool(tool) is null));
+        if (missing.Count == 0)
+        {
+            return true;
+        }
+
+        string reason = $"{string.Join(", ", missing)} not found: run 'bash tests/prepare.sh' as root with apt-get (installs clang, lld, the aarch64 cross toolchain and qemu-user-static, then runs packaging/publish.sh linux-x64 and linux-arm64)";
+        Assert.False(InContinuousIntegration, reason);
+        output.WriteLine("skipped: " + reason);
+        return false;
+    }
+
+    /// <summary>The full path of a command on PATH, or null.</summary>
+    public static string? FindTool(string name)
+        => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// A copy of the binary alone in a fresh folder, as a user's USB stick holds it: its first run extracts ONNX
+    /// Runtime beside it, untouched by other tests' runs.
+    /// </summary>
+    public static string FreshCopy(string runtimeIdentifier, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        string copy = Path.Combine(folder, "edgellm");
+        File.Copy(PathOf(runtimeIdentifier), copy, overwrite: true);
+        File.SetUnixFileMode(copy, File.GetUnixFileMode(PathOf(runtimeIdentifier)));
+        return copy;
+    }
+}
