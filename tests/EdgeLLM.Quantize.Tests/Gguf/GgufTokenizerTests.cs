@@ -44,7 +44,7 @@ public sealed class GgufTokenizerTests(ExportedTinyModels models, ITestOutputHel
         var generated = new List<int>();
         for (int step = 0; step < 16; step++)
         {
-            int token = Array.IndexOf(logits, logits.Max());
+            int token = LogitChecks.ArgMax(logits);
             generated.Add(token);
             logits = llama.Decode([token], prompt.Length + step)[0];
         }
