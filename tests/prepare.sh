@@ -154,6 +154,12 @@ if ! command -v tmux >/dev/null; then
 fi
 echo "tests/prepare.sh: tmux ready ($(tmux -V))"
 
+# llama.cpp's CPU backend (LLamaSharp.Backend.Cpu, used by the GGUF tests) links libgomp.
+if ! ldconfig -p | grep -q 'libgomp\.so\.1'; then
+  echo "tests/prepare.sh: installing libgomp1 (OpenMP runtime for llama.cpp's CPU backend)" >&2
+  { apt-get update -qq && apt-get install -y -qq libgomp1 >/dev/null; } || fail "libgomp1 is needed by the GGUF tests (apt-get install -y libgomp1)"
+fi
+
 if [[ "${1:-}" != "--no-publish" ]]; then
   mkdir -p "$root/out"
   if prepare_toolchain; then
