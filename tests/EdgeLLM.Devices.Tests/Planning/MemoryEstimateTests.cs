@@ -40,6 +40,34 @@ public sealed class MemoryEstimateTests
         Assert.Equal(2_828_306_816, estimate.TotalBytes);
     }
 
+    [Theory]
+    [InlineData(1024, 562_624_512, 58_720_256, 39_845_888, 2_085_554_560)]
+    [InlineData(4096, 1_127_020_544, 234_881_024, 57_147_392, 2_843_412_864)]
+    public void Qwen15B_AsQuantizeWritesIt_Int8LmHeadAndLastPositionLogits(int context, long mapped, long kvCache, long activations, long total)
+    {
+        // 'edgellm quantize --precision int4 --logits last': layers int4, lm_head int8 (233,373,696 weights:
+        // 233,373,696 + 7,292,928 blocks * 4 = 262,545,408 bytes instead of int4's 145,858,560), so
+        // weight bytes 1,898,805,248 + 116,686,848 = 2,015,492,096.
+        ModelFootprint model = ModelShapes.Qwen15BInt4 with { WeightBytes = 2_015_492_096, LmHeadPrecision = ModelPrecision.Int8, LastPositionLogitsOnly = true };
+
+        MemoryEstimate estimate = MemoryPlanner.Estimate(model, context, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
+
+        // Mapped: 2,015,492,096 - released B (layers 1,310,195,712 / 2 = 655,097,856; lm_head 233,373,696)
+        // - the 933,494,784-byte fp32 embedding = 193,525,760 (scales, norms, biases), plus touched rows:
+        // 1024 * 360,448 = 369,098,752 -> 562,624,512; at 4096 the whole table -> 1,127,020,544.
+        Assert.Equal(mapped, estimate.MappedWeightBytes);
+
+        // Prepacked: layers 655,097,856 + 40,943,616 blocks * 8 = 982,646,784; lm_head 233,373,696 + 7,292,928 * 8 = 291,717,120.
+        Assert.Equal(1_274_363_904, estimate.PackedWeightBytes);
+        Assert.Equal(kvCache, estimate.KvCacheBytes); // 57,344 bytes per token
+
+        // lm_head runs on one row: (155,008 + 255) / 256 = 606 floats per token, below the MLP's 38,912;
+        // at 1024 the MLP is the peak (38,912 * 4 * 256 = 39,845,888), at 4096 attention
+        // (2048 + 1536 + 3072 + 12 * 4096 = 55,808 floats: 57,147,392).
+        Assert.Equal(activations, estimate.ActivationBytes);
+        Assert.Equal(total, estimate.TotalBytes);
+    }
+
     [Fact]
     public void Qwen7BInt4_At4096Tokens_Chunk256()
     {
