@@ -95,3 +95,11 @@ mkdir -p "$target"
 prepare_package qwen3
 prepare_package llama31
 prepare_r1
+
+# tmux: the text UI's smoke test drives the published binary in it (tests/EdgeLLM.Tui.Tests/Smoke).
+if ! command -v tmux >/dev/null; then
+  echo "tests/prepare.sh: installing tmux" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null; } \
+    || fail "tmux is needed by the text UI smoke test (apt-get install -y tmux)"
+fi
+echo "tests/prepare.sh: tmux ready ($(tmux -V))"

@@ -36,8 +36,11 @@ public static class Program
         yield return DevicesCommand.Create();
         yield return TokenizeCommand.Create();
         yield return QuantizeCommand.Create();
+        yield return GgufCommand.Create();
         yield return VerifyCommand.Create();
+        yield return PackCommand.Create();
         yield return GenerateCommand.Create();
         yield return ChatCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -58,7 +58,7 @@ internal sealed class ChatWindow : Runnable
             Text = "-- Enter sends, Ctrl+J new line, Up/Down history, Esc stops, Ctrl+S saves -----",
         };
         prompt = new PromptView { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 3 };
-        prompt.Submitted += Send;
+        prompt.Submit = Send;
         var shortcuts = new StatusBar(
         [
             new Shortcut(KeyMap.Help, "Help", ShowHelp),
@@ -180,23 +180,25 @@ internal sealed class ChatWindow : Runnable
         }
     }
 
-    private void Send(string message)
+    /// <summary>Starts a reply to <paramref name="message"/>; false (the message stays in the box) when none can start now.</summary>
+    private bool Send(string message)
     {
+        if (loading)
+        {
+            ShowError("The model is still loading: send the message when it is ready.");
+            return false;
+        }
+
         if (session is null)
         {
             ShowError("No model is open: press F3 to pick one.");
-            return;
+            return false;
         }
 
         if (generation is not null)
         {
-            return;
-        }
-
-        if (loading)
-        {
-            ShowError("The model is still loading: wait for it to be ready.");
-            return;
+            // One reply at a time: Esc stops the running one.
+            return false;
         }
 
         IChatSession active = session;
@@ -230,6 +232,7 @@ internal sealed class ChatWindow : Runnable
             CancellationToken.None,
             TaskContinuationOptions.None,
             TaskScheduler.Default);
+        return true;
     }
 
     /// <summary>On the generation thread: keep the text, ask the UI thread for one refresh.</summary>

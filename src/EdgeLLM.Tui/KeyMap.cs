@@ -29,5 +29,8 @@ public static class KeyMap
         "F2                 settings\n" +
         "F3                 switch model\n" +
         "F4                 device info\n" +
-        "Ctrl+Q             quit";
+        "Ctrl+Q             quit\n" +
+        "\n" +
+        "Status line: model precision | provider threads | prompt/reply\n" +
+        "tokens per second | context used/limit | process memory";
 }

@@ -165,6 +165,52 @@ public sealed class ChatWindowTests
     }
 
     [Fact]
+    public void AModelThePlannerRefusesShowsItsRefusalInOneSentence()
+    {
+        using var fixture = new ChatFixture();
+        const string refusal = "scripted-model needs 5.1 GB at context 4096, 3.0 GB available (3.5 GB free RAM minus 512 MB headroom): use --context 1024";
+        ChatAppOptions options = fixture.Options(new ScriptedChatSession([], TimeSpan.Zero)) with
+        {
+            // What the memory planner throws when the model cannot fit (MemoryPlan.EnsureFits).
+            OpenSession = (_, _, _) => throw new InsufficientMemoryException(refusal),
+        };
+        using ChatScreen screen = ChatScreen.Start(options);
+
+        string[] rows = screen.WaitForText("Not enough memory to load the model");
+        string dialog = string.Join(' ', rows.Select(row => row.Trim(' ', '│', '┃', '║')));
+        Assert.Contains("scripted-model needs 5.1 GB at context 4096,", dialog, StringComparison.Ordinal);
+        Assert.Contains("use --context 1024.", dialog, StringComparison.Ordinal);
+        Assert.StartsWith("no model | ", rows[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HelpListsEveryKeyAndDeviceInfoShowsTheDeviceReport()
+    {
+        foreach (Key key in (Key[])[KeyMap.Help, KeyMap.Settings, KeyMap.SwitchModel, KeyMap.DeviceInfo, KeyMap.NewChat, KeyMap.SaveTranscript, KeyMap.ToggleReasoning, KeyMap.Quit, KeyMap.Stop])
+        {
+            Assert.Contains(key + " ", KeyMap.HelpText, StringComparison.Ordinal);
+        }
+
+        using var fixture = new ChatFixture();
+        ChatAppOptions options = fixture.Options(new ScriptedChatSession([], TimeSpan.Zero)) with
+        {
+            DescribeDevice = () => "machine      Linux x64\nprofile      x64-laptop (4 cores)",
+        };
+        using ChatScreen screen = ChatScreen.StartReady(options);
+
+        screen.Press(KeyMap.Help);
+        string[] help = screen.WaitForText("Enter              send the message");
+        Assert.Contains(help, row => row.Contains("Ctrl+J, Alt+Enter  new line in the message", StringComparison.Ordinal));
+        Assert.Contains(help, row => row.Contains("Esc                stop the reply", StringComparison.Ordinal));
+        screen.Press(Key.Esc);
+        screen.WaitFor(rows => !rows.Any(row => row.Contains("send the message", StringComparison.Ordinal)), "the help closed");
+
+        screen.Press(KeyMap.DeviceInfo);
+        string[] device = screen.WaitForText("profile      x64-laptop (4 cores)");
+        Assert.Contains(device, row => row.Contains("machine      Linux x64", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CtrlJInsertsANewLineAndUpRecallsTheLastMessage()
     {
         using var fixture = new ChatFixture();

@@ -1,6 +1,3 @@
-using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Synthetic;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tests.Shared;
 using EdgeLLM.Tui.Conversation;
@@ -18,19 +15,8 @@ public sealed class RealModelChatTests
     public void ATinyConvertedModelRepliesInTheWindowWithItsFiguresInTheStatusLine()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        string checkpoint = Path.Combine(temp.Path, "hf");
-        CheckpointSynthesizer.Synthesize(new SynthesisRequest
-        {
-            Shape = SyntheticShapes.Find("tiny-r1-qwen2"),
-            TokenizerFolder = TestPaths.Tokenizer("r1-distill-qwen"),
-            OutputFolder = checkpoint,
-        });
         string models = Path.Combine(temp.Path, "models");
-        string model = Path.Combine(models, "tiny-r1-qwen2");
-        using (CheckpointFolder folder = CheckpointFolder.Open(checkpoint))
-        {
-            ModelConverter.Convert(folder, model, new ConversionOptions { Precision = WeightPrecision.Int4, MaxContext = 256, LastPositionLogitsOnly = true, SourceFolder = checkpoint });
-        }
+        string model = TinyModel.Create(Path.Combine(models, "tiny-r1-qwen2"), maxContext: 256);
 
         string settingsPath = Path.Combine(temp.Path, "settings.json");
         SettingsFile.Save(settingsPath, new TuiSettings { Temperature = 0, MaxTokens = 6 });

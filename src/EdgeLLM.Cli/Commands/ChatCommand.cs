@@ -13,7 +13,7 @@ public static class ChatCommand
     public static Command Create()
     {
         var command = new Command("chat", "Chat with a model in a full-screen text UI (works over SSH, 80x24, 16 colours).");
-        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json); default: pick from the models found" };
+        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json) or the name of one found; default: pick from the models found" };
         var runOptions = new RunOptions();
         command.Options.Add(modelOption);
         runOptions.AddTo(command);
@@ -36,7 +36,7 @@ public static class ChatCommand
         string? model = null;
         if (modelFolder is not null)
         {
-            model = Path.GetFullPath(modelFolder);
+            model = Path.GetFullPath(ModelChecks.Resolve(modelFolder));
             if (!File.Exists(Path.Combine(model, ModelCatalog.ManifestName)))
             {
                 throw new FileNotFoundException($"{model}: no {ModelCatalog.ManifestName} here (convert a model with 'edgellm quantize')");
@@ -88,6 +88,6 @@ public static class ChatCommand
             notice(warning);
         }
 
-        return ChatSession.Open(modelFolder, planned with { VerifyChecksums = settings.VerifyChecksums }, notice);
+        return ModelChecks.Open(modelFolder, planned with { VerifyChecksums = settings.VerifyChecksums }, checkedSettings => ChatSession.Open(modelFolder, checkedSettings, notice));
     }
 }

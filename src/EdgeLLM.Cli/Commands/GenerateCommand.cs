@@ -18,7 +18,7 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize')", Required = true };
+        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize'), or the name of one found in a kit's models/ or ~/.edgellm/models", Required = true };
         var promptOption = new Option<string?>("--prompt", "-p") { Description = "Prompt text (or --prompt-file, --messages, or standard input)" };
         var promptFileOption = new Option<string?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file" };
         var messagesOption = new Option<string?>("--messages") { Description = "OpenAI-style JSON list of {role, content}; implies --chat" };
@@ -35,7 +35,7 @@ public static class GenerateCommand
         var thinkBudgetOption = new Option<int?>("--think-budget") { Description = "After N reasoning tokens close the reasoning and answer" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object (ids, text, reasoning, answer, stop reason, speeds) instead of streaming" };
         var runOptions = new RunOptions();
-        var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading" };
+        var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading (always done the first time a kit's model runs on this machine)" };
         var command = new Command("generate", "Generate text from a prompt or a conversation with an EdgeLLM model folder");
         foreach (Option option in new Option[]
         {
@@ -50,7 +50,7 @@ public static class GenerateCommand
 
         command.SetAction(parse => CommandErrors.Run("generate", () =>
         {
-            string modelFolder = parse.GetValue(modelOption)!;
+            string modelFolder = ModelChecks.Resolve(parse.GetValue(modelOption)!);
             int? thinkBudget = parse.GetValue(thinkBudgetOption);
             var settings = new ChatSettings
             {
@@ -86,7 +86,7 @@ public static class GenerateCommand
     private static int Generate(string modelFolder, RunPlan plan, SessionSettings sessionSettings, GenerationInput input, ChatSettings settings, bool json)
     {
         long loadStart = Stopwatch.GetTimestamp();
-        using ChatSession chat = ChatSession.Open(modelFolder, sessionSettings, notice => Console.Error.WriteLine($"edgellm generate: {notice}"));
+        using ChatSession chat = ModelChecks.Open(modelFolder, sessionSettings, checkedSettings => ChatSession.Open(modelFolder, checkedSettings, notice => Console.Error.WriteLine($"edgellm generate: {notice}")));
         double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
         using var cancellation = new ConsoleCancellation();
         var output = new ReplyPrinter(json, settings.Think, Console.IsErrorRedirected);

@@ -107,8 +107,10 @@ public static class QuantizeCommand
             var clock = Stopwatch.StartNew();
             using ICheckpoint checkpoint = CheckpointFolder.Open(source);
             string output = parse.GetValue(outputOption)!;
-            ConversionResult result = ConversionProgressBar.Run(
+            ConversionResult result = TerminalProgressBar.Run<ConversionProgress, ConversionResult>(
                 parse.GetValue(quietOption),
+                "reading checkpoint",
+                value => (value.TensorName, value.BytesDone, value.BytesTotal),
                 progress => ModelConverter.Convert(checkpoint, output, options with { Progress = progress }, cancellation.Token));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,

@@ -42,7 +42,7 @@ public static class ConversationLayout
     {
         int userWidth = Math.Max(1, width - UserPrefix.Length);
         bool first = true;
-        foreach (string paragraph in turn.UserMessage.Split('\n'))
+        foreach (string paragraph in turn.UserMessage.Split('\n').Select(PrintableText.Line))
         {
             bool rightToLeft = RightToLeftText.IsRightToLeft(paragraph);
             foreach (string row in WordWrapper.Wrap(paragraph, userWidth))
@@ -92,17 +92,13 @@ public static class ConversationLayout
         bool inFence = false;
         foreach (string rawLine in text.Split('\n'))
         {
-            string line = rawLine.TrimEnd('\r');
-            if (line.TrimStart().StartsWith("```", StringComparison.Ordinal))
+            string line = PrintableText.Line(rawLine.TrimEnd('\r'));
+            bool fence = line.TrimStart().StartsWith("```", StringComparison.Ordinal);
+            if (fence || inFence)
             {
-                inFence = !inFence;
-                lines.Add(new DisplayLine(line.Replace("\t", "    ", StringComparison.Ordinal), codeStyle));
-                continue;
-            }
-
-            if (inFence)
-            {
-                lines.Add(new DisplayLine(line.Replace("\t", "    ", StringComparison.Ordinal), codeStyle));
+                // Code is kept as it is, column for column; the view scrolls sideways for wide lines.
+                inFence ^= fence;
+                lines.Add(new DisplayLine(line, codeStyle));
                 continue;
             }
 

@@ -23,8 +23,11 @@ internal sealed class PromptView : TextView
         WordWrap = true;
     }
 
-    /// <summary>Raised with the message text when Enter is pressed on a non-empty message.</summary>
-    public event Action<string>? Submitted;
+    /// <summary>
+    /// Called with the message text when Enter is pressed on a non-empty message; returns whether it
+    /// was taken. A message that was not (no model yet, a reply still running) stays in the box.
+    /// </summary>
+    public Func<string, bool>? Submit { get; set; }
 
     /// <summary>
     /// Ctrl+J and Alt+Enter. Terminals send Ctrl+J as a line feed, which the ANSI driver reports as
@@ -38,13 +41,12 @@ internal sealed class PromptView : TextView
         if (key == Key.Enter)
         {
             string message = Text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
-            if (message.Length > 0)
+            if (message.Length > 0 && Submit?.Invoke(message) == true)
             {
                 history.Add(message);
                 historyIndex = history.Count;
                 draft = string.Empty;
                 Text = string.Empty;
-                Submitted?.Invoke(message);
             }
 
             return true;

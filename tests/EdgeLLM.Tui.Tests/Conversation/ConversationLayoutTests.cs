@@ -24,6 +24,23 @@ public sealed class ConversationLayoutTests
     }
 
     [Fact]
+    public void TabsBecomeSpacesAndControlCharactersAVisibleMark()
+    {
+        var lines = new List<DisplayLine>();
+        // A model can write an escape sequence or a bell: drawn raw, the terminal would act on it.
+        ConversationLayout.AppendBody(lines, "name\tvalue \u001b[31mred\u0007\n```\n\tindented\n```", 40, LineStyle.Answer, LineStyle.Code);
+
+        Assert.Equal(
+            [
+                new DisplayLine("name    value \uFFFD[31mred\uFFFD", LineStyle.Answer),
+                new DisplayLine("```", LineStyle.Code),
+                new DisplayLine("    indented", LineStyle.Code),
+                new DisplayLine("```", LineStyle.Code),
+            ],
+            lines);
+    }
+
+    [Fact]
     public void RightToLeftParagraphsAreWrappedWholeWordsAndRightAligned()
     {
         var lines = new List<DisplayLine>();
