@@ -23,7 +23,7 @@ public static class MemoryPlanner
         long activations = ActivationBytes(model, context, Math.Min(prefillChunk, context));
         return placement == WeightPlacement.Gpu
             ? new MemoryEstimate(context, 0, model.WeightBytes, kvCache, activations, PlannerCalibration.GpuContextBytes)
-            : new MemoryEstimate(context, MappedWeightBytes(model, context), PrepackedWeightBytes(model), kvCache, activations, PlannerCalibration.RuntimeBaseBytes);
+            : new MemoryEstimate(context, MappedWeightBytes(model, Math.Min(prefillChunk, context)), PrepackedWeightBytes(model), kvCache, activations, PlannerCalibration.RuntimeBaseBytes);
     }
 
     /// <summary>
@@ -78,16 +78,18 @@ public static class MemoryPlanner
         return new MemoryPlan(model, context, At(context), budget, null, note);
     }
 
-    /// <summary>File-backed pages expected resident: everything mapped that prepacking does not release
-    /// (MatMulNBits scales, norms, biases, rotary caches), plus the embedding rows the context's tokens touch.</summary>
-    private static long MappedWeightBytes(ModelFootprint model, int context)
+    /// <summary>File-backed pages the run needs resident: everything mapped that prepacking does not release
+    /// (MatMulNBits scales, norms, biases, rotary caches: read every token), plus the embedding rows of one
+    /// prefill chunk (its working set). Rows gathered earlier are clean page cache the kernel takes back
+    /// under memory pressure, so they are not required memory (see <see cref="PlannerCalibration.MappedBytesPerTouchedRow"/>).</summary>
+    private static long MappedWeightBytes(ModelFootprint model, int chunk)
     {
         ModelPrecision embedding = model.TiedEmbeddings ? model.LmHeadWeights : model.EmbeddingWeights;
         long embeddingRowBytes = StoredBytes(model, embedding, model.HiddenSize);
         long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
         long otherMappedBytes = Math.Max(0, model.WeightBytes - ReleasedOnPrepackBytes(model) - (model.TiedEmbeddings ? 0 : embeddingTableBytes));
 
-        long touchedRows = Math.Min(model.VocabSize, (long)Math.Ceiling(context * PlannerCalibration.DistinctTokenShare));
+        long touchedRows = Math.Min(model.VocabSize, chunk);
         long touchedBytes = touchedRows * Math.Max(embeddingRowBytes, PlannerCalibration.MappedBytesPerTouchedRow);
         return otherMappedBytes + Math.Min(embeddingTableBytes, touchedBytes);
     }

@@ -21,9 +21,9 @@ public sealed class MemoryEstimateTests
         MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen15BInt4, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
 
         // Mapped: norms + biases 350,208 + 229,376 = 579,584; MatMulNBits scales, which stay mapped,
-        // 48,236,544 * 4 = 192,946,176; embedding rows: 4096 tokens * 360,448 bytes each = 1,476,395,008,
-        // capped at the 933,494,784-byte table -> 1,127,020,544.
-        Assert.Equal(1_127_020_544, estimate.MappedWeightBytes);
+        // 48,236,544 * 4 = 192,946,176; embedding rows of one 256-token chunk * 360,448 bytes = 92,274,688
+        // -> 285,800,448.
+        Assert.Equal(285_800_448, estimate.MappedWeightBytes);
 
         // Prepacked: 771,784,704 packed nibbles + 48,236,544 blocks * (4 scale + 4 block sum) = 385,892,352 -> 1,157,677,056.
         Assert.Equal(1_157_677_056, estimate.PackedWeightBytes);
@@ -37,7 +37,35 @@ public sealed class MemoryEstimateTests
         Assert.Equal(158_728_192, estimate.ActivationBytes);
 
         Assert.Equal(150_000_000, estimate.RuntimeBytes);
-        Assert.Equal(2_828_306_816, estimate.TotalBytes);
+        Assert.Equal(1_987_086_720, estimate.TotalBytes);
+    }
+
+    [Theory]
+    [InlineData(1024, 285_800_448, 58_720_256, 39_845_888, 1_808_730_496)]
+    [InlineData(4096, 285_800_448, 234_881_024, 57_147_392, 2_002_192_768)]
+    public void Qwen15B_AsQuantizeWritesIt_Int8LmHeadAndLastPositionLogits(int context, long mapped, long kvCache, long activations, long total)
+    {
+        // 'edgellm quantize --precision int4 --logits last': layers int4, lm_head int8 (233,373,696 weights:
+        // 233,373,696 + 7,292,928 blocks * 4 = 262,545,408 bytes instead of int4's 145,858,560), so
+        // weight bytes 1,898,805,248 + 116,686,848 = 2,015,492,096.
+        ModelFootprint model = ModelShapes.Qwen15BInt4 with { WeightBytes = 2_015_492_096, LmHeadPrecision = ModelPrecision.Int8, LastPositionLogitsOnly = true };
+
+        MemoryEstimate estimate = MemoryPlanner.Estimate(model, context, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
+
+        // Mapped: 2,015,492,096 - released B (layers 1,310,195,712 / 2 = 655,097,856; lm_head 233,373,696)
+        // - the 933,494,784-byte fp32 embedding = 193,525,760 (scales, norms, biases), plus one 256-token
+        // chunk of embedding rows: 256 * 360,448 = 92,274,688 -> 285,800,448 at either context.
+        Assert.Equal(mapped, estimate.MappedWeightBytes);
+
+        // Prepacked: layers 655,097,856 + 40,943,616 blocks * 8 = 982,646,784; lm_head 233,373,696 + 7,292,928 * 8 = 291,717,120.
+        Assert.Equal(1_274_363_904, estimate.PackedWeightBytes);
+        Assert.Equal(kvCache, estimate.KvCacheBytes); // 57,344 bytes per token
+
+        // lm_head runs on one row: (155,008 + 255) / 256 = 606 floats per token, below the MLP's 38,912;
+        // at 1024 the MLP is the peak (38,912 * 4 * 256 = 39,845,888), at 4096 attention
+        // (2048 + 1536 + 3072 + 12 * 4096 = 55,808 floats: 57,147,392).
+        Assert.Equal(activations, estimate.ActivationBytes);
+        Assert.Equal(total, estimate.TotalBytes);
     }
 
     [Fact]
@@ -45,9 +73,8 @@ public sealed class MemoryEstimateTests
     {
         MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen7BInt4, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
 
-        // Mapped: 817,152 + 516,096 + scales 220,946,432 * 4 = 883,785,728 + 4096 * 360,448 = 1,476,395,008
-        // (under the 2,179,989,504-byte table) -> 2,361,513,984.
-        Assert.Equal(2_361_513_984, estimate.MappedWeightBytes);
+        // Mapped: 817,152 + 516,096 + scales 220,946,432 * 4 = 883,785,728 + 256 * 360,448 = 92,274,688 -> 977,393,664.
+        Assert.Equal(977_393_664, estimate.MappedWeightBytes);
 
         // Prepacked: 3,535,142,912 + 220,946,432 * 8 = 1,767,571,456 -> 5,302,714,368.
         Assert.Equal(5_302_714_368, estimate.PackedWeightBytes);
@@ -59,7 +86,7 @@ public sealed class MemoryEstimateTests
         // 159,232 * 4 * 256 = 163,053,568.
         Assert.Equal(163_053_568, estimate.ActivationBytes);
 
-        Assert.Equal(8_447_043_968, estimate.TotalBytes);
+        Assert.Equal(7_062_923_648, estimate.TotalBytes);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class DeviceReportTests
         JsonElement small = root.GetProperty("models")[0];
         Assert.True(small.GetProperty("fits").GetBoolean());
         Assert.Equal(4096, small.GetProperty("context").GetInt32());
-        Assert.Equal(2_709_260_672, small.GetProperty("required_bytes").GetInt64());
+        Assert.Equal(1_798_834_560, small.GetProperty("required_bytes").GetInt64());
         Assert.False(root.GetProperty("models")[1].GetProperty("fits").GetBoolean());
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;
@@ -21,9 +22,9 @@ public sealed class ModelFolders : IDisposable
 
     public static TheoryData<string> TinyModels => [Qwen2, Llama31, Qwen3];
 
-    /// <summary>The fp32 model folder of a tiny shape, converted with last-position (default) or all-position logits.</summary>
-    public string Tiny(string shapeName, bool lastPositionLogitsOnly = true)
-        => folders.GetOrAdd($"{shapeName}-{lastPositionLogitsOnly}", _ => new Lazy<string>(() =>
+    /// <summary>The fp32 model folder of a tiny shape, converted with last-position (default) or all-position logits, for the CPU (default) or DirectML graph.</summary>
+    public string Tiny(string shapeName, bool lastPositionLogitsOnly = true, GraphTarget target = GraphTarget.Cpu)
+        => folders.GetOrAdd($"{shapeName}-{lastPositionLogitsOnly}-{target}", _ => new Lazy<string>(() =>
         {
             string source = Path.Combine(root.Path, shapeName + "-hf");
             if (!Directory.Exists(source))
@@ -36,18 +37,18 @@ public sealed class ModelFolders : IDisposable
                 });
             }
 
-            return Convert(source, $"{shapeName}-{(lastPositionLogitsOnly ? "last" : "all")}", lastPositionLogitsOnly);
+            return Convert(source, $"{shapeName}-{(lastPositionLogitsOnly ? "last" : "all")}{(target == GraphTarget.Cpu ? string.Empty : "-" + target.Name())}", lastPositionLogitsOnly, target);
         })).Value;
 
     /// <summary>stories260k converted to fp32, or null where ../shared/fixtures/stories260k is absent.</summary>
     public string? Stories260k()
         => TestPaths.Stories260k is { } source
-            ? folders.GetOrAdd("stories260k", _ => new Lazy<string>(() => Convert(source, "stories260k", lastPositionLogitsOnly: true))).Value
+            ? folders.GetOrAdd("stories260k", _ => new Lazy<string>(() => Convert(source, "stories260k", lastPositionLogitsOnly: true, GraphTarget.Cpu))).Value
             : null;
 
     public void Dispose() => root.Dispose();
 
-    private string Convert(string source, string name, bool lastPositionLogitsOnly)
+    private string Convert(string source, string name, bool lastPositionLogitsOnly, GraphTarget target)
     {
         string output = Path.Combine(root.Path, name);
         using ICheckpoint checkpoint = CheckpointFolder.Open(source);
@@ -56,6 +57,7 @@ public sealed class ModelFolders : IDisposable
             Precision = WeightPrecision.Fp32,
             MaxContext = 256,
             LastPositionLogitsOnly = lastPositionLogitsOnly,
+            Target = target,
             SourceFolder = source,
         });
         return output;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Runtime.Tests.Generation;
 
 namespace EdgeLLM.Runtime.Tests.Planning;
@@ -64,6 +65,17 @@ public sealed class RunPlanningCommandTests(ModelFolders models)
         Assert.Equal(string.Empty, output);
         Assert.StartsWith("edgellm generate: error: ", error, StringComparison.Ordinal);
         Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void DirectMLTargetFolder_IsRefusedByThisRuntimeInOneLine()
+    {
+        (int exitCode, string output, string error) = CliRunner.Run(["generate", "-m", models.Tiny(ModelFolders.Qwen2, target: GraphTarget.DirectML), "-p", "hi", "--max-tokens", "2"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("was converted with 'quantize --target dml' (fp16 inputs and outputs for DirectML)", error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 
