@@ -14,7 +14,7 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
-        root.SetAction(_ => ChatCommand.Run(modelFolder: null, threads: 0));
+        root.SetAction(_ => ChatCommand.Run(modelFolder: null, RunRequest.Automatic));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -36,8 +36,11 @@ public static class Program
         yield return DevicesCommand.Create();
         yield return TokenizeCommand.Create();
         yield return QuantizeCommand.Create();
+        yield return GgufCommand.Create();
         yield return VerifyCommand.Create();
+        yield return PackCommand.Create();
         yield return GenerateCommand.Create();
         yield return ChatCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

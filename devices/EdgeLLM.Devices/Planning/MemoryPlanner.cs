@@ -82,9 +82,8 @@ public static class MemoryPlanner
     /// (MatMulNBits scales, norms, biases, rotary caches), plus the embedding rows the context's tokens touch.</summary>
     private static long MappedWeightBytes(ModelFootprint model, int context)
     {
-        long embeddingRowBytes = model.TiedEmbeddings
-            ? QuantizedBytes(model, model.HiddenSize)
-            : (long)model.HiddenSize * (model.Precision == ModelPrecision.Fp16 ? 2 : FloatBytes);
+        ModelPrecision embedding = model.TiedEmbeddings ? model.LmHeadWeights : model.EmbeddingWeights;
+        long embeddingRowBytes = StoredBytes(model, embedding, model.HiddenSize);
         long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
         long otherMappedBytes = Math.Max(0, model.WeightBytes - ReleasedOnPrepackBytes(model) - (model.TiedEmbeddings ? 0 : embeddingTableBytes));
 
@@ -94,25 +93,33 @@ public static class MemoryPlanner
     }
 
     /// <summary>Mapped bytes ONNX Runtime unmaps after prepacking: MatMulNBits' B (its scales stay
-    /// mapped, measured), or the whole weight of a float MatMul.</summary>
-    private static long ReleasedOnPrepackBytes(ModelFootprint model) => model.Precision switch
+    /// mapped, measured), or the whole weight of a float MatMul; the decoder layers' and lm_head's.</summary>
+    private static long ReleasedOnPrepackBytes(ModelFootprint model)
+        => ReleasedOnPrepackBytes(model, model.Precision, model.LayerMatMulParameterCount)
+            + ReleasedOnPrepackBytes(model, model.LmHeadWeights, model.LmHeadParameterCount);
+
+    private static long ReleasedOnPrepackBytes(ModelFootprint model, ModelPrecision precision, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 => model.MatMulParameterCount / 2,
-        ModelPrecision.Int8 => model.MatMulParameterCount,
-        _ => QuantizedBytes(model, model.MatMulParameterCount),
+        ModelPrecision.Int4 => elementCount / 2,
+        ModelPrecision.Int8 => elementCount,
+        _ => StoredBytes(model, precision, elementCount),
     };
 
     /// <summary>MatMul weights after ONNX Runtime prepacks them (the mapped originals are released):
     /// for MatMulNBits the packed B, the fp32 scales and a block sum per block; fp16/fp32 MatMuls run
-    /// as fp32 with a packed copy of B.</summary>
-    private static long PrepackedWeightBytes(ModelFootprint model) => model.Precision switch
+    /// as fp32 with a packed copy of B. The decoder layers' and lm_head's (which may differ in precision).</summary>
+    private static long PrepackedWeightBytes(ModelFootprint model)
+        => PrepackedWeightBytes(model, model.Precision, model.LayerMatMulParameterCount)
+            + PrepackedWeightBytes(model, model.LmHeadWeights, model.LmHeadParameterCount);
+
+    private static long PrepackedWeightBytes(ModelFootprint model, ModelPrecision precision, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 or ModelPrecision.Int8 => QuantizedBytes(model, model.MatMulParameterCount) + BlockCount(model, model.MatMulParameterCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
-        _ => model.MatMulParameterCount * FloatBytes,
+        ModelPrecision.Int4 or ModelPrecision.Int8 => StoredBytes(model, precision, elementCount) + BlockCount(model, elementCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
+        _ => elementCount * FloatBytes,
     };
 
-    /// <summary>Bytes of <paramref name="elementCount"/> MatMul weights in the model file: packed values plus one fp32 scale per block.</summary>
-    private static long QuantizedBytes(ModelFootprint model, long elementCount) => model.Precision switch
+    /// <summary>Bytes of <paramref name="elementCount"/> weights in the model file: packed values plus one fp32 scale per block when quantized.</summary>
+    private static long StoredBytes(ModelFootprint model, ModelPrecision precision, long elementCount) => precision switch
     {
         ModelPrecision.Int4 => elementCount / 2 + BlockCount(model, elementCount) * FloatBytes,
         ModelPrecision.Int8 => elementCount + BlockCount(model, elementCount) * FloatBytes,
@@ -134,6 +141,12 @@ public static class MemoryPlanner
     {
         long residual = (long)PlannerCalibration.HiddenBuffersAlive * model.HiddenSize;
         long logits = model.VocabSize + residual;
+        if (model.LastPositionLogitsOnly)
+        {
+            // lm_head runs on one row whatever the chunk: spread its floats over the chunk's tokens.
+            logits = (logits + chunk - 1) / chunk;
+        }
+
         long mlp = 4L * model.IntermediateSize + residual;
         long attention = (long)(model.HeadCount + 2 * model.KvHeadCount) * model.HeadDim
             + (long)model.HeadCount * model.HeadDim

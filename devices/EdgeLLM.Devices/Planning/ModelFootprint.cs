@@ -32,16 +32,37 @@ public sealed record ModelFootprint(
     int MaxContext,
     bool TiedEmbeddings)
 {
-    /// <summary>Weights of the MatMuls: q, k, v, o and gate, up, down per layer, and lm_head.</summary>
-    public long MatMulParameterCount
+    /// <summary>lm_head's precision when it differs from the layers' (edgellm.json quantization.lm_head); null: <see cref="Precision"/>.</summary>
+    public ModelPrecision? LmHeadPrecision { get; init; }
+
+    /// <summary>An untied embedding table's precision (quantization.embeddings); null: fp16 for fp16 models, else fp32.</summary>
+    public ModelPrecision? EmbeddingPrecision { get; init; }
+
+    /// <summary>True when the graph computes logits for the last position only (edgellm.json "logits": "last").</summary>
+    public bool LastPositionLogitsOnly { get; init; }
+
+    /// <summary>lm_head's precision, resolved.</summary>
+    public ModelPrecision LmHeadWeights => LmHeadPrecision ?? Precision;
+
+    /// <summary>The untied embedding table's precision, resolved.</summary>
+    public ModelPrecision EmbeddingWeights => EmbeddingPrecision ?? (Precision == ModelPrecision.Fp16 ? ModelPrecision.Fp16 : ModelPrecision.Fp32);
+
+    /// <summary>Weights of the decoder layers' MatMuls: q, k, v, o and gate, up, down.</summary>
+    public long LayerMatMulParameterCount
     {
         get
         {
             long attention = (long)HiddenSize * (HeadCount + 2L * KvHeadCount) * HeadDim + (long)HeadCount * HeadDim * HiddenSize;
             long mlp = 3L * HiddenSize * IntermediateSize;
-            return LayerCount * (attention + mlp) + (long)VocabSize * HiddenSize;
+            return LayerCount * (attention + mlp);
         }
     }
+
+    /// <summary>Weights of lm_head.</summary>
+    public long LmHeadParameterCount => (long)VocabSize * HiddenSize;
+
+    /// <summary>Weights of the MatMuls: the layers' and lm_head.</summary>
+    public long MatMulParameterCount => LayerMatMulParameterCount + LmHeadParameterCount;
 
     /// <summary>Elements of the token embedding table.</summary>
     public long EmbeddingParameterCount => (long)VocabSize * HiddenSize;

@@ -23,7 +23,7 @@ public static class ModelManifestReader
         string path = Path.Combine(modelFolder, FileName);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path}: model manifest not found (convert the model with 'edgellm convert' first)", path);
+            throw new FileNotFoundException($"{path}: model manifest not found (convert the model with 'edgellm quantize' first)", path);
         }
 
         return Parse(File.ReadAllText(path), path, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelFolder))));
@@ -48,19 +48,24 @@ public static class ModelManifestReader
         {
             var manifest = new ManifestLookup(JsonFields.Parse(document, source));
             return new ModelFootprint(
-                manifest.FindString("name", "model_name") ?? fallbackName,
+                manifest.FindTopLevelString("name", "model_name") ?? fallbackName,
                 ParsePrecision(manifest.FindString("precision", "weight_precision", "quantization") ?? throw manifest.Missing("precision", "weight_precision"), source),
                 manifest.FindInt32("block_size", "quantization_block_size", "group_size") ?? DefaultBlockSize,
                 manifest.FindInt64("weight_bytes", "weights_bytes", "total_weight_bytes") ?? SumWeightFiles(manifest),
-                manifest.RequireInt32("layer_count", "num_hidden_layers", "num_layers"),
-                manifest.RequireInt32("head_count", "num_attention_heads", "num_heads"),
-                manifest.RequireInt32("kv_head_count", "num_key_value_heads", "kv_num_heads"),
+                manifest.RequireInt32("layers", "layer_count", "num_hidden_layers", "num_layers"),
+                manifest.RequireInt32("heads", "head_count", "num_attention_heads", "num_heads"),
+                manifest.RequireInt32("kv_heads", "kv_head_count", "num_key_value_heads", "kv_num_heads"),
                 manifest.RequireInt32("head_dim", "head_size"),
                 manifest.RequireInt32("hidden_size"),
                 manifest.RequireInt32("intermediate_size"),
                 manifest.RequireInt32("vocab_size"),
                 manifest.RequireInt32("max_context", "context_length", "max_position_embeddings"),
-                manifest.FindBoolean("tie_word_embeddings", "tied_embeddings") ?? false);
+                manifest.FindBoolean("tie_word_embeddings", "tied_embeddings") ?? false)
+            {
+                LmHeadPrecision = manifest.FindString("lm_head") is { } lmHead ? ParsePrecision(lmHead, source) : null,
+                EmbeddingPrecision = manifest.FindString("embeddings") is { } embeddings && embeddings != "tied" ? ParsePrecision(embeddings, source) : null,
+                LastPositionLogitsOnly = manifest.FindString("logits") == "last",
+            };
         }
     }
 
@@ -120,6 +125,10 @@ public static class ModelManifestReader
         public JsonElement? FindElement(params string[] names) => Find(names, (scope, name) => (JsonElement?)scope.Element.GetProperty(name));
 
         public string? FindString(params string[] names) => Find(names, (scope, name) => scope.OptionalString(name));
+
+        /// <summary>A string at the top level only (one level down, "name" is the tool's or a file's).</summary>
+        public string? FindTopLevelString(params string[] names)
+            => names.Where(root.Has).Select(root.OptionalString).FirstOrDefault();
 
         public long? FindInt64(params string[] names) => Find(names, (scope, name) => scope.OptionalPositiveInt64(name));
 

@@ -8,7 +8,8 @@ namespace EdgeLLM.Devices.Providers;
 /// CUDA ordinal), why, and the one-line warning when a requested provider was unavailable and
 /// EdgeLLM fell back to CPU. This library never references ONNX Runtime: the caller passes the
 /// names OrtEnv.GetAvailableProviders() returned; the runtime appends <see cref="Provider"/> with
-/// <see cref="DeviceId"/> to its SessionOptions.
+/// <see cref="DeviceId"/> to its SessionOptions. On <c>--ep auto</c> an unavailable provider is skipped;
+/// one asked for by name that is unavailable is refused (NotSupportedException, one line).
 /// </summary>
 public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int DeviceId, string Reason, string? Warning)
 {
@@ -51,10 +52,11 @@ public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int Dev
             throw new ArgumentException($"unknown --ep '{requested}': use {Values}");
         }
 
+        // Asked for by name: not having it is a refusal, not a silent change of provider.
         string? reason = WhyUnavailable(provider, availableOrtProviders, hardware, out int device);
         return reason is null
             ? new ExecutionProviderChoice(provider, device, $"requested with --ep {ExecutionProviderNames.ShortName(provider)}", null)
-            : CpuFallback(ExecutionProviderNames.ShortName(provider), reason);
+            : throw new NotSupportedException($"--ep {ExecutionProviderNames.ShortName(provider)} is not available: {reason} (use --ep auto or cpu)");
     }
 
     private static ExecutionProviderChoice CpuFallback(string requested, string reason)

@@ -150,16 +150,25 @@ public static class DeviceReportJsonWriter
         writer.WriteNumber("required_bytes", plan.Estimate.TotalBytes);
         writer.WriteNumber("usable_bytes", plan.Budget.UsableBytes);
         writer.WriteString("budget", plan.Budget.Kind);
-        writer.WriteStartObject("estimate");
-        writer.WriteNumber("context", plan.Estimate.Context);
-        writer.WriteNumber("mapped_weight_bytes", plan.Estimate.MappedWeightBytes);
-        writer.WriteNumber("packed_weight_bytes", plan.Estimate.PackedWeightBytes);
-        writer.WriteNumber("kv_cache_bytes", plan.Estimate.KvCacheBytes);
-        writer.WriteNumber("activation_bytes", plan.Estimate.ActivationBytes);
-        writer.WriteNumber("runtime_bytes", plan.Estimate.RuntimeBytes);
-        writer.WriteEndObject();
+        WriteEstimate(writer, "estimate", plan.Estimate);
         writer.WriteString("refusal", plan.Refusal);
         writer.WriteString("note", plan.Note);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A memory estimate as an object <paramref name="name"/>: context and bytes by part (also used by <c>generate --json</c>).</summary>
+    public static void WriteEstimate(Utf8JsonWriter writer, string name, MemoryEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(estimate);
+        writer.WriteStartObject(name);
+        writer.WriteNumber("context", estimate.Context);
+        writer.WriteNumber("mapped_weight_bytes", estimate.MappedWeightBytes);
+        writer.WriteNumber("packed_weight_bytes", estimate.PackedWeightBytes);
+        writer.WriteNumber("kv_cache_bytes", estimate.KvCacheBytes);
+        writer.WriteNumber("activation_bytes", estimate.ActivationBytes);
+        writer.WriteNumber("runtime_bytes", estimate.RuntimeBytes);
+        writer.WriteNumber("total_bytes", estimate.TotalBytes);
         writer.WriteEndObject();
     }
 

@@ -20,6 +20,7 @@ internal sealed class DecoderGraph
     private readonly ILinearWeightEncoder encoder;
     private readonly DecoderGraphOptions options;
     private readonly bool fusedRotary;
+    private readonly DataType activation;
     private readonly CancellationToken cancellation;
     private readonly TensorProgress progress;
 
@@ -33,6 +34,12 @@ internal sealed class DecoderGraph
         this.options = options;
         this.cancellation = cancellation;
         fusedRotary = UsesFusedRotary(config, options.Rotary);
+        if (fusedRotary && options.Target == GraphTarget.DirectML)
+        {
+            throw new NotSupportedException("the DirectML graph rotates outside GroupQueryAttention: use the separate rotary placement");
+        }
+
+        activation = options.ActivationType;
     }
 
     /// <summary>Whether the graph rotates inside GroupQueryAttention for this config and placement.</summary>
@@ -122,15 +129,15 @@ internal sealed class DecoderGraph
         graph.Input(GraphContract.AttentionMask, DataType.Int64, batch, total);
         for (int layer = 0; layer < config.LayerCount; layer++)
         {
-            graph.Input(LayerName(GraphContract.PastKeyFormat, layer), DataType.Float, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
-            graph.Input(LayerName(GraphContract.PastValueFormat, layer), DataType.Float, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
+            graph.Input(LayerName(GraphContract.PastKeyFormat, layer), activation, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
+            graph.Input(LayerName(GraphContract.PastValueFormat, layer), activation, batch, config.KvHeadCount, "past_sequence_length", config.HeadDim);
         }
 
-        graph.Output(GraphContract.Logits, DataType.Float, batch, options.LastPositionLogitsOnly ? 1 : sequence, config.VocabSize);
+        graph.Output(GraphContract.Logits, activation, batch, options.LastPositionLogitsOnly ? 1 : sequence, config.VocabSize);
         for (int layer = 0; layer < config.LayerCount; layer++)
         {
-            graph.Output(LayerName(GraphContract.PresentKeyFormat, layer), DataType.Float, batch, config.KvHeadCount, total, config.HeadDim);
-            graph.Output(LayerName(GraphContract.PresentValueFormat, layer), DataType.Float, batch, config.KvHeadCount, total, config.HeadDim);
+            graph.Output(LayerName(GraphContract.PresentKeyFormat, layer), activation, batch, config.KvHeadCount, total, config.HeadDim);
+            graph.Output(LayerName(GraphContract.PresentValueFormat, layer), activation, batch, config.KvHeadCount, total, config.HeadDim);
         }
 
         return inputIds;
@@ -151,8 +158,8 @@ internal sealed class DecoderGraph
 
         var cache = RotaryCache.Create(config, options.ContextLength);
         long[] cacheShape = [cache.PositionCount, cache.HalfDim];
-        string cos = graph.Initializer("model.rotary.cos_cache", DataType.Float, cacheShape, writer => FloatTensorEncoding.Write(writer, cache.Cos, DataType.Float));
-        string sin = graph.Initializer("model.rotary.sin_cache", DataType.Float, cacheShape, writer => FloatTensorEncoding.Write(writer, cache.Sin, DataType.Float));
+        string cos = graph.Initializer("model.rotary.cos_cache", activation, cacheShape, writer => FloatTensorEncoding.Write(writer, cache.Cos, activation));
+        string sin = graph.Initializer("model.rotary.sin_cache", activation, cacheShape, writer => FloatTensorEncoding.Write(writer, cache.Sin, activation));
 
         string? positionIds = null;
         if (!fusedRotary)
@@ -173,17 +180,23 @@ internal sealed class DecoderGraph
     private string EmitAttention(int layer, string hidden, AttentionInputs inputs)
     {
         string prefix = $"model.layers.{layer}/attn";
-        string qkv = EmitPackedQkv(layer, prefix, hidden);
-        (string query, string key, string value) = (qkv, string.Empty, string.Empty);
+        (string query, string key, string value) = options.Target == GraphTarget.DirectML
+            ? EmitSeparateQkv(layer, hidden)
+            : (EmitPackedQkv(layer, prefix, hidden), string.Empty, string.Empty);
+        bool separate = options.Target == GraphTarget.DirectML;
         if (config.HasQkNorm || !fusedRotary)
         {
             // Per-head work on q and k needs them apart; otherwise GroupQueryAttention takes the packed q|k|v.
-            long querySize = (long)config.HeadCount * config.HeadDim;
-            long kvSize = (long)config.KvHeadCount * config.HeadDim;
-            string[] parts = [$"{prefix}/q", $"{prefix}/k", $"{prefix}/v"];
-            graph.Node("Split", $"{prefix}/qkv_split", [qkv, graph.Int64Constant($"{prefix}/qkv_split/sizes", [querySize, kvSize, kvSize])], parts,
-                string.Empty, NodeAttribute.Int("axis", -1));
-            (query, key, value) = (parts[0], parts[1], parts[2]);
+            if (!separate)
+            {
+                long querySize = (long)config.HeadCount * config.HeadDim;
+                long kvSize = (long)config.KvHeadCount * config.HeadDim;
+                string[] parts = [$"{prefix}/q", $"{prefix}/k", $"{prefix}/v"];
+                graph.Node("Split", $"{prefix}/qkv_split", [query, graph.Int64Constant($"{prefix}/qkv_split/sizes", [querySize, kvSize, kvSize])], parts,
+                    string.Empty, NodeAttribute.Int("axis", -1));
+                (query, key, value) = (parts[0], parts[1], parts[2]);
+            }
+
             if (config.HasQkNorm)
             {
                 query = HeadNorm($"{prefix}/q_norm", query, HuggingFaceLayout.Layer(layer, "self_attn.q_norm.weight"));
@@ -217,17 +230,38 @@ internal sealed class DecoderGraph
         }
 
         string[] biasNames = projections.Select(projection => HuggingFaceLayout.Layer(layer, $"self_attn.{projection}.bias")).ToArray();
-        string bias = graph.Initializer(HuggingFaceLayout.Layer(layer, "self_attn.qkv_proj.bias"), DataType.Float,
+        string bias = graph.Initializer(HuggingFaceLayout.Layer(layer, "self_attn.qkv_proj.bias"), activation,
             [((long)config.HeadCount + (2L * config.KvHeadCount)) * config.HeadDim],
             writer =>
             {
                 foreach (string name in biasNames)
                 {
-                    FloatTensorEncoding.Write(writer, checkpoint.GetTensor(name).ToFloatArray(), DataType.Float);
+                    FloatTensorEncoding.Write(writer, checkpoint.GetTensor(name).ToFloatArray(), activation);
                 }
             });
         ReleaseAll(biasNames);
         return graph.Op("Add", $"{prefix}/qkv_bias", [qkv, bias]);
+    }
+
+    /// <summary>q, k and v as three linears, each with its bias where the family has one (the DirectML layout).</summary>
+    private (string Query, string Key, string Value) EmitSeparateQkv(int layer, string hidden)
+    {
+        string Projection(string projection)
+        {
+            string output = LinearFromCheckpoint(hidden, layer, $"self_attn.{projection}");
+            if (!config.HasQkvBias)
+            {
+                return output;
+            }
+
+            string biasName = HuggingFaceLayout.Layer(layer, $"self_attn.{projection}.bias");
+            TensorView tensor = checkpoint.GetTensor(biasName);
+            string bias = graph.Initializer(biasName, activation, [tensor.ElementCount], writer => FloatTensorEncoding.Write(writer, tensor.ToFloatArray(), activation));
+            Release(biasName);
+            return graph.Op("Add", $"model.layers.{layer}/attn/{projection}/bias", [output, bias]);
+        }
+
+        return (Projection("q_proj"), Projection("k_proj"), Projection("v_proj"));
     }
 
     /// <summary>GroupQueryAttention writing present.{layer}.key/value; rotates q and k itself when the rotary is fused.</summary>
@@ -292,12 +326,12 @@ internal sealed class DecoderGraph
         => graph.MicrosoftOp("RotaryEmbedding", name, [input, inputs.PositionIds!, inputs.CosCache, inputs.SinCache],
             NodeAttribute.Int("interleaved", 0), NodeAttribute.Int("num_heads", headCount));
 
-    /// <summary>A norm weight as an fp32 initializer (norms compute in fp32 at every precision).</summary>
+    /// <summary>A norm weight in the activation type (fp32; fp16 for DirectML).</summary>
     private string NormWeight(string tensorName)
     {
         TensorView tensor = checkpoint.GetTensor(tensorName);
-        string name = graph.Initializer(tensorName, DataType.Float, [tensor.ElementCount],
-            writer => FloatTensorEncoding.Write(writer, tensor.ToFloatArray(), DataType.Float));
+        string name = graph.Initializer(tensorName, activation, [tensor.ElementCount],
+            writer => FloatTensorEncoding.Write(writer, tensor.ToFloatArray(), activation));
         Release(tensorName);
         return name;
     }

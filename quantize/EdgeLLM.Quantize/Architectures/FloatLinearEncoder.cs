@@ -7,14 +7,18 @@ namespace EdgeLLM.Quantize.Architectures;
 /// fp32 or fp16 weights. Linear layers are MatMul against Wᵀ stored <c>[in, out]</c>; fp16 weights are
 /// cast to fp32 once (ORT folds the Cast of an initializer at load) so every op computes in fp32, which
 /// is what the CPU kernels (GroupQueryAttention included) support. The embedding is Gather; with tied
-/// embeddings lm_head is a Gemm with transB against the same single stored copy.
+/// embeddings lm_head is a Gemm with transB against the same single stored copy. For a graph that computes
+/// in fp16 (the DirectML target) weights are cast to fp16 instead.
 /// </summary>
 internal sealed class FloatLinearEncoder : ILinearWeightEncoder
 {
     private readonly DataType storage;
+    private readonly DataType activation;
     private string? embeddingInitializer;
 
-    public FloatLinearEncoder(DataType storage)
+    /// <param name="storage">How the weights are stored.</param>
+    /// <param name="activation">The type the graph computes in (Float, or Float16 for DirectML).</param>
+    public FloatLinearEncoder(DataType storage, DataType activation = DataType.Float)
     {
         if (storage is not (DataType.Float or DataType.Float16))
         {
@@ -22,6 +26,7 @@ internal sealed class FloatLinearEncoder : ILinearWeightEncoder
         }
 
         this.storage = storage;
+        this.activation = activation;
     }
 
     public string Precision => storage == DataType.Float ? "fp32" : "fp16";
@@ -59,5 +64,5 @@ internal sealed class FloatLinearEncoder : ILinearWeightEncoder
     }
 
     private string AsFloat(GraphBuilder graph, string value, string castName)
-        => storage == DataType.Float ? value : graph.Op("Cast", castName, [value], NodeAttribute.Int("to", (long)DataType.Float));
+        => storage == activation ? value : graph.Op("Cast", castName, [value], NodeAttribute.Int("to", (long)activation));
 }

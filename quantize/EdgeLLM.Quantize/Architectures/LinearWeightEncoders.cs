@@ -7,11 +7,12 @@ namespace EdgeLLM.Quantize.Architectures;
 /// <summary>Picks the <see cref="ILinearWeightEncoder"/> of a precision (one new instance per conversion).</summary>
 internal static class LinearWeightEncoders
 {
-    public static ILinearWeightEncoder Create(WeightPrecision precision, QuantizationSettings quantization, bool tiedEmbeddings) => precision switch
+    /// <param name="activation">The type the graph computes in (Float; Float16 for the DirectML target).</param>
+    public static ILinearWeightEncoder Create(WeightPrecision precision, QuantizationSettings quantization, bool tiedEmbeddings, DataType activation = DataType.Float) => precision switch
     {
-        WeightPrecision.Fp32 => new FloatLinearEncoder(DataType.Float),
-        WeightPrecision.Fp16 => new FloatLinearEncoder(DataType.Float16),
-        WeightPrecision.Int4 or WeightPrecision.Int8 => new MatMulNBitsLinearEncoder(quantization with { Bits = precision.QuantizedBits()!.Value }, tiedEmbeddings),
+        WeightPrecision.Fp32 => new FloatLinearEncoder(DataType.Float, activation),
+        WeightPrecision.Fp16 => new FloatLinearEncoder(DataType.Float16, activation),
+        WeightPrecision.Int4 or WeightPrecision.Int8 => new MatMulNBitsLinearEncoder(quantization with { Bits = precision.QuantizedBits()!.Value }, tiedEmbeddings, activation),
         _ => throw new NotSupportedException($"precision {precision} has no weight encoder"),
     };
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx;
 using EdgeLLM.Quantize.Quantizers;
@@ -19,16 +18,20 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
 {
     private readonly QuantizationSettings settings;
     private readonly bool tiedEmbeddings;
-    private readonly FloatLinearEncoder floatEncoder = new(DataType.Float);
+    private readonly FloatLinearEncoder floatEncoder;
+    private readonly DataType activation;
     private readonly List<QuantizedTensor> quantized = [];
     private QuantizedInitializers? tiedEmbedding;
 
-    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings)
+    /// <param name="activation">The type the graph computes in: the scales are stored in it (MatMulNBits' T1, GatherBlockQuantized's output).</param>
+    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings, DataType activation = DataType.Float)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         this.settings = settings;
         this.tiedEmbeddings = tiedEmbeddings;
+        this.activation = activation;
+        floatEncoder = new FloatLinearEncoder(DataType.Float, activation);
     }
 
     public string Precision => settings.Bits == 8 ? "int8" : "int4";
@@ -101,8 +104,8 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
         string packed = graph.Initializer($"{weight.Name}.MatMulNBits.qweight", DataType.Uint8, layout.PackedShape,
             writer => tensor = BlockQuantizer.Quantize(rows, options, writer.Write));
         QuantizedTensor result = tensor!;
-        string scales = graph.Initializer($"{weight.Name}.MatMulNBits.scales", DataType.Float, layout.ScaleShape,
-            writer => writer.Write(MemoryMarshal.AsBytes(result.Scales.AsSpan())));
+        string scales = graph.Initializer($"{weight.Name}.MatMulNBits.scales", activation, layout.ScaleShape,
+            writer => FloatTensorEncoding.Write(writer, result.Scales, activation));
         string? zeroPoints = result.ZeroPoints is { } points
             ? graph.Initializer($"{weight.Name}.MatMulNBits.qzeros", DataType.Uint8, layout.ZeroPointShape, writer => writer.Write(points))
             : null;

@@ -26,6 +26,13 @@ public sealed record ConversionOptions
     /// <summary>Where RoPE is applied (default: inside GroupQueryAttention when head_dim allows).</summary>
     public RotaryPlacement Rotary { get; init; } = RotaryPlacement.Auto;
 
+    /// <summary>
+    /// The execution provider the graph is shaped for (default CPU). <see cref="GraphTarget.DirectML"/> implies the
+    /// separate rotary placement and MatMulNBits accuracy_level 0, whatever <see cref="Rotary"/> and
+    /// <see cref="Quantization"/> say (an explicit fused rotary is refused).
+    /// </summary>
+    public GraphTarget Target { get; init; } = GraphTarget.Cpu;
+
     /// <summary>Replace an existing non-empty output folder (otherwise that is an error).</summary>
     public bool Overwrite { get; init; }
 

@@ -32,14 +32,16 @@ public static class ModelConverter
             throw new ArgumentException($"max context must be at least 1, got {options.MaxContext}");
         }
 
+        options = ForTarget(options);
         ModelConfig config = checkpoint.Config;
         int contextLength = Math.Min(options.MaxContext, config.MaxPositionEmbeddings);
         bool fusedRotary = DecoderGraph.UsesFusedRotary(config, options.Rotary);
         using StagedFolder staged = StagedFolder.Create(outputFolder, options.Overwrite);
         string temporary = staged.Path;
         var files = new List<OutputFile>();
-        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings);
-        long weightBytes = WriteModel(checkpoint, temporary, encoder, new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary), files, options.Progress, cancellation);
+        var graphOptions = new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary, options.Target);
+        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType);
+        long weightBytes = WriteModel(checkpoint, temporary, encoder, graphOptions, files, options.Progress, cancellation);
         files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
         if (options.SourceFolder is { } source)
         {
@@ -62,10 +64,27 @@ public static class ModelConverter
             SourceFiles = options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
             Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
             QuantizedTensors = encoder.Quantized,
+            Target = options.Target,
         };
         WriteFile(temporary, ModelManifest.FileName, stream => ModelManifest.Write(stream, manifest));
         staged.Commit();
         return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files) { QuantizedTensors = encoder.Quantized };
+    }
+
+    /// <summary>The DirectML target's fixed choices: RoPE outside GroupQueryAttention, MatMulNBits accuracy_level 0.</summary>
+    private static ConversionOptions ForTarget(ConversionOptions options)
+    {
+        if (options.Target != GraphTarget.DirectML)
+        {
+            return options;
+        }
+
+        if (options.Rotary == RotaryPlacement.Fused)
+        {
+            throw new ArgumentException("the DirectML target rotates outside GroupQueryAttention: it cannot use the fused rotary placement");
+        }
+
+        return options with { Rotary = RotaryPlacement.Separate, Quantization = options.Quantization with { AccuracyLevel = 0 } };
     }
 
     private static long WriteModel(ICheckpoint checkpoint, string folder, ILinearWeightEncoder encoder, DecoderGraphOptions graphOptions, List<OutputFile> files, IProgress<ConversionProgress>? progress, CancellationToken cancellation)

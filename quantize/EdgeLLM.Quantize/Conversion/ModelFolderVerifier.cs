@@ -9,35 +9,12 @@ namespace EdgeLLM.Quantize.Conversion;
 public static class ModelFolderVerifier
 {
     /// <summary>Compares the folder with its manifest and lists every missing, resized, corrupted or extra file.</summary>
-    public static FolderVerification Verify(string folder, ModelManifestInfo manifest, bool checksums)
+    public static FolderVerification Verify(string folder, ModelManifestInfo manifest, bool checksums, IProgress<FileProgress>? progress = null)
     {
-        var missing = new List<string>();
-        var wrongSize = new List<string>();
-        var corrupted = new List<string>();
-        var expected = new HashSet<string>(StringComparer.Ordinal) { ModelManifest.FileName };
-        foreach (OutputFile file in manifest.Files)
-        {
-            expected.Add(file.Name);
-            string path = Path.Combine(folder, file.Name);
-            if (!File.Exists(path))
-            {
-                missing.Add(file.Name);
-            }
-            else if (new FileInfo(path).Length != file.Bytes)
-            {
-                wrongSize.Add(file.Name);
-            }
-            else if (checksums && !string.Equals(FileChecksum.Of(path), file.Checksum, StringComparison.OrdinalIgnoreCase))
-            {
-                corrupted.Add(file.Name);
-            }
-        }
-
-        List<string> extra = [.. Directory.EnumerateFiles(folder)
+        IEnumerable<string> present = Directory.EnumerateFiles(folder)
             .Select(path => Path.GetFileName(path))
-            .Where(name => !expected.Contains(name))
-            .Order(StringComparer.Ordinal)];
-        return new FolderVerification(missing, wrongSize, corrupted, extra);
+            .Where(name => name != ModelManifest.FileName);
+        return FileSetVerifier.Verify(folder, manifest.Files, present, checksums, progress);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Files;
 
@@ -46,6 +47,8 @@ public static class ModelManifest
         json.WriteNumber("max_context", contents.ContextLength);
         json.WriteString("logits", contents.LastPositionLogitsOnly ? "last" : "all");
         json.WriteString("rotary", contents.FusedRotary ? "fused" : "separate");
+        json.WriteString("target", contents.Target.Name());
+        json.WriteString("io_dtype", contents.Target == GraphTarget.DirectML ? "fp16" : "fp32");
         json.WriteStartObject("model");
         json.WriteNumber("layers", config.LayerCount);
         json.WriteNumber("hidden_size", config.HiddenSize);
@@ -133,6 +136,9 @@ internal sealed record ManifestContents(
 
     /// <summary>The checkpoint files the conversion read (empty when there was no source folder).</summary>
     public IReadOnlyList<OutputFile> SourceFiles { get; init; } = [];
+
+    /// <summary>The execution provider the graph is shaped for.</summary>
+    public GraphTarget Target { get; init; } = GraphTarget.Cpu;
 
     /// <summary>Every block-quantized weight with its error.</summary>
     public IReadOnlyList<Quantizers.QuantizedTensor> QuantizedTensors { get; init; } = [];

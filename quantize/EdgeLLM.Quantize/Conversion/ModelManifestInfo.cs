@@ -14,6 +14,9 @@ public sealed record ModelManifestInfo
 
     public required int MaxContext { get; init; }
 
+    /// <summary>The provider the graph was shaped for ("cpu", or "dml": fp16 I/O); "cpu" for manifests written before targets.</summary>
+    public string Target { get; init; } = "cpu";
+
     /// <summary>True when the graph computes logits for the last position only.</summary>
     public required bool LastPositionLogitsOnly { get; init; }
 

@@ -39,44 +39,40 @@ public static class ModelManifestReader
 
     private static ModelManifestInfo Parse(JsonElement root, string path)
     {
-        int version = Required(root, "format_version", path).GetInt32();
+        int version = JsonFields.Required(root, "format_version", path).GetInt32();
         if (version != ModelManifest.FormatVersion)
         {
             throw new InvalidDataException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {ModelManifest.FormatVersion}); convert the model again or update EdgeLLM");
         }
 
-        JsonElement model = Required(root, "model", path);
+        JsonElement model = JsonFields.Required(root, "model", path);
         var files = new List<OutputFile>();
-        foreach (JsonElement file in Required(root, "files", path).EnumerateArray())
+        foreach (JsonElement file in JsonFields.Required(root, "files", path).EnumerateArray())
         {
-            string name = Required(file, "name", path).GetString() ?? throw new InvalidDataException($"{path}: a file entry has no name");
+            string name = JsonFields.Required(file, "name", path).GetString() ?? throw new InvalidDataException($"{path}: a file entry has no name");
             if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or "..")
             {
                 throw new InvalidDataException($"{path}: file name '{name}' is not a plain file name");
             }
 
-            files.Add(new OutputFile(name, Required(file, "bytes", path).GetInt64(), Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
+            files.Add(new OutputFile(name, JsonFields.Required(file, "bytes", path).GetInt64(), JsonFields.Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
         }
 
         return new ModelManifestInfo
         {
             FormatVersion = version,
             ToolVersion = root.TryGetProperty("tool", out JsonElement tool) && tool.TryGetProperty("version", out JsonElement toolVersion) ? toolVersion.GetString() ?? "?" : "?",
-            Precision = Required(root, "precision", path).GetString() ?? "?",
-            Architecture = Required(Required(root, "source", path), "architecture", path).GetString() ?? "?",
-            MaxContext = Required(root, "max_context", path).GetInt32(),
-            LastPositionLogitsOnly = Required(root, "logits", path).GetString() == "last",
-            LayerCount = Required(model, "layers", path).GetInt32(),
-            KvHeadCount = Required(model, "kv_heads", path).GetInt32(),
-            HeadDim = Required(model, "head_dim", path).GetInt32(),
-            VocabSize = Required(model, "vocab_size", path).GetInt32(),
-            WeightBytes = Required(root, "weights_bytes", path).GetInt64(),
+            Precision = JsonFields.Required(root, "precision", path).GetString() ?? "?",
+            Architecture = JsonFields.Required(JsonFields.Required(root, "source", path), "architecture", path).GetString() ?? "?",
+            MaxContext = JsonFields.Required(root, "max_context", path).GetInt32(),
+            LastPositionLogitsOnly = JsonFields.Required(root, "logits", path).GetString() == "last",
+            Target = root.TryGetProperty("target", out JsonElement target) && target.ValueKind == JsonValueKind.String ? target.GetString()! : "cpu",
+            LayerCount = JsonFields.Required(model, "layers", path).GetInt32(),
+            KvHeadCount = JsonFields.Required(model, "kv_heads", path).GetInt32(),
+            HeadDim = JsonFields.Required(model, "head_dim", path).GetInt32(),
+            VocabSize = JsonFields.Required(model, "vocab_size", path).GetInt32(),
+            WeightBytes = JsonFields.Required(root, "weights_bytes", path).GetInt64(),
             Files = files,
         };
     }
-
-    private static JsonElement Required(JsonElement element, string name, string path)
-        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
-            ? value
-            : throw new InvalidDataException($"{path}: missing '{name}'");
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLLM.Devices.Planning;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Tui;
@@ -12,44 +13,45 @@ public static class ChatCommand
     public static Command Create()
     {
         var command = new Command("chat", "Chat with a model in a full-screen text UI (works over SSH, 80x24, 16 colours).");
-        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json); default: pick from the models found" };
-        var threadsOption = new Option<int>("--threads") { Description = "Inference threads (default: one per physical core)" };
+        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json) or the name of one found; default: pick from the models found" };
+        var runOptions = new RunOptions();
         command.Options.Add(modelOption);
-        command.Options.Add(threadsOption);
-        command.SetAction(parse => Run(parse.GetValue(modelOption), parse.GetValue(threadsOption)));
+        runOptions.AddTo(command);
+        command.SetAction(parse => CommandErrors.Run("chat", () => Run(parse.GetValue(modelOption), runOptions.Read(parse))));
         return command;
     }
 
-    /// <summary>Opens the chat; with no model the models found are offered.</summary>
-    public static int Run(string? modelFolder, int threads) => CommandErrors.Run("chat", () =>
+    /// <summary>
+    /// Opens the chat; with no model the models found are offered. Each model is planned for before it
+    /// loads (<see cref="RunPlanning"/>); a model given with --model is planned before the screen opens,
+    /// so a refusal is one line on stderr.
+    /// </summary>
+    public static int Run(string? modelFolder, RunRequest request) => CommandErrors.Run("chat", () =>
     {
         if (Console.IsInputRedirected || Console.IsOutputRedirected)
         {
             throw new InvalidOperationException("the chat needs a terminal: standard input and output must not be redirected");
         }
 
-        if (threads < 0)
-        {
-            throw new ArgumentException($"--threads must be 0 or more, not {threads}");
-        }
-
         string? model = null;
         if (modelFolder is not null)
         {
-            model = Path.GetFullPath(modelFolder);
+            model = Path.GetFullPath(ModelChecks.Resolve(modelFolder));
             if (!File.Exists(Path.Combine(model, ModelCatalog.ManifestName)))
             {
                 throw new FileNotFoundException($"{model}: no {ModelCatalog.ManifestName} here (convert a model with 'edgellm quantize')");
             }
+
+            RunPlanning.Plan(model, request);
         }
 
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var options = new ChatAppOptions
         {
-            OpenSession = OpenEngine,
+            OpenSession = (folder, settings, notice) => OpenEngine(folder, request, settings, notice),
             ModelFolder = model,
             ModelSearchFolders = ModelCatalog.DefaultSearchFolders(AppContext.BaseDirectory, home),
-            SessionSettings = new SessionSettings { Threads = threads },
+            SessionSettings = new SessionSettings(),
             DescribeDevice = DescribeDevice,
         };
         return ChatApp.Run(options);
@@ -76,6 +78,16 @@ public static class ChatCommand
         return text.ToString().TrimEnd();
     }
 
-    private static IChatSession OpenEngine(string modelFolder, SessionSettings settings, Action<string> notice)
-        => ChatSession.Open(modelFolder, settings, notice);
+    /// <summary>Plans for the model (a context set in the chat's settings wins over --context), then opens it.</summary>
+    private static IChatSession OpenEngine(string modelFolder, RunRequest request, SessionSettings settings, Action<string> notice)
+    {
+        RunRequest forModel = settings.ContextLength > 0 ? request with { Context = settings.ContextLength } : request;
+        (RunPlan plan, SessionSettings planned) = RunPlanning.Plan(modelFolder, forModel);
+        foreach (string warning in plan.Warnings)
+        {
+            notice(warning);
+        }
+
+        return ModelChecks.Open(modelFolder, planned with { VerifyChecksums = settings.VerifyChecksums }, checkedSettings => ChatSession.Open(modelFolder, checkedSettings, notice));
+    }
 }

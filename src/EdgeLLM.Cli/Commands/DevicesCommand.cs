@@ -34,9 +34,10 @@ public static class DevicesCommand
                 ModelFolders.SearchPaths(parse.GetValue(modelsDirectory)));
             if (parse.GetValue(json))
             {
-                using Stream output = Console.OpenStandardOutput();
-                DeviceReportJsonWriter.Write(report, output);
-                output.WriteByte((byte)'\n');
+                // Through Console.Out (not the raw stdout stream), so a caller that redirects Console sees it.
+                using var buffer = new MemoryStream();
+                DeviceReportJsonWriter.Write(report, buffer);
+                Console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             }
             else
             {
@@ -93,7 +94,7 @@ public static class DevicesCommand
         output.WriteLine($"models       searched {string.Join(", ", report.ModelSearchPaths)}");
         if (report.Models.Count == 0)
         {
-            output.WriteLine("             none found (a model folder holds edgellm.json; convert one with 'edgellm convert')");
+            output.WriteLine("             none found (a model folder holds edgellm.json; convert one with 'edgellm quantize')");
         }
 
         foreach (ModelFit model in report.Models)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Devices.Planning;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Diagnostics;
 using EdgeLLM.Runtime.Generation;
@@ -17,7 +18,7 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize')", Required = true };
+        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize'), or the name of one found in a kit's models/ or ~/.edgellm/models", Required = true };
         var promptOption = new Option<string?>("--prompt", "-p") { Description = "Prompt text (or --prompt-file, --messages, or standard input)" };
         var promptFileOption = new Option<string?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file" };
         var messagesOption = new Option<string?>("--messages") { Description = "OpenAI-style JSON list of {role, content}; implies --chat" };
@@ -33,23 +34,23 @@ public static class GenerateCommand
         var thinkOption = new Option<string>("--think") { Description = "Reasoning: on (shown on stderr), hide (generated, not shown), off (skipped)", HelpName = "on|hide|off", DefaultValueFactory = _ => "on" };
         var thinkBudgetOption = new Option<int?>("--think-budget") { Description = "After N reasoning tokens close the reasoning and answer" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object (ids, text, reasoning, answer, stop reason, speeds) instead of streaming" };
-        var threadsOption = new Option<int>("--threads") { Description = "Compute threads (0 = one per physical core)" };
-        var contextOption = new Option<int>("--context") { Description = "KV cache length in tokens (0 = the model's max_context)" };
-        var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading" };
+        var runOptions = new RunOptions();
+        var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading (always done the first time a kit's model runs on this machine)" };
         var command = new Command("generate", "Generate text from a prompt or a conversation with an EdgeLLM model folder");
         foreach (Option option in new Option[]
         {
             modelOption, promptOption, promptFileOption, messagesOption, chatOption, systemOption, maxTokensOption, temperatureOption,
-            topPOption, topKOption, minPOption, repetitionOption, seedOption, thinkOption, thinkBudgetOption, jsonOption, threadsOption,
-            contextOption, verifyOption,
+            topPOption, topKOption, minPOption, repetitionOption, seedOption, thinkOption, thinkBudgetOption, jsonOption, verifyOption,
         })
         {
             command.Options.Add(option);
         }
 
+        runOptions.AddTo(command);
+
         command.SetAction(parse => CommandErrors.Run("generate", () =>
         {
-            string modelFolder = parse.GetValue(modelOption)!;
+            string modelFolder = ModelChecks.Resolve(parse.GetValue(modelOption)!);
             int? thinkBudget = parse.GetValue(thinkBudgetOption);
             var settings = new ChatSettings
             {
@@ -71,21 +72,21 @@ public static class GenerateCommand
                 return RenderOnly(modelFolder, input, settings, json);
             }
 
-            var sessionSettings = new SessionSettings
+            (RunPlan plan, SessionSettings sessionSettings) = RunPlanning.Plan(modelFolder, runOptions.Read(parse));
+            foreach (string warning in plan.Warnings)
             {
-                Threads = parse.GetValue(threadsOption),
-                ContextLength = parse.GetValue(contextOption),
-                VerifyChecksums = parse.GetValue(verifyOption),
-            };
-            return Generate(modelFolder, sessionSettings, input, settings, json);
+                Console.Error.WriteLine($"edgellm generate: {warning}");
+            }
+
+            return Generate(modelFolder, plan, sessionSettings with { VerifyChecksums = parse.GetValue(verifyOption) }, input, settings, json);
         }));
         return command;
     }
 
-    private static int Generate(string modelFolder, SessionSettings sessionSettings, GenerationInput input, ChatSettings settings, bool json)
+    private static int Generate(string modelFolder, RunPlan plan, SessionSettings sessionSettings, GenerationInput input, ChatSettings settings, bool json)
     {
         long loadStart = Stopwatch.GetTimestamp();
-        using ChatSession chat = ChatSession.Open(modelFolder, sessionSettings, notice => Console.Error.WriteLine($"edgellm generate: {notice}"));
+        using ChatSession chat = ModelChecks.Open(modelFolder, sessionSettings, checkedSettings => ChatSession.Open(modelFolder, checkedSettings, notice => Console.Error.WriteLine($"edgellm generate: {notice}")));
         double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
         using var cancellation = new ConsoleCancellation();
         var output = new ReplyPrinter(json, settings.Think, Console.IsErrorRedirected);
@@ -96,7 +97,7 @@ public static class GenerateCommand
         GenerationResult result = reply.Generation;
         if (json)
         {
-            WriteJson(reply, loadMs);
+            Console.Out.WriteLine(JsonText.Write(writer => WriteReply(writer, reply, loadMs, plan, chat.Model.Session), indented: true));
         }
         else if (result.StopReason == StopReason.ContextFull)
         {
@@ -131,12 +132,7 @@ public static class GenerateCommand
         return 0;
     }
 
-    private static void WriteJson(ChatReply reply, double loadMs)
-    {
-        Console.Out.WriteLine(JsonText.Write(writer => WriteReply(writer, reply, loadMs), indented: true));
-    }
-
-    private static void WriteReply(Utf8JsonWriter writer, ChatReply reply, double loadMs)
+    private static void WriteReply(Utf8JsonWriter writer, ChatReply reply, double loadMs, RunPlan plan, ModelSession session)
     {
         GenerationResult result = reply.Generation;
         writer.WriteStartObject();
@@ -152,6 +148,7 @@ public static class GenerateCommand
         writer.WriteNumber("decode_loop_overhead_percent", Math.Round(result.DecodeLoopOverheadPercent, 2));
         writer.WriteNumber("load_ms", Math.Round(loadMs, 1));
         writer.WriteNumber("peak_rss_mb", Math.Round(ProcessMemory.PeakResidentBytes() / (1024.0 * 1024.0), 1));
+        RunPlanJson.Write(writer, plan, session);
         writer.WriteEndObject();
     }
 

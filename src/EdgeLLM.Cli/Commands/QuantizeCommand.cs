@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Quantizers;
@@ -37,6 +38,12 @@ public static class QuantizeCommand
             DefaultValueFactory = _ => "all",
         };
         var forceOption = new Option<bool>("--force") { Description = "Replace an existing non-empty output folder" };
+        var targetOption = new Option<string>("--target")
+        {
+            Description = "Execution provider the graph is shaped for: cpu, or dml (DirectML: fp16 inputs and outputs, separate q/k/v and RotaryEmbedding, accuracy_level 0)",
+            HelpName = "cpu|dml",
+            DefaultValueFactory = _ => "cpu",
+        };
         var defaults = new QuantizationSettings();
         var blockSizeOption = new Option<int>("--block-size")
         {
@@ -71,7 +78,7 @@ public static class QuantizeCommand
         };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -94,13 +101,16 @@ public static class QuantizeCommand
                     parse.GetValue(accuracyLevelOption),
                     parse.GetValue(scalesOption)!),
                 SourceFolder = source,
+                Target = GraphTargets.Parse(parse.GetValue(targetOption)!),
             };
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
             using ICheckpoint checkpoint = CheckpointFolder.Open(source);
             string output = parse.GetValue(outputOption)!;
-            ConversionResult result = ConversionProgressBar.Run(
+            ConversionResult result = TerminalProgressBar.Run<ConversionProgress, ConversionResult>(
                 parse.GetValue(quietOption),
+                "reading checkpoint",
+                value => (value.TensorName, value.BytesDone, value.BytesTotal),
                 progress => ModelConverter.Convert(checkpoint, output, options with { Progress = progress }, cancellation.Token));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,

@@ -8,6 +8,29 @@ public static class ProcessMemory
     /// <summary>Peak resident set size in bytes (Linux: /proc/self/status VmHWM; elsewhere the peak working set).</summary>
     public static long PeakResidentBytes() => ReadStatus("VmHWM:") ?? Process.GetCurrentProcess().PeakWorkingSet64;
 
+    /// <summary>
+    /// Restarts the peak (Linux: writes 5 to /proc/self/clear_refs, which resets VmHWM to the current
+    /// resident set); false where the system offers no reset, and the peak then covers the whole process.
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        const string path = "/proc/self/clear_refs";
+        if (!OperatingSystem.IsLinux() || !File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            File.WriteAllText(path, "5");
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Current resident set size in bytes.</summary>
     public static long ResidentBytes() => ReadStatus("VmRSS:") ?? Environment.WorkingSet;
 

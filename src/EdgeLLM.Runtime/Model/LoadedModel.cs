@@ -49,6 +49,13 @@ public sealed class LoadedModel : IDisposable
         }
 
         ModelManifestInfo manifest = ModelFolderVerifier.Check(folder, settings.VerifyChecksums);
+        if (manifest.Target != "cpu")
+        {
+            // The DirectML graph's inputs and outputs are fp16; this session binds fp32 KV buffers and logits.
+            throw new NotSupportedException(
+                $"'{folder}' was converted with 'quantize --target {manifest.Target}' (fp16 inputs and outputs for DirectML), which this runtime does not bind yet: convert the checkpoint with --target cpu (the default) to run it here");
+        }
+
         int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;
         if (contextLength > manifest.MaxContext)
         {
@@ -58,7 +65,7 @@ public sealed class LoadedModel : IDisposable
         PromptBuilder prompts = PromptBuilder.Load(folder);
         GenerationDefaults defaults = GenerationDefaults.Load(folder);
         IReadOnlyList<int> eos = ReadEndOfSequenceIds(folder, prompts.Tokenizer);
-        ModelSession session = ModelSession.Open(folder, contextLength, settings.Threads, settings.ExecutionProvider, notice);
+        ModelSession session = ModelSession.Open(folder, contextLength, settings.Threads, settings.ExecutionProvider, notice, settings.DeviceId, settings.PrefillChunk);
         return new LoadedModel(folder, manifest, session, prompts, eos, defaults);
     }
 

@@ -31,11 +31,12 @@ public sealed class ModelSession : IDisposable
     private bool decodeBound;
     private bool disposed;
 
-    private ModelSession(InferenceSession session, int contextLength, ExecutionProvider provider, int threads)
+    private ModelSession(InferenceSession session, int contextLength, ExecutionProvider provider, int threads, int prefillChunk)
     {
         this.session = session;
         ExecutionProvider = provider;
         Threads = threads;
+        PrefillChunk = prefillChunk;
         (int layerCount, int kvHeadCount, int headDim) = DescribeCache(session);
         NodeMetadata logitsMetadata = session.OutputMetadata.TryGetValue(LogitsName, out NodeMetadata? found)
             ? found
@@ -79,14 +80,19 @@ public sealed class ModelSession : IDisposable
 
     public ExecutionProvider ExecutionProvider { get; }
 
+    /// <summary>Prompt tokens per prefill run; 0 runs a prompt in one pass.</summary>
+    public int PrefillChunk { get; }
+
     /// <summary>Bytes of the KV cache buffers.</summary>
     public long KvCacheBytes => cache.ByteCount;
 
     /// <summary>
     /// Opens <c>model.onnx</c> in <paramref name="modelFolder"/>; a provider other than CPU that fails to
     /// initialise falls back to CPU and reports why through <paramref name="fallbackNotice"/>.
+    /// <paramref name="deviceId"/> is the provider's device (DXGI adapter index or CUDA ordinal);
+    /// <paramref name="prefillChunk"/> splits long prompts into runs of that many tokens (0: one run).
     /// </summary>
-    public static ModelSession Open(string modelFolder, int contextLength, int threads, ExecutionProvider provider, Action<string>? fallbackNotice = null)
+    public static ModelSession Open(string modelFolder, int contextLength, int threads, ExecutionProvider provider, Action<string>? fallbackNotice = null, int deviceId = 0, int prefillChunk = 0)
     {
         string modelPath = Path.Combine(modelFolder, "model.onnx");
         if (!File.Exists(modelPath))
@@ -103,24 +109,24 @@ public sealed class ModelSession : IDisposable
         ExecutionProvider used = provider;
         try
         {
-            session = CreateSession(modelPath, threads, provider);
+            session = CreateSession(modelPath, threads, provider, deviceId);
         }
         catch (OnnxRuntimeException exception) when (provider != ExecutionProvider.Cpu)
         {
             fallbackNotice?.Invoke($"{provider} could not start ({OneLine(exception)}); using the CPU");
             used = ExecutionProvider.Cpu;
-            session = CreateSession(modelPath, threads, ExecutionProvider.Cpu);
+            session = CreateSession(modelPath, threads, ExecutionProvider.Cpu, 0);
         }
         catch (EntryPointNotFoundException) when (provider != ExecutionProvider.Cpu)
         {
             fallbackNotice?.Invoke($"{provider} is not in this build of ONNX Runtime; using the CPU");
             used = ExecutionProvider.Cpu;
-            session = CreateSession(modelPath, threads, ExecutionProvider.Cpu);
+            session = CreateSession(modelPath, threads, ExecutionProvider.Cpu, 0);
         }
 
         try
         {
-            return new ModelSession(session, contextLength, used, threads);
+            return new ModelSession(session, contextLength, used, threads, Math.Max(prefillChunk, 0));
         }
         catch
         {
@@ -129,7 +135,7 @@ public sealed class ModelSession : IDisposable
         }
     }
 
-    /// <summary>Runs the prompt (or a later chunk of it) in one pass; returns the last position's logits.</summary>
+    /// <summary>Runs the prompt (or a later part of it), <see cref="PrefillChunk"/> tokens per run; returns the last position's logits.</summary>
     public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> tokenIds)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -139,6 +145,17 @@ public sealed class ModelSession : IDisposable
         }
 
         EnsureRoom(tokenIds.Length);
+        int chunk = PrefillChunk > 0 ? PrefillChunk : tokenIds.Length;
+        for (; tokenIds.Length > chunk; tokenIds = tokenIds[chunk..])
+        {
+            PrefillRun(tokenIds[..chunk]);
+        }
+
+        return PrefillRun(tokenIds);
+    }
+
+    private ReadOnlySpan<float> PrefillRun(ReadOnlySpan<int> tokenIds)
+    {
         long[] ids = new long[tokenIds.Length];
         for (int i = 0; i < ids.Length; i++)
         {
@@ -261,7 +278,7 @@ public sealed class ModelSession : IDisposable
         return index >= 0 ? index : throw new InvalidDataException($"output '{name}' was not produced");
     }
 
-    private static InferenceSession CreateSession(string modelPath, int threads, ExecutionProvider provider)
+    private static InferenceSession CreateSession(string modelPath, int threads, ExecutionProvider provider, int deviceId)
     {
         using var options = new SessionOptions
         {
@@ -274,10 +291,10 @@ public sealed class ModelSession : IDisposable
         switch (provider)
         {
             case ExecutionProvider.Cuda:
-                options.AppendExecutionProvider_CUDA(0);
+                options.AppendExecutionProvider_CUDA(deviceId);
                 break;
             case ExecutionProvider.DirectML:
-                options.AppendExecutionProvider_DML(0);
+                options.AppendExecutionProvider_DML(deviceId);
                 break;
         }
 

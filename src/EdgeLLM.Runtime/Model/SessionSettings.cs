@@ -12,6 +12,12 @@ public sealed record SessionSettings
     /// <summary>The provider to try first; CPU is the fallback and always present.</summary>
     public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
 
+    /// <summary>The provider's device: the DXGI adapter index (DirectML) or the CUDA ordinal.</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>Prompt tokens per prefill run (bounds the activation arena); 0 feeds a prompt in one run.</summary>
+    public int PrefillChunk { get; init; }
+
     /// <summary>Re-hash every file against edgellm.json before loading (sizes are always checked).</summary>
     public bool VerifyChecksums { get; init; }
 }

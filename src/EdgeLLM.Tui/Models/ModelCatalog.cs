@@ -8,15 +8,11 @@ public static class ModelCatalog
     public const string ManifestName = "edgellm.json";
 
     /// <summary>
-    /// Where models are looked for, in order: <c>models</c> next to the binary, <c>~/.edgellm/models</c>,
-    /// and a USB kit's <c>models</c> one level above the binary's folder.
+    /// Where models are looked for (the devices library's order): <c>$EDGELLM_MODELS</c> (set by the USB kit launchers),
+    /// <c>models</c> next to the binary, a USB kit's <c>models</c> (binary in <c>&lt;kit&gt;/bin/&lt;rid&gt;/</c>) and <c>~/.edgellm/models</c>.
     /// </summary>
-    public static IReadOnlyList<string> DefaultSearchFolders(string binaryFolder, string homeFolder) =>
-    [
-        Path.GetFullPath(Path.Combine(binaryFolder, "models")),
-        Path.GetFullPath(Path.Combine(homeFolder, ".edgellm", "models")),
-        Path.GetFullPath(Path.Combine(binaryFolder, "..", "models")),
-    ];
+    public static IReadOnlyList<string> DefaultSearchFolders(string binaryFolder, string homeFolder)
+        => ModelFolders.SearchPaths(binaryFolder, homeFolder, Environment.GetEnvironmentVariable(ModelFolders.ModelsVariable), extraDirectory: null);
 
     /// <summary>The model folders found (the devices library's discovery, shared with <c>edgellm devices</c>).</summary>
     public static IReadOnlyList<ModelEntry> Find(IEnumerable<string> searchFolders)

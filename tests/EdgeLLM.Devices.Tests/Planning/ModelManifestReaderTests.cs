@@ -5,28 +5,31 @@ namespace EdgeLLM.Devices.Tests.Planning;
 
 public sealed class ModelManifestReaderTests
 {
-    // The converter's manifest for the 1.5B int4 model: weights listed as files with sizes
-    // (model.onnx.data holds every initializer; tokenizer.json is not a weight file).
+    // edgellm.json as 'edgellm quantize' writes it for the 1.5B int4 model (ModelManifest.Write; the
+    // per-tensor errors and checksums cut short): dimensions under "model", weights_bytes = model.onnx.data,
+    // lm_head quantized to int8 under "quantization", logits for the last position only.
     private const string Qwen15BManifest = """
         {
           "format_version": 1,
-          "name": "DeepSeek-R1-Distill-Qwen-1.5B-int4",
-          "architecture": "qwen2",
+          "tool": { "name": "edgellm", "version": "0.1.0" },
+          "source": { "path": "/models/r1-distill-qwen-1.5b-hf", "architecture": "qwen2", "torch_dtype": "bfloat16", "files": [] },
           "precision": "int4",
-          "block_size": 32,
           "max_context": 131072,
-          "layer_count": 28,
-          "head_count": 12,
-          "kv_head_count": 2,
-          "head_dim": 128,
-          "hidden_size": 1536,
-          "intermediate_size": 8960,
-          "vocab_size": 151936,
-          "tie_word_embeddings": false,
+          "logits": "last",
+          "rotary": "fused",
+          "model": {
+            "layers": 28, "hidden_size": 1536, "intermediate_size": 8960, "heads": 12, "kv_heads": 2,
+            "head_dim": 128, "vocab_size": 151936, "tied_embeddings": false
+          },
+          "quantization": {
+            "bits": 4, "block_size": 32, "symmetric": true, "scales": "search", "lm_head": "int8", "embeddings": "fp32",
+            "accuracy_level": 4, "tensors": [{ "name": "model.layers.0.self_attn.qkv_proj", "bits": 4, "block_size": 32 }]
+          },
+          "weights_bytes": 1898805248,
           "files": [
-            { "path": "model.onnx", "size": 412345 },
-            { "path": "model.onnx.data", "size": 1898392903 },
-            { "path": "tokenizer.json", "size": 7031645 }
+            { "name": "model.onnx", "bytes": 161217, "xxh3_128": "00" },
+            { "name": "model.onnx.data", "bytes": 1898805248, "xxh3_128": "00" },
+            { "name": "tokenizer.json", "bytes": 5969497, "xxh3_128": "00" }
           ]
         }
         """;
@@ -34,9 +37,11 @@ public sealed class ModelManifestReaderTests
     [Fact]
     public void ConverterManifest_GivesTheFootprint()
     {
-        ModelFootprint footprint = ModelManifestReader.Parse(Qwen15BManifest, "edgellm.json", "folder");
+        ModelFootprint footprint = ModelManifestReader.Parse(Qwen15BManifest, "edgellm.json", "DeepSeek-R1-Distill-Qwen-1.5B-int4");
 
-        Assert.Equal(ModelShapes.Qwen15BInt4 with { WeightBytes = 412_345 + 1_898_392_903 }, footprint);
+        Assert.Equal(
+            ModelShapes.Qwen15BInt4 with { LmHeadPrecision = ModelPrecision.Int8, EmbeddingPrecision = ModelPrecision.Fp32, LastPositionLogitsOnly = true },
+            footprint);
     }
 
     [Fact]
@@ -61,11 +66,11 @@ public sealed class ModelManifestReaderTests
     [Fact]
     public void MissingField_IsOneLineNamingFileAndAlternatives()
     {
-        string manifest = Qwen15BManifest.Replace("\"kv_head_count\": 2,", string.Empty, StringComparison.Ordinal);
+        string manifest = Qwen15BManifest.Replace("\"kv_heads\": 2,", string.Empty, StringComparison.Ordinal);
 
         var error = Assert.Throws<InvalidDataException>(() => ModelManifestReader.Parse(manifest, "models/x/edgellm.json", "x"));
 
-        Assert.Equal("models/x/edgellm.json: missing 'kv_head_count' (also accepted: num_key_value_heads, kv_num_heads)", error.Message);
+        Assert.Equal("models/x/edgellm.json: missing 'kv_heads' (also accepted: kv_head_count, num_key_value_heads, kv_num_heads)", error.Message);
     }
 
     [Fact]

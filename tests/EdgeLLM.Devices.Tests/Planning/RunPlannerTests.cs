@@ -27,12 +27,20 @@ public sealed class RunPlannerTests
     }
 
     [Fact]
-    public void RequestedCuda_OnACpuOnlyBuild_RunsOnCpuWithOneWarning()
+    public void RequestedCuda_OnACpuOnlyBuild_IsRefused()
     {
-        RunPlan plan = RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "cuda", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096);
+        var error = Assert.Throws<NotSupportedException>(() => RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "cuda", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
+
+        Assert.Equal("--ep cuda is not available: this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider) (use --ep auto or cpu)", error.Message);
+    }
+
+    [Fact]
+    public void Auto_OnAnAvx2Laptop_RunsOnCpuOnItsPhysicalCores()
+    {
+        RunPlan plan = RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096);
 
         Assert.Equal(ExecutionProvider.Cpu, plan.ExecutionProvider.Provider);
-        Assert.Equal(["--ep cuda: this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider); using CPU"], plan.Warnings);
+        Assert.Empty(plan.Warnings);
         Assert.Equal(4096, plan.Memory.Context);
         Assert.Equal(2, plan.IntraOpThreadCount); // the i3-7100U's physical cores
     }

@@ -44,21 +44,19 @@ public sealed class ExecutionProviderChoiceTests
     }
 
     [Fact]
-    public void RequestedDirectML_Unavailable_FallsBackToCpuWithOneLine()
+    public void RequestedDirectML_NotInTheBuild_IsRefusedWithOneLine()
     {
-        var choice = ExecutionProviderChoice.Choose("dml", Catalog.Find("x64-laptop-avx2"), CpuOnlyBuild, Machines.LaptopAvx2);
+        var error = Assert.Throws<NotSupportedException>(() => ExecutionProviderChoice.Choose("dml", Catalog.Find("x64-laptop-avx2"), CpuOnlyBuild, Machines.LaptopAvx2));
 
-        Assert.Equal(ExecutionProvider.Cpu, choice.Provider);
-        Assert.Equal("--ep dml: this ONNX Runtime build has no DmlExecutionProvider (available: CPUExecutionProvider); using CPU", choice.Warning);
+        Assert.Equal("--ep dml is not available: this ONNX Runtime build has no DmlExecutionProvider (available: CPUExecutionProvider) (use --ep auto or cpu)", error.Message);
     }
 
     [Fact]
-    public void RequestedCuda_InTheBuildButNoDevice_FallsBackToCpu()
+    public void RequestedCuda_InTheBuildButNoDevice_IsRefused()
     {
-        var choice = ExecutionProviderChoice.Choose("cuda", Catalog.Find("x64-laptop-avx2"), CudaBuild, Machines.LaptopAvx2);
+        var error = Assert.Throws<NotSupportedException>(() => ExecutionProviderChoice.Choose("cuda", Catalog.Find("x64-laptop-avx2"), CudaBuild, Machines.LaptopAvx2));
 
-        Assert.Equal(ExecutionProvider.Cpu, choice.Provider);
-        Assert.Equal("--ep cuda: no CUDA device found (the CUDA driver did not load or reports no devices); using CPU", choice.Warning);
+        Assert.Equal("--ep cuda is not available: no CUDA device found (the CUDA driver did not load or reports no devices) (use --ep auto or cpu)", error.Message);
     }
 
     [Fact]

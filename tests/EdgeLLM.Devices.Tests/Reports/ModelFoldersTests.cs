@@ -29,12 +29,36 @@ public sealed class ModelFoldersTests
     }
 
     [Fact]
-    public void SearchPaths_AreNextToTheBinary_InTheHomeFolder_ThenTheGivenOne()
+    public void SearchPaths_AreTheVariable_NextToTheBinary_TheKit_TheHomeFolder_ThenTheGivenOne()
+    {
+        IReadOnlyList<string> paths = ModelFolders.SearchPaths("/media/stick/kit/bin/linux-arm64", "/home/pi", "/a/models:/b/models", "extra");
+
+        Assert.Equal(
+            ["/a/models", "/b/models", "/media/stick/kit/bin/linux-arm64/models", "/media/stick/kit/models", "/home/pi/.edgellm/models", Path.GetFullPath("extra")],
+            paths);
+    }
+
+    [Fact]
+    public void SearchPaths_OfThisProcess_StartNextToTheBinary()
     {
         IReadOnlyList<string> paths = ModelFolders.SearchPaths("extra");
 
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models"), paths[0]);
-        Assert.EndsWith(Path.Combine(".edgellm", "models"), paths[1], StringComparison.Ordinal);
-        Assert.Equal(Path.GetFullPath("extra"), paths[2]);
+        Assert.EndsWith(Path.Combine(".edgellm", "models"), paths[2], StringComparison.Ordinal);
+        Assert.Equal(Path.GetFullPath("extra"), paths[3]);
+    }
+
+    [Fact]
+    public void Resolve_FindsABareNameAmongTheModels_AndLeavesPathsAlone()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string model = Path.Combine(temp.Path, "models", "tiny-int4");
+        Directory.CreateDirectory(model);
+        File.WriteAllText(Path.Combine(model, "edgellm.json"), "{}");
+        string[] searchPaths = [Path.Combine(temp.Path, "models")];
+
+        Assert.Equal(model, ModelFolders.Resolve("tiny-int4", searchPaths));
+        Assert.Equal("unknown-model", ModelFolders.Resolve("unknown-model", searchPaths));
+        Assert.Equal("./tiny-int4", ModelFolders.Resolve("./tiny-int4", searchPaths));
     }
 }

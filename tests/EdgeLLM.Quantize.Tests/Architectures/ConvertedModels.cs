@@ -15,9 +15,9 @@ public sealed class ConvertedModels : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<string>> folders = new(StringComparer.Ordinal);
 
     /// <summary>The output folder of <paramref name="model"/> converted with the given options.</summary>
-    internal string Get(string model, WeightPrecision precision, bool lastPositionOnly = false, RotaryPlacement rotary = RotaryPlacement.Auto)
+    internal string Get(string model, WeightPrecision precision, bool lastPositionOnly = false, RotaryPlacement rotary = RotaryPlacement.Auto, GraphTarget target = GraphTarget.Cpu)
     {
-        string key = $"{model}-{precision}-{(lastPositionOnly ? "last" : "all")}-{rotary}".ToLowerInvariant();
+        string key = $"{model}-{precision}-{(lastPositionOnly ? "last" : "all")}-{rotary}-{target}".ToLowerInvariant();
         return folders.GetOrAdd(key, _ => new Lazy<string>(() =>
         {
             string output = Path.Combine(root.Path, key);
@@ -27,6 +27,7 @@ public sealed class ConvertedModels : IDisposable
                 Precision = precision,
                 LastPositionLogitsOnly = lastPositionOnly,
                 Rotary = rotary,
+                Target = target,
                 SourceFolder = TinyModels.Folder(model),
             });
             return output;

@@ -161,6 +161,21 @@ public sealed class GeneratorTests(ModelFolders models)
         Assert.Equal(Chat.GreedyIds, resumed.Tokens);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void PromptFedInChunksGivesTheReferenceTokens(int prefillChunk)
+    {
+        // 15 prompt tokens in runs of 1, 4 or 7: the later runs attend to the cached rows of the earlier ones.
+        using ModelSession session = ModelSession.Open(models.Tiny(ModelFolders.Qwen2), 256, threads: 1, ExecutionProvider.Cpu, prefillChunk: prefillChunk);
+        GenerationResult result = new Generator(session, []).Generate(
+            Chat.PromptIds, new GenerationRequest { MaxTokens = Chat.GreedyIds.Length }, new Sampler(SamplingSettings.Greedy, session.VocabSize), null, CancellationToken.None);
+
+        Assert.Equal(prefillChunk, session.PrefillChunk);
+        Assert.Equal(Chat.GreedyIds, result.Tokens);
+    }
+
     private ModelSession Open(int contextLength) => ModelSession.Open(models.Tiny(ModelFolders.Qwen2), contextLength, threads: 1, ExecutionProvider.Cpu);
 
     private GenerationResult Generate(int contextLength, int maxTokens, int[] endOfSequence, bool startsInReasoning = false, SamplingSettings? sampling = null)

@@ -18,7 +18,7 @@ public sealed class ModelCatalogTests : IDisposable
     public void SearchFoldersAreNextToTheBinaryInTheHomeAndInTheUsbKit()
     {
         IReadOnlyList<string> folders = ModelCatalog.DefaultSearchFolders("/media/kit/bin/linux-arm64", "/home/pi");
-        Assert.Equal(["/media/kit/bin/linux-arm64/models", "/home/pi/.edgellm/models", "/media/kit/bin/models"], folders);
+        Assert.Equal(["/media/kit/bin/linux-arm64/models", "/media/kit/models", "/home/pi/.edgellm/models"], folders.TakeLast(3));
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+namespace EdgeLLM.Packaging.Kits;
+
+/// <summary>
+/// Where things live in a USB field kit:
+/// <c>bin/&lt;rid&gt;/edgellm[.exe]</c>, <c>models/&lt;name&gt;/…</c>, <c>edgellm.sh</c>, <c>edgellm.cmd</c>,
+/// <c>README.txt</c> and <c>MANIFEST.json</c> (every other file's size and XXH3-128).
+/// </summary>
+public static class KitLayout
+{
+    public const string ManifestName = "MANIFEST.json";
+
+    public const string BinFolder = "bin";
+
+    public const string ModelsFolder = "models";
+
+    public const string ShellLauncher = "edgellm.sh";
+
+    public const string WindowsLauncher = "edgellm.cmd";
+
+    public const string ReadmeName = "README.txt";
+
+    /// <summary>The platforms a kit can carry, as .NET runtime identifiers.</summary>
+    public static IReadOnlyList<string> KnownTargets { get; } = ["linux-x64", "linux-arm64", "win-x64", "win-arm64", "osx-arm64", "osx-x64"];
+
+    /// <summary><c>edgellm.exe</c> on Windows targets, <c>edgellm</c> elsewhere.</summary>
+    public static string BinaryName(string rid) => rid.StartsWith("win-", StringComparison.Ordinal) ? "edgellm.exe" : "edgellm";
+
+    /// <summary>The kit-relative path of a target's binary, with forward slashes (as MANIFEST.json records it).</summary>
+    public static string BinaryPath(string rid) => $"{BinFolder}/{rid}/{BinaryName(rid)}";
+
+    /// <summary>True when <paramref name="folder"/> holds a MANIFEST.json.</summary>
+    public static bool IsKit(string folder) => File.Exists(Path.Combine(folder, ManifestName));
+
+    /// <summary>
+    /// The kit a model folder belongs to (<c>&lt;kit&gt;/models/&lt;name&gt;</c> with <c>&lt;kit&gt;/MANIFEST.json</c>), or null.
+    /// </summary>
+    public static string? KitOfModel(string modelFolder)
+    {
+        DirectoryInfo model = new(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelFolder)));
+        DirectoryInfo? models = model.Parent;
+        if (models is null || models.Name != ModelsFolder || models.Parent is not { } kit)
+        {
+            return null;
+        }
+
+        return IsKit(kit.FullName) ? kit.FullName : null;
+    }
+
+    /// <summary>A kit-relative path with forward slashes, whatever the platform's separator.</summary>
+    public static string RelativePath(string kitFolder, string path) => Path.GetRelativePath(kitFolder, path).Replace('\\', '/');
+
+    /// <summary>The target names, checked and in the order given; an unknown one is one error naming the known ones.</summary>
+    public static IReadOnlyList<string> ParseTargets(string targets)
+    {
+        string[] names = targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0)
+        {
+            throw new ArgumentException($"--targets is empty: give one or more of {string.Join(",", KnownTargets)}");
+        }
+
+        foreach (string name in names)
+        {
+            if (!KnownTargets.Contains(name, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"unknown target '{name}': use one or more of {string.Join(",", KnownTargets)}");
+            }
+        }
+
+        return [.. names.Distinct(StringComparer.Ordinal)];
+    }
+}

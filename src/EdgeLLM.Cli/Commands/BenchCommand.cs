@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeLLM.Devices;
+using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Runtime.Benchmarking;
+
+namespace EdgeLLM.Cli.Commands;
+
+/// <summary>
+/// <c>edgellm bench -m &lt;dir&gt;</c>: prompt-processing and decode speed, time to first token, load time
+/// and peak RSS over repetitions, printed as mean ± sd like llama-bench or as one JSON record with the machine.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize')", Required = true };
+        var promptOption = new Option<int>("--prompt-tokens") { Description = "Prompt tokens, processed in one pass (seeded ids from the vocabulary, no special ids)", DefaultValueFactory = _ => 128 };
+        var generatedOption = new Option<int>("--gen-tokens") { Description = "Greedy decode steps after the prompt", DefaultValueFactory = _ => 64 };
+        var threadsOption = new Option<int>("--threads") { Description = "Compute threads (0 = one per physical core)" };
+        var repetitionsOption = new Option<int>("--repetitions", "-r") { Description = "Measured repetitions, each with its own model load", DefaultValueFactory = _ => 5 };
+        var warmupOption = new Option<int>("--warmup") { Description = "Untimed warm-up runs first: full prompt, one decode step (not with --cold)", DefaultValueFactory = _ => 1 };
+        var contextOption = new Option<int>("--context") { Description = "KV cache length (0 = prompt + generated tokens)" };
+        var coldOption = new Option<bool>("--cold") { Description = "Drop the model files from the page cache (posix_fadvise DONTNEED, no root needed) before every load" };
+        var bandwidthOption = new Option<bool>("--no-bandwidth") { Description = "Skip the memory read-bandwidth probe (1 GiB, after the repetitions)" };
+        var jsonOption = new Option<bool>("--json") { Description = "Print one JSON record instead of the table" };
+        var command = new Command("bench", "Measure prompt processing, decode speed, time to first token, load time and peak RSS of a model folder");
+        foreach (Option option in new Option[] { modelOption, promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => CommandErrors.Run("bench", () =>
+        {
+            var settings = new BenchmarkSettings
+            {
+                PromptTokens = parse.GetValue(promptOption),
+                GeneratedTokens = parse.GetValue(generatedOption),
+                Threads = parse.GetValue(threadsOption),
+                Repetitions = parse.GetValue(repetitionsOption),
+                Warmups = parse.GetValue(warmupOption),
+                ContextLength = parse.GetValue(contextOption),
+                Cold = parse.GetValue(coldOption),
+            };
+            settings.Validate();
+            bool json = parse.GetValue(jsonOption);
+            HardwareDescription hardware = HardwareProbe.Detect();
+            BenchmarkMachine machine = Describe(hardware, bandwidth: null);
+            using var cancellation = new ConsoleCancellation();
+            if (!json)
+            {
+                Console.Out.WriteLine($"{"load ms",10} {"pp t/s",10} {"tg t/s",10} {"ttft ms",10} {"peak RSS MiB",13}");
+            }
+
+            BenchmarkRecord record = BenchmarkRunner.Run(parse.GetValue(modelOption)!, settings, machine, json ? null : PrintRepetition, cancellation.Token);
+            if (!parse.GetValue(bandwidthOption))
+            {
+                int threads = settings.Threads > 0 ? settings.Threads : Math.Max(1, hardware.Cpu.PhysicalCoreCount);
+                record = record with { Machine = Describe(hardware, MemoryBandwidthProbe.MeasureGBps(threads)) };
+            }
+
+            if (json)
+            {
+                Console.Out.WriteLine(JsonText.Write(writer => BenchmarkJsonWriter.Write(writer, record), indented: true));
+            }
+            else
+            {
+                PrintSummary(record);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static BenchmarkMachine Describe(HardwareDescription hardware, double? bandwidth) => new(
+        hardware.OperatingSystem,
+        ArchitectureNames.ToName(hardware.Cpu.Architecture),
+        hardware.Cpu.ModelName,
+        hardware.Cpu.PhysicalCoreCount,
+        hardware.Cpu.LogicalCoreCount,
+        SimdFeatureNames.ToNames(hardware.Cpu.Features),
+        hardware.Memory.TotalBytes,
+        bandwidth);
+
+    private static void PrintRepetition(BenchmarkRepetition repetition)
+        => Console.Out.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{repetition.LoadMs,10:F1} {repetition.PromptTokensPerSecond,10:F2} {repetition.DecodeTokensPerSecond,10:F2} {repetition.TimeToFirstTokenMs,10:F1} {repetition.PeakResidentBytes / 1048576.0,13:F1}"));
+
+    private static void PrintSummary(BenchmarkRecord record)
+    {
+        BenchmarkSettings settings = record.Settings;
+        BenchmarkMachine machine = record.Machine;
+        TextWriter output = Console.Out;
+        output.WriteLine();
+        output.WriteLine($"model    {record.ModelName} ({record.Precision}, {ByteSize.Format(record.ModelBytes)})");
+        output.WriteLine($"machine  {machine.CpuModel}, {machine.PhysicalCores} cores / {machine.LogicalCores} threads, {string.Join(' ', machine.SimdFeatures)}"
+            + (machine.ReadBandwidthGBps is { } bandwidth ? string.Create(CultureInfo.InvariantCulture, $", read bandwidth {bandwidth:F1} GB/s") : string.Empty));
+        output.WriteLine($"loads    {(record.ColdMethod is { } method ? $"cold ({method} before each)" : $"warm ({settings.Warmups} untimed warm-up)")}");
+        output.WriteLine();
+        output.WriteLine($"| {"test",-14} | {"threads",7} | {"mean ± sd",20} | {"median",10} |");
+        output.WriteLine($"| {new string('-', 14)} | {new string('-', 7)} | {new string('-', 20)} | {new string('-', 10)} |");
+        string threads = settings.Threads > 0 ? settings.Threads.ToString(CultureInfo.InvariantCulture) : "auto";
+        Row($"pp{settings.PromptTokens} t/s", record.PromptTokensPerSecond, 2);
+        Row($"tg{settings.GeneratedTokens} t/s", record.DecodeTokensPerSecond, 2);
+        Row("ttft ms", record.TimeToFirstTokenMs, 1);
+        Row("load ms", record.LoadMs, 1);
+        Row("peak RSS MiB", record.PeakResidentBytes with
+        {
+            Mean = record.PeakResidentBytes.Mean / 1048576.0,
+            StandardDeviation = record.PeakResidentBytes.StandardDeviation / 1048576.0,
+            Median = record.PeakResidentBytes.Median / 1048576.0,
+        }, 1);
+
+        void Row(string test, SampleSummary summary, int decimals)
+            => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {test,-14} | {threads,7} | {summary.Format(decimals),20} | {summary.Median.ToString($"F{decimals}", CultureInfo.InvariantCulture),10} |"));
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using EdgeLLM.Devices.Planning;
+using EdgeLLM.Devices.Reports;
+using EdgeLLM.Runtime.Model;
+
+namespace EdgeLLM.Cli.Commands;
+
+/// <summary>The <c>plan</c> object of <c>generate --json</c> (and <c>bench</c>): what the planner chose and what it expected the run to cost.</summary>
+public static class RunPlanJson
+{
+    public static void Write(Utf8JsonWriter writer, RunPlan plan, ModelSession session)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(session);
+        writer.WriteStartObject("plan");
+        writer.WriteString("device_profile", plan.Profile.Profile.Name);
+        writer.WriteString("execution_provider", session.ExecutionProvider switch
+        {
+            ExecutionProvider.DirectML => "dml",
+            ExecutionProvider.Cuda => "cuda",
+            _ => "cpu",
+        });
+        writer.WriteString("planned_execution_provider", plan.ExecutionProvider.OrtName);
+        writer.WriteNumber("device_id", plan.ExecutionProvider.DeviceId);
+        writer.WriteNumber("threads", session.Threads);
+        writer.WriteNumber("context", session.ContextLength);
+        writer.WriteNumber("prefill_chunk", session.PrefillChunk);
+        writer.WriteNumber("usable_bytes", plan.Memory.Budget.UsableBytes);
+        DeviceReportJsonWriter.WriteEstimate(writer, "estimate", plan.Memory.Estimate);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,50 @@
+using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Devices.Planning;
+using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Devices.Providers;
+using EdgeLLM.Runtime.Model;
+using Microsoft.ML.OnnxRuntime;
+using RuntimeProvider = EdgeLLM.Runtime.Model.ExecutionProvider;
+
+namespace EdgeLLM.Cli.Commands;
+
+/// <summary>
+/// Plans a run before the model loads (device profile, execution provider, threads, the context the
+/// memory fits) and turns the plan into the runtime's <see cref="SessionSettings"/>. Refusals (unknown
+/// profile, unavailable provider, a context above the model's, not enough memory) are exceptions
+/// with one line, which <see cref="CommandErrors"/> prints.
+/// </summary>
+public static class RunPlanning
+{
+    /// <summary>The plan for <paramref name="modelFolder"/> on this machine and the session settings that carry it out.</summary>
+    public static (RunPlan Plan, SessionSettings Settings) Plan(string modelFolder, RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ModelFootprint model = ModelManifestReader.Read(modelFolder);
+        RunPlan plan = RunPlanner.Plan(
+            HardwareProbe.Detect(),
+            DeviceProfileCatalog.LoadBuiltIn(),
+            request.DeviceProfile,
+            request.ExecutionProvider,
+            OrtEnv.Instance().GetAvailableProviders(),
+            model,
+            request.Context);
+        var settings = new SessionSettings
+        {
+            Threads = request.Threads ?? plan.IntraOpThreadCount,
+            ContextLength = plan.Memory.Context,
+            ExecutionProvider = ToRuntime(plan.ExecutionProvider.Provider),
+            DeviceId = plan.ExecutionProvider.DeviceId,
+            PrefillChunk = plan.PrefillChunk,
+        };
+        return (plan, settings);
+    }
+
+    private static RuntimeProvider ToRuntime(Devices.Providers.ExecutionProvider provider) => provider switch
+    {
+        Devices.Providers.ExecutionProvider.Cpu => RuntimeProvider.Cpu,
+        Devices.Providers.ExecutionProvider.DirectML => RuntimeProvider.DirectML,
+        Devices.Providers.ExecutionProvider.Cuda => RuntimeProvider.Cuda,
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "unknown execution provider"),
+    };
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace EdgeLLM.Runtime.Benchmarking;
+
+/// <summary>
+/// The JSON record of a benchmark (Utf8JsonWriter, AOT-safe): machine, model, settings, every
+/// repetition and, per metric, count / mean / sd / median / min / max.
+/// </summary>
+public static class BenchmarkJsonWriter
+{
+    public static void Write(Utf8JsonWriter writer, BenchmarkRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(record);
+        writer.WriteStartObject();
+        writer.WriteString("engine", "edgellm");
+        WriteMachine(writer, record.Machine);
+
+        writer.WriteStartObject("model");
+        writer.WriteString("name", record.ModelName);
+        writer.WriteString("precision", record.Precision);
+        writer.WriteNumber("bytes", record.ModelBytes);
+        writer.WriteEndObject();
+
+        BenchmarkSettings settings = record.Settings;
+        writer.WriteStartObject("settings");
+        writer.WriteNumber("prompt_tokens", settings.PromptTokens);
+        writer.WriteNumber("gen_tokens", settings.GeneratedTokens);
+        writer.WriteNumber("threads", settings.Threads);
+        writer.WriteNumber("repetitions", settings.Repetitions);
+        writer.WriteNumber("context", settings.ContextLength > 0 ? settings.ContextLength : settings.RequiredContext);
+        writer.WriteNumber("prompt_seed", settings.PromptSeed);
+        writer.WriteBoolean("cold", settings.Cold);
+        if (record.ColdMethod is { } method)
+        {
+            writer.WriteString("cold_method", method);
+        }
+        else
+        {
+            writer.WriteNull("cold_method");
+        }
+
+        writer.WriteString("sampling", "greedy");
+        writer.WriteEndObject();
+
+        writer.WriteStartArray("repetitions");
+        foreach (BenchmarkRepetition repetition in record.Repetitions)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("load_ms", Math.Round(repetition.LoadMs, 2));
+            writer.WriteNumber("prompt_tokens_per_s", Math.Round(repetition.PromptTokensPerSecond, 3));
+            writer.WriteNumber("decode_tokens_per_s", Math.Round(repetition.DecodeTokensPerSecond, 3));
+            writer.WriteNumber("time_to_first_token_ms", Math.Round(repetition.TimeToFirstTokenMs, 2));
+            writer.WriteNumber("peak_rss_bytes", repetition.PeakResidentBytes);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+
+        writer.WriteStartObject("summary");
+        WriteSummary(writer, "prompt_tokens_per_s", record.PromptTokensPerSecond);
+        WriteSummary(writer, "decode_tokens_per_s", record.DecodeTokensPerSecond);
+        WriteSummary(writer, "time_to_first_token_ms", record.TimeToFirstTokenMs);
+        WriteSummary(writer, "load_ms", record.LoadMs);
+        WriteSummary(writer, "peak_rss_bytes", record.PeakResidentBytes);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMachine(Utf8JsonWriter writer, BenchmarkMachine machine)
+    {
+        writer.WriteStartObject("machine");
+        writer.WriteString("os", machine.OperatingSystem);
+        writer.WriteString("architecture", machine.Architecture);
+        writer.WriteString("cpu", machine.CpuModel);
+        writer.WriteNumber("physical_cores", machine.PhysicalCores);
+        writer.WriteNumber("logical_cores", machine.LogicalCores);
+        writer.WriteStartArray("simd");
+        foreach (string feature in machine.SimdFeatures)
+        {
+            writer.WriteStringValue(feature);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("memory_bytes", machine.MemoryBytes);
+        if (machine.ReadBandwidthGBps is { } bandwidth)
+        {
+            writer.WriteNumber("read_bandwidth_gb_s", Math.Round(bandwidth, 2));
+        }
+        else
+        {
+            writer.WriteNull("read_bandwidth_gb_s");
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter writer, string name, SampleSummary summary)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("count", summary.Count);
+        writer.WriteNumber("mean", Math.Round(summary.Mean, 3));
+        writer.WriteNumber("sd", Math.Round(summary.StandardDeviation, 3));
+        writer.WriteNumber("median", Math.Round(summary.Median, 3));
+        writer.WriteNumber("min", Math.Round(summary.Minimum, 3));
+        writer.WriteNumber("max", Math.Round(summary.Maximum, 3));
+        writer.WriteEndObject();
+    }
+}

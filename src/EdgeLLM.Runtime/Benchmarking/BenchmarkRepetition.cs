@@ -1,0 +1,14 @@
+namespace EdgeLLM.Runtime.Benchmarking;
+
+/// <summary>One measured repetition: a model load, the prompt in one pass, then timed greedy decode steps.</summary>
+/// <param name="LoadMs">Model folder opened to session ready (manifest, tokenizer, ONNX Runtime session, KV cache).</param>
+/// <param name="PromptTokensPerSecond">Prompt tokens over the one prompt pass.</param>
+/// <param name="DecodeTokensPerSecond">Decode steps over their time (argmax included, nothing else).</param>
+/// <param name="TimeToFirstTokenMs">Prompt pass plus the first argmax.</param>
+/// <param name="PeakResidentBytes">Peak resident set of this repetition (reset before its load where the OS allows).</param>
+public sealed record BenchmarkRepetition(
+    double LoadMs,
+    double PromptTokensPerSecond,
+    double DecodeTokensPerSecond,
+    double TimeToFirstTokenMs,
+    long PeakResidentBytes);
