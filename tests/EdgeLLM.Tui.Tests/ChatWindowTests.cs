@@ -211,6 +211,39 @@ public sealed class ChatWindowTests
     }
 
     [Fact]
+    public void AMessageSentWhileTheModelLoadsStaysInTheBoxUntilItCanBeSent()
+    {
+        using var fixture = new ChatFixture();
+        using var loaded = new ManualResetEventSlim();
+        var session = new ScriptedChatSession([new(ReplyPart.Answer, "ready now")], TimeSpan.Zero);
+        ChatAppOptions options = fixture.Options(session) with
+        {
+            OpenSession = (_, _, _) =>
+            {
+                loaded.Wait(TimeSpan.FromSeconds(30));
+                return session;
+            },
+        };
+        using ChatScreen screen = ChatScreen.Start(options);
+        screen.WaitForText("loading scripted-model");
+
+        screen.Type("early question");
+        screen.Press(Key.Enter);
+        screen.WaitForText("The model is still loading: send the message when it is ready.");
+        screen.Press(Key.Enter);
+        screen.WaitFor(rows => !rows.Any(row => row.Contains("still loading", StringComparison.Ordinal)), "the dialog closed");
+        Assert.Equal("early question", screen.OnUiThread(() => screen.Window.Prompt.Text));
+        Assert.Empty(session.Requests);
+
+        loaded.Set();
+        screen.WaitForText("scripted-model is ready");
+        screen.Press(Key.Enter);
+        screen.WaitForText("ready now");
+        Assert.Single(session.Requests);
+        Assert.Empty(screen.OnUiThread(() => screen.Window.Prompt.Text));
+    }
+
+    [Fact]
     public void CtrlJInsertsANewLineAndUpRecallsTheLastMessage()
     {
         using var fixture = new ChatFixture();
