@@ -14,8 +14,11 @@ internal sealed class KvCache : IDisposable
     private readonly OrtValue[] keys;
     private readonly OrtValue[] values;
 
-    public KvCache(int layerCount, int kvHeadCount, int contextLength, int headDim)
+    public KvCache(int layerCount, int kvHeadCount, int contextLength, int headDim, TensorElementType elementType = TensorElementType.Float)
     {
+        ElementType = elementType is TensorElementType.Float or TensorElementType.Float16
+            ? elementType
+            : throw new InvalidDataException($"the KV cache must be float or float16, the graph declares {elementType}");
         LayerCount = layerCount;
         KvHeadCount = kvHeadCount;
         ContextLength = contextLength;
@@ -27,8 +30,8 @@ internal sealed class KvCache : IDisposable
         {
             for (int layer = 0; layer < layerCount; layer++)
             {
-                keys[layer] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
-                values[layer] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
+                keys[layer] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
+                values[layer] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
             }
         }
         catch
@@ -46,8 +49,11 @@ internal sealed class KvCache : IDisposable
 
     public int HeadDim { get; }
 
-    /// <summary>Bytes held by the cache: 2 · layers · kvHeads · context · headDim · 4.</summary>
-    public long ByteCount => 2L * LayerCount * KvHeadCount * ContextLength * HeadDim * sizeof(float);
+    /// <summary>Float for CPU graphs, Float16 for the DirectML variant (<c>quantize --target dml</c>).</summary>
+    public TensorElementType ElementType { get; }
+
+    /// <summary>Bytes held by the cache: 2 · layers · kvHeads · context · headDim · element size.</summary>
+    public long ByteCount => 2L * LayerCount * KvHeadCount * ContextLength * HeadDim * (ElementType == TensorElementType.Float16 ? 2 : sizeof(float));
 
     /// <summary>Binds every layer's buffers as both past input and present output.</summary>
     public void BindTo(OrtIoBinding binding)

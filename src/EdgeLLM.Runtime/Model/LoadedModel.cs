@@ -49,11 +49,10 @@ public sealed class LoadedModel : IDisposable
         }
 
         ModelManifestInfo manifest = ModelFolderVerifier.Check(folder, settings.VerifyChecksums);
-        if (manifest.Target != "cpu")
+        if (manifest.Target != "cpu" && settings.ExecutionProvider != ExecutionProvider.DirectML)
         {
-            // The DirectML graph's inputs and outputs are fp16; this session binds fp32 KV buffers and logits.
-            throw new NotSupportedException(
-                $"'{folder}' was converted with 'quantize --target {manifest.Target}' (fp16 inputs and outputs for DirectML), which this runtime does not bind yet: convert the checkpoint with --target cpu (the default) to run it here");
+            // The DirectML variant (fp16 KV cache and logits, accuracy_level 0) runs anywhere, but the CPU kernels are slower on it.
+            notice?.Invoke($"'{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))}' is the --target {manifest.Target} variant (fp16, for DirectML); on {settings.ExecutionProvider} a --target cpu conversion is faster");
         }
 
         int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;

@@ -26,6 +26,7 @@ public sealed class ModelSession : IDisposable
     private readonly long[] decodeToken = new long[1];
     private readonly OrtValue decodeTokenValue;
     private readonly float[] lastLogits;
+    private readonly Float16[]? lastLogitsHalf;
     private readonly OrtValue lastLogitsValue;
     private readonly bool graphEmitsLastPositionOnly;
     private bool decodeBound;
@@ -37,7 +38,7 @@ public sealed class ModelSession : IDisposable
         ExecutionProvider = provider;
         Threads = threads;
         PrefillChunk = prefillChunk;
-        (int layerCount, int kvHeadCount, int headDim) = DescribeCache(session);
+        (int layerCount, int kvHeadCount, int headDim, TensorElementType cacheType) = DescribeCache(session);
         NodeMetadata logitsMetadata = session.OutputMetadata.TryGetValue(LogitsName, out NodeMetadata? found)
             ? found
             : throw new InvalidDataException($"model has no '{LogitsName}' output: not an EdgeLLM/ORT GenAI decoder graph");
@@ -51,7 +52,7 @@ public sealed class ModelSession : IDisposable
 
         runOptions = new RunOptions();
         binding = session.CreateIoBinding();
-        cache = new KvCache(layerCount, kvHeadCount, contextLength, headDim);
+        cache = new KvCache(layerCount, kvHeadCount, contextLength, headDim, cacheType);
         maskOnes = new long[contextLength];
         Array.Fill(maskOnes, 1L);
         masksByLength = new OrtValue?[contextLength + 1];
@@ -63,7 +64,17 @@ public sealed class ModelSession : IDisposable
 
         decodeTokenValue = OrtValue.CreateTensorValueFromMemory(decodeToken, [1, 1]);
         lastLogits = new float[VocabSize];
-        lastLogitsValue = OrtValue.CreateTensorValueFromMemory(lastLogits, [1, 1, VocabSize]);
+        if (logitsMetadata.ElementDataType == TensorElementType.Float16)
+        {
+            // The DirectML variant's logits are fp16: bound to their own buffer, widened into lastLogits after each run.
+            lastLogitsHalf = new Float16[VocabSize];
+            lastLogitsValue = OrtValue.CreateTensorValueFromMemory(lastLogitsHalf, [1, 1, VocabSize]);
+        }
+        else
+        {
+            lastLogitsValue = OrtValue.CreateTensorValueFromMemory(lastLogits, [1, 1, VocabSize]);
+        }
+
         cache.BindTo(binding);
     }
 
@@ -171,6 +182,7 @@ public sealed class ModelSession : IDisposable
         {
             binding.BindOutput(LogitsName, lastLogitsValue);
             Run();
+            WidenHalfLogits();
         }
         else
         {
@@ -178,7 +190,16 @@ public sealed class ModelSession : IDisposable
             Run();
             using IDisposableReadOnlyCollection<OrtValue> outputs = binding.GetOutputValues();
             OrtValue logits = outputs.ElementAt(OutputIndex(LogitsName));
-            logits.GetTensorDataAsSpan<float>().Slice((ids.Length - 1) * VocabSize, VocabSize).CopyTo(lastLogits);
+            int lastRow = (ids.Length - 1) * VocabSize;
+            if (lastLogitsHalf is null)
+            {
+                logits.GetTensorDataAsSpan<float>().Slice(lastRow, VocabSize).CopyTo(lastLogits);
+            }
+            else
+            {
+                Widen(logits.GetTensorDataAsSpan<Float16>().Slice(lastRow, VocabSize), lastLogits);
+            }
+
             binding.BindOutput(LogitsName, lastLogitsValue);
         }
 
@@ -201,6 +222,7 @@ public sealed class ModelSession : IDisposable
 
         binding.BindInput(AttentionMaskName, masksByLength[Position + 1]!);
         Run();
+        WidenHalfLogits();
         Position++;
         return lastLogits;
     }
@@ -263,6 +285,22 @@ public sealed class ModelSession : IDisposable
         }
     }
 
+    private void WidenHalfLogits()
+    {
+        if (lastLogitsHalf is not null)
+        {
+            Widen(lastLogitsHalf, lastLogits);
+        }
+    }
+
+    private static void Widen(ReadOnlySpan<Float16> half, Span<float> destination)
+    {
+        for (int i = 0; i < half.Length; i++)
+        {
+            destination[i] = (float)half[i];
+        }
+    }
+
     private void EnsureRoom(int tokenCount)
     {
         if (Position + tokenCount > ContextLength)
@@ -308,7 +346,7 @@ public sealed class ModelSession : IDisposable
         }
     }
 
-    private static (int LayerCount, int KvHeadCount, int HeadDim) DescribeCache(InferenceSession session)
+    private static (int LayerCount, int KvHeadCount, int HeadDim, TensorElementType ElementType) DescribeCache(InferenceSession session)
     {
         int layerCount = 0;
         while (session.InputMetadata.ContainsKey(GraphContract.PastKey(layerCount)))
@@ -321,13 +359,14 @@ public sealed class ModelSession : IDisposable
             throw new InvalidDataException("model has no past_key_values.0.key input: not a decoder graph with a KV cache");
         }
 
-        int[] dims = session.InputMetadata[GraphContract.PastKey(0)].Dimensions;
+        NodeMetadata past = session.InputMetadata[GraphContract.PastKey(0)];
+        int[] dims = past.Dimensions;
         if (dims.Length != 4 || dims[1] <= 0 || dims[3] <= 0)
         {
             throw new InvalidDataException("past_key_values.0.key must be [batch, kv_heads, past_sequence, head_dim] with fixed kv_heads and head_dim");
         }
 
-        return (layerCount, dims[1], dims[3]);
+        return (layerCount, dims[1], dims[3], past.ElementDataType);
     }
 
     private static string OneLine(Exception exception) => exception.Message.ReplaceLineEndings(" ").Trim();
