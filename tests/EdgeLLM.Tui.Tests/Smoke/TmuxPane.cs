@@ -5,8 +5,10 @@ namespace EdgeLLM.Tui.Tests.Smoke;
 /// <summary>
 /// One program running in a detached tmux session of its own (a private server socket and an empty
 /// configuration, so a person's tmux is never touched) at a fixed size: keys go in with send-keys,
-/// the screen comes back with capture-pane. The pane stays after the program exits, so its exit
-/// status can be read.
+/// the screen comes back with capture-pane. A small shell between tmux and the program waits for it
+/// and writes its exit status to a file: tmux's own #{pane_dead_status} depends on the server
+/// reaping the child on SIGCHLD, and under the test host the program was seen left a zombie with no
+/// status for seconds.
 /// </summary>
 internal sealed class TmuxPane : IDisposable
 {
@@ -15,6 +17,7 @@ internal sealed class TmuxPane : IDisposable
 
     private readonly string socket = "edgellm-smoke-" + Guid.NewGuid().ToString("N");
     private readonly string configuration;
+    private readonly string statusFile;
 
     /// <param name="columns">Pane width.</param>
     /// <param name="rows">Pane height.</param>
@@ -23,10 +26,17 @@ internal sealed class TmuxPane : IDisposable
     public TmuxPane(int columns, int rows, IReadOnlyDictionary<string, string> environment, params string[] command)
     {
         configuration = Path.Combine(Path.GetTempPath(), socket + ".conf");
+        statusFile = Path.Combine(Path.GetTempPath(), socket + ".status");
         File.WriteAllText(configuration, "set -g remain-on-exit on\nset -g history-limit 0\n");
 
-        // env sets the program's variables after tmux has set its own TERM for the pane.
-        string[] program = ["env", "-i", .. environment.Select(pair => $"{pair.Key}={pair.Value}"), .. command];
+        // env sets the program's variables after tmux has set its own TERM for the pane; the shell
+        // runs the program as its child and records how it ended ($? is 128 + the signal number when
+        // a signal killed it), writing through a temporary name so a half-written status is never read.
+        string[] program =
+        [
+            "env", "-i", .. environment.Select(pair => $"{pair.Key}={pair.Value}"),
+            "/bin/sh", "-c", "\"$@\"; echo $? > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"", statusFile, .. command,
+        ];
         Run(["new-session", "-d", "-s", Session, "-x", columns.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", rows.ToString(System.Globalization.CultureInfo.InvariantCulture), .. program]);
     }
 
@@ -42,12 +52,9 @@ internal sealed class TmuxPane : IDisposable
     /// <summary>The visible rows with their colours and styles as escape sequences (capture-pane -e).</summary>
     public string CaptureWithEscapes() => Run(["capture-pane", "-p", "-e", "-t", Session]);
 
-    /// <summary>The program's exit status once it has exited; null while it runs.</summary>
+    /// <summary>The program's exit status once it has exited (128 + n when signal n killed it); null while it runs.</summary>
     public int? ExitStatus()
-    {
-        string[] state = Run(["display-message", "-p", "-t", Session, "#{pane_dead} #{pane_dead_status}"]).Trim().Split(' ');
-        return state[0] == "1" ? int.Parse(state[1], System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
+        => File.Exists(statusFile) ? int.Parse(File.ReadAllText(statusFile).Trim(), System.Globalization.CultureInfo.InvariantCulture) : null;
 
     public void Dispose()
     {
@@ -61,6 +68,7 @@ internal sealed class TmuxPane : IDisposable
         }
 
         File.Delete(configuration);
+        File.Delete(statusFile);
     }
 
     private string Run(IEnumerable<string> arguments)
