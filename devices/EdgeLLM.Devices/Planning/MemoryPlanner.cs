@@ -79,13 +79,15 @@ public static class MemoryPlanner
     }
 
     /// <summary>File-backed pages the run needs resident: everything mapped that prepacking does not release
-    /// (MatMulNBits scales, norms, biases, rotary caches: read every token), plus the embedding rows of one
-    /// prefill chunk (its working set). Rows gathered earlier are clean page cache the kernel takes back
-    /// under memory pressure, so they are not required memory (see <see cref="PlannerCalibration.MappedBytesPerTouchedRow"/>).</summary>
+    /// (norms, biases, rotary caches: read every token; MatMulNBits scales where they stay resident), plus
+    /// the embedding rows of one prefill chunk (its working set). Rows gathered earlier are clean page
+    /// cache the kernel takes back under memory pressure, so they are not required memory (see
+    /// <see cref="PlannerCalibration.MappedBytesPerTouchedRow"/>).</summary>
     private static long MappedWeightBytes(ModelFootprint model, int chunk)
     {
         ModelPrecision embedding = model.TiedEmbeddings ? model.LmHeadWeights : model.EmbeddingWeights;
-        long embeddingRowBytes = StoredBytes(model, embedding, model.HiddenSize);
+        int embeddingBlock = model.TiedEmbeddings ? LmHeadBlock(model) : model.QuantizationBlockSize;
+        long embeddingRowBytes = StoredBytes(embedding, embeddingBlock, model.HiddenSize);
         long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
         long otherMappedBytes = Math.Max(0, model.WeightBytes - ReleasedOnPrepackBytes(model) - (model.TiedEmbeddings ? 0 : embeddingTableBytes));
 
@@ -94,43 +96,52 @@ public static class MemoryPlanner
         return otherMappedBytes + Math.Min(embeddingTableBytes, touchedBytes);
     }
 
-    /// <summary>Mapped bytes ONNX Runtime unmaps after prepacking: MatMulNBits' B (its scales stay
-    /// mapped, measured), or the whole weight of a float MatMul; the decoder layers' and lm_head's.</summary>
+    /// <summary>Mapped bytes that do not stay resident once ONNX Runtime has prepacked: MatMulNBits' B
+    /// (unmapped), and its scales where the runtime drops their pages after loading
+    /// (<see cref="PlannerCalibration.ScalesLeaveMemoryAfterLoad"/>), or the whole weight of a float
+    /// MatMul; the attention, MLP and lm_head MatMuls each at their own block size.</summary>
     private static long ReleasedOnPrepackBytes(ModelFootprint model)
-        => ReleasedOnPrepackBytes(model, model.Precision, model.LayerMatMulParameterCount)
-            + ReleasedOnPrepackBytes(model, model.LmHeadWeights, model.LmHeadParameterCount);
+        => ReleasedOnPrepackBytes(model.Precision, model.QuantizationBlockSize, model.AttentionMatMulParameterCount)
+            + ReleasedOnPrepackBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
+            + ReleasedOnPrepackBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
 
-    private static long ReleasedOnPrepackBytes(ModelFootprint model, ModelPrecision precision, long elementCount) => precision switch
+    private static long ReleasedOnPrepackBytes(ModelPrecision precision, int blockSize, long elementCount) => precision switch
     {
+        ModelPrecision.Int4 or ModelPrecision.Int8 when PlannerCalibration.ScalesLeaveMemoryAfterLoad => StoredBytes(precision, blockSize, elementCount),
         ModelPrecision.Int4 => elementCount / 2,
         ModelPrecision.Int8 => elementCount,
-        _ => StoredBytes(model, precision, elementCount),
+        _ => StoredBytes(precision, blockSize, elementCount),
     };
 
     /// <summary>MatMul weights after ONNX Runtime prepacks them (the mapped originals are released):
     /// for MatMulNBits the packed B, the fp32 scales and a block sum per block; fp16/fp32 MatMuls run
-    /// as fp32 with a packed copy of B. The decoder layers' and lm_head's (which may differ in precision).</summary>
+    /// as fp32 with a packed copy of B. The attention, MLP and lm_head MatMuls, each at its own
+    /// precision and block size.</summary>
     private static long PrepackedWeightBytes(ModelFootprint model)
-        => PrepackedWeightBytes(model, model.Precision, model.LayerMatMulParameterCount)
-            + PrepackedWeightBytes(model, model.LmHeadWeights, model.LmHeadParameterCount);
+        => PrepackedWeightBytes(model.Precision, model.QuantizationBlockSize, model.AttentionMatMulParameterCount)
+            + PrepackedWeightBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
+            + PrepackedWeightBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
 
-    private static long PrepackedWeightBytes(ModelFootprint model, ModelPrecision precision, long elementCount) => precision switch
+    private static long PrepackedWeightBytes(ModelPrecision precision, int blockSize, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 or ModelPrecision.Int8 => StoredBytes(model, precision, elementCount) + BlockCount(model, elementCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
+        ModelPrecision.Int4 or ModelPrecision.Int8 => StoredBytes(precision, blockSize, elementCount) + BlockCount(blockSize, elementCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
         _ => elementCount * FloatBytes,
     };
 
     /// <summary>Bytes of <paramref name="elementCount"/> weights in the model file: packed values plus one fp32 scale per block when quantized.</summary>
-    private static long StoredBytes(ModelFootprint model, ModelPrecision precision, long elementCount) => precision switch
+    private static long StoredBytes(ModelPrecision precision, int blockSize, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 => elementCount / 2 + BlockCount(model, elementCount) * FloatBytes,
-        ModelPrecision.Int8 => elementCount + BlockCount(model, elementCount) * FloatBytes,
+        ModelPrecision.Int4 => elementCount / 2 + BlockCount(blockSize, elementCount) * FloatBytes,
+        ModelPrecision.Int8 => elementCount + BlockCount(blockSize, elementCount) * FloatBytes,
         ModelPrecision.Fp16 => elementCount * 2,
         _ => elementCount * FloatBytes,
     };
 
-    private static long BlockCount(ModelFootprint model, long elementCount)
-        => (elementCount + model.QuantizationBlockSize - 1) / model.QuantizationBlockSize;
+    private static int MlpBlock(ModelFootprint model) => model.MlpBlockSize ?? model.QuantizationBlockSize;
+
+    private static int LmHeadBlock(ModelFootprint model) => model.LmHeadBlockSize ?? model.QuantizationBlockSize;
+
+    private static long BlockCount(int blockSize, long elementCount) => (elementCount + blockSize - 1) / blockSize;
 
     /// <summary>
     /// The arena's peak for one prefill chunk: the largest set of fp32 tensors alive at one node, per

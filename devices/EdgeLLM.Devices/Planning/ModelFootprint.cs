@@ -38,6 +38,12 @@ public sealed record ModelFootprint(
     /// <summary>An untied embedding table's precision (quantization.embeddings); null: fp16 for fp16 models, else fp32.</summary>
     public ModelPrecision? EmbeddingPrecision { get; init; }
 
+    /// <summary>The MLP projections' block size when it differs (quantization.mlp_block_size); null: <see cref="QuantizationBlockSize"/>.</summary>
+    public int? MlpBlockSize { get; init; }
+
+    /// <summary>lm_head's block size when it differs (quantization.lm_head_block_size); null: <see cref="QuantizationBlockSize"/>.</summary>
+    public int? LmHeadBlockSize { get; init; }
+
     /// <summary>True when the graph computes logits for the last position only (edgellm.json "logits": "last").</summary>
     public bool LastPositionLogitsOnly { get; init; }
 
@@ -47,16 +53,15 @@ public sealed record ModelFootprint(
     /// <summary>The untied embedding table's precision, resolved.</summary>
     public ModelPrecision EmbeddingWeights => EmbeddingPrecision ?? (Precision == ModelPrecision.Fp16 ? ModelPrecision.Fp16 : ModelPrecision.Fp32);
 
+    /// <summary>Weights of the decoder layers' attention MatMuls: q, k, v and o.</summary>
+    public long AttentionMatMulParameterCount
+        => LayerCount * ((long)HiddenSize * (HeadCount + 2L * KvHeadCount) * HeadDim + (long)HeadCount * HeadDim * HiddenSize);
+
+    /// <summary>Weights of the decoder layers' MLP MatMuls: gate, up and down.</summary>
+    public long MlpMatMulParameterCount => LayerCount * 3L * HiddenSize * IntermediateSize;
+
     /// <summary>Weights of the decoder layers' MatMuls: q, k, v, o and gate, up, down.</summary>
-    public long LayerMatMulParameterCount
-    {
-        get
-        {
-            long attention = (long)HiddenSize * (HeadCount + 2L * KvHeadCount) * HeadDim + (long)HeadCount * HeadDim * HiddenSize;
-            long mlp = 3L * HiddenSize * IntermediateSize;
-            return LayerCount * (attention + mlp);
-        }
-    }
+    public long LayerMatMulParameterCount => AttentionMatMulParameterCount + MlpMatMulParameterCount;
 
     /// <summary>Weights of lm_head.</summary>
     public long LmHeadParameterCount => (long)VocabSize * HiddenSize;

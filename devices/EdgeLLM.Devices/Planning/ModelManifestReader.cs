@@ -65,6 +65,8 @@ public static class ModelManifestReader
                 LmHeadPrecision = manifest.FindString("lm_head") is { } lmHead ? ParsePrecision(lmHead, source) : null,
                 EmbeddingPrecision = manifest.FindString("embeddings") is { } embeddings && embeddings != "tied" ? ParsePrecision(embeddings, source) : null,
                 LastPositionLogitsOnly = manifest.FindString("logits") == "last",
+                MlpBlockSize = manifest.FindInt32("mlp_block_size"),
+                LmHeadBlockSize = manifest.FindInt32("lm_head_block_size"),
             };
         }
     }

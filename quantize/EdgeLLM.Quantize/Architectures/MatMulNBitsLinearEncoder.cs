@@ -41,7 +41,9 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
 
     public string Linear(GraphBuilder graph, string input, LinearWeight weight, string? output = null)
     {
-        BlockQuantizationOptions? options = weight.Name == HuggingFaceLayout.LmHead ? settings.LmHeadOptions : settings.Linear;
+        BlockQuantizationOptions? options = weight.Name == HuggingFaceLayout.LmHead ? settings.LmHeadOptions
+            : weight.Name.Contains(".mlp.", StringComparison.Ordinal) ? settings.Mlp
+            : settings.Linear;
         if (options is null)
         {
             return floatEncoder.Linear(graph, input, weight, output);

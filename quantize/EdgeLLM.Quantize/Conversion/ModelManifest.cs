@@ -96,7 +96,13 @@ public static class ModelManifest
         json.WriteNumber("block_size", quantization.BlockSize);
         json.WriteBoolean("symmetric", !quantization.Asymmetric);
         json.WriteString("scales", quantization.ScaleChoice == Quantizers.ScaleChoice.Search ? "search" : "round-to-nearest");
+        json.WriteNumber("mlp_block_size", quantization.Mlp.BlockSize);
         json.WriteString("lm_head", Quantizers.QuantizationSettings.Name(quantization.LmHead));
+        if (quantization.LmHeadOptions is { } lmHead)
+        {
+            json.WriteNumber("lm_head_block_size", lmHead.BlockSize);
+        }
+
         json.WriteString("embeddings", tiedEmbeddings ? "tied" : Quantizers.QuantizationSettings.Name(quantization.Embeddings));
         json.WriteNumber("accuracy_level", quantization.AccuracyLevel);
         json.WriteStartArray("tensors");

@@ -24,6 +24,16 @@ public sealed record QuantizationSettings
     public LmHeadPrecision LmHead { get; init; } = LmHeadPrecision.Int8;
 
     /// <summary>
+    /// lm_head's block size (and a tied embedding's), or null for <see cref="BlockSize"/>. lm_head is the
+    /// largest single matrix a decode step reads; at 8 bits a coarser block costs little accuracy and
+    /// reads fewer scale bytes.
+    /// </summary>
+    public int? LmHeadBlockSize { get; init; }
+
+    /// <summary>The MLP projections' block size (gate, up, down: ~88% of a decoder layer's weights), or null for <see cref="BlockSize"/>.</summary>
+    public int? MlpBlockSize { get; init; }
+
+    /// <summary>
     /// How an untied token embedding is stored (the same choices as lm_head): fp32 (a plain Gather, the
     /// default, as the anchor builder does) or block-quantized read by GatherBlockQuantized. A tied
     /// embedding is the lm_head's single copy and follows <see cref="LmHead"/>.
@@ -36,7 +46,10 @@ public sealed record QuantizationSettings
     public BlockQuantizationOptions Linear => new(Bits, BlockSize, Asymmetric, ScaleChoice);
 
     /// <summary>The block quantization of lm_head, or null when it stays fp32.</summary>
-    public BlockQuantizationOptions? LmHeadOptions => OptionsFor(LmHead);
+    public BlockQuantizationOptions? LmHeadOptions => OptionsFor(LmHead) is { } options ? options with { BlockSize = LmHeadBlockSize ?? BlockSize } : null;
+
+    /// <summary>The block quantization of the MLP projections.</summary>
+    public BlockQuantizationOptions Mlp => Linear with { BlockSize = MlpBlockSize ?? BlockSize };
 
     /// <summary>The block quantization of an untied embedding, or null when it stays fp32.</summary>
     public BlockQuantizationOptions? EmbeddingOptions => OptionsFor(Embeddings);
@@ -45,6 +58,8 @@ public sealed record QuantizationSettings
     public void Validate()
     {
         Linear.Validate();
+        Mlp.Validate();
+        LmHeadOptions?.Validate();
         if (AccuracyLevel is not (0 or 1 or 4))
         {
             throw new ArgumentException($"accuracy level must be 0, 1 or 4, not {AccuracyLevel}");

@@ -50,6 +50,14 @@ public static class QuantizeCommand
             Description = "int4/int8: weights per scale along the input features (16, 32, 64, 128 or 256)",
             DefaultValueFactory = _ => defaults.BlockSize,
         };
+        var mlpBlockSizeOption = new Option<int?>("--mlp-block-size")
+        {
+            Description = "int4/int8: block size of the MLP projections (gate, up, down), 16..256 [default: " + (defaults.MlpBlockSize?.ToString(CultureInfo.InvariantCulture) ?? "--block-size") + "]",
+        };
+        var lmHeadBlockSizeOption = new Option<int?>("--lm-head-block-size")
+        {
+            Description = "int4/int8: block size of lm_head (and a tied embedding), 16..256 [default: " + (defaults.LmHeadBlockSize?.ToString(CultureInfo.InvariantCulture) ?? "--block-size") + "]",
+        };
         var symmetricOption = new Option<bool>("--symmetric") { Description = "int4/int8: no zero points (the default; ONNX Runtime's fastest kernels)" };
         var asymmetricOption = new Option<bool>("--asymmetric") { Description = "int4/int8: a zero point per block where it lowers the error" };
         var lmHeadOption = new Option<string>("--lm-head")
@@ -78,7 +86,7 @@ public static class QuantizeCommand
         };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -94,6 +102,9 @@ public static class QuantizeCommand
                 Overwrite = parse.GetValue(forceOption),
                 Quantization = ParseQuantization(
                     parse.GetValue(blockSizeOption),
+                    parse.GetResult(blockSizeOption) is { Implicit: false },
+                    parse.GetValue(mlpBlockSizeOption),
+                    parse.GetValue(lmHeadBlockSizeOption),
                     parse.GetValue(symmetricOption),
                     parse.GetValue(asymmetricOption),
                     parse.GetValue(lmHeadOption)!,
@@ -125,17 +136,21 @@ public static class QuantizeCommand
         return command;
     }
 
-    private static QuantizationSettings ParseQuantization(int blockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales)
+    private static QuantizationSettings ParseQuantization(int blockSize, bool blockSizeGiven, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales)
     {
         if (symmetric && asymmetric)
         {
             throw new ArgumentException("--symmetric and --asymmetric exclude each other");
         }
 
+        // An explicit --block-size applies to every layer unless the MLP or lm_head block is also given.
+        var defaults = new QuantizationSettings();
         var settings = new QuantizationSettings
         {
             BlockSize = blockSize,
-            Asymmetric = asymmetric,
+            MlpBlockSize = mlpBlockSize ?? (blockSizeGiven ? null : defaults.MlpBlockSize),
+            LmHeadBlockSize = lmHeadBlockSize ?? (blockSizeGiven ? null : defaults.LmHeadBlockSize),
+            Asymmetric = asymmetric || (!symmetric && defaults.Asymmetric),
             LmHead = QuantizationSettings.ParseLmHead(lmHead),
             Embeddings = QuantizationSettings.ParseLmHead(embeddings, "--embeddings"),
             AccuracyLevel = accuracyLevel,

@@ -118,6 +118,9 @@ public sealed class ModelSession : IDisposable
 
         InferenceSession session;
         ExecutionProvider used = provider;
+
+        // ONNX Runtime reads the mapped weight file while it prepacks; its pages need not stay resident.
+        using WeightFilePages weightPages = WeightFilePages.TrimWhileLoading(modelFolder);
         try
         {
             session = CreateSession(modelPath, threads, provider, deviceId);

@@ -57,6 +57,13 @@ public sealed class Stories260kQuantizationTests(ITestOutputHelper output)
             ("int4 search block 64 asymmetric", WeightPrecision.Int4, Block32 with { BlockSize = 64, Asymmetric = true }),
             ("int4 search block 128 asymmetric", WeightPrecision.Int4, Block32 with { BlockSize = 128, Asymmetric = true }),
             ("int4 search block 128 asymmetric, lm_head int4", WeightPrecision.Int4, Block32 with { BlockSize = 128, Asymmetric = true, LmHead = LmHeadPrecision.Int4 }),
+            ("int4 search block 32, lm_head int8 block 64", WeightPrecision.Int4, Block32 with { LmHeadBlockSize = 64 }),
+            ("int4 search block 32, lm_head int8 block 128", WeightPrecision.Int4, Block32 with { LmHeadBlockSize = 128 }),
+            ("int4 search block 32, lm_head int8 block 256", WeightPrecision.Int4, Block32 with { LmHeadBlockSize = 256 }),
+            ("int4 search block 32, MLP block 64", WeightPrecision.Int4, Block32 with { MlpBlockSize = 64 }),
+            ("int4 search block 32, MLP block 64, lm_head int8 block 256", WeightPrecision.Int4, Block32 with { MlpBlockSize = 64, LmHeadBlockSize = 256 }),
+            ("int4 search block 32, MLP block 64 asymmetric", WeightPrecision.Int4, Block32 with { MlpBlockSize = 64, Asymmetric = true }),
+            ("int4 search block 32 asymmetric", WeightPrecision.Int4, Block32 with { Asymmetric = true }),
             (Int4Defaults, WeightPrecision.Int4, Defaults),
         ];
         var results = new Dictionary<string, (double TopOne, double Divergence)>(StringComparer.Ordinal);
