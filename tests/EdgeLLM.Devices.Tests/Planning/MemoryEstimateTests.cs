@@ -91,6 +91,26 @@ public sealed class MemoryEstimateTests
     }
 
     [Fact]
+    public void Qwen15B_WithABlockSizePerPart_CountsEachPartAtItsOwn()
+    {
+        // Attention int4 in blocks of 32, MLP int4 in blocks of 64, lm_head int8 in blocks of 256 (ModelShapes).
+        MemoryEstimate estimate = MemoryPlanner.Estimate(ModelShapes.Qwen15BMixedBlocks, context: 4096, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
+
+        // Prepacked: attention 96,337,920 + 4,816,896 blocks * 4 (block sum) = 115,605,504; MLP 650,280,960
+        // + 18,063,360 * 4 = 722,534,400; lm_head 237,020,160 + 911,616 * 4 = 240,666,624 -> 1,078,806,528.
+        Assert.Equal(1_078_806_528, estimate.PackedWeightBytes);
+
+        // Mapped: 1,917,713,408 - released B and scales (96,337,920 + 650,280,960 + 237,020,160 = 983,639,040;
+        // the scales leave memory after loading on Linux) - the 933,494,784-byte fp32 embedding = 579,584
+        // (norms, biases), plus 256 rows * 360,448 = 92,274,688 -> 92,854,272. Counting the MLP in blocks of
+        // 32 would release 722,534,400 for it and leave nothing but the rows (92,274,688).
+        Assert.Equal(92_854_272, estimate.MappedWeightBytes);
+
+        // + KV 234,881,024 + lm_head's 155,008 * 4 * 256 = 158,728,192 + 150,000,000 = 1,715,270,016.
+        Assert.Equal(1_715_270_016, estimate.TotalBytes);
+    }
+
+    [Fact]
     public void LongContext_AttentionScoresOutgrowTheLogits()
     {
         // At 16384 tokens GroupQueryAttention's scores take 12 heads * 16384 = 196,608 floats per prompt token,

@@ -45,6 +45,24 @@ public sealed class ModelManifestReaderTests
     }
 
     [Fact]
+    public void ConverterManifest_WithABlockSizePerPart_GivesEachPartsBlockSize()
+    {
+        // As 'edgellm quantize' now writes it with MLP blocks of 64 and lm_head blocks of 256: mlp_block_size
+        // after "scales", lm_head_block_size after "lm_head"; weights_bytes as ModelShapes derives it.
+        string manifest = Qwen15BManifest
+            .Replace("\"scales\": \"search\",", "\"scales\": \"search\", \"mlp_block_size\": 64,", StringComparison.Ordinal)
+            .Replace("\"lm_head\": \"int8\",", "\"lm_head\": \"int8\", \"lm_head_block_size\": 256,", StringComparison.Ordinal)
+            .Replace("1898805248", "1917713408", StringComparison.Ordinal);
+
+        ModelFootprint footprint = ModelManifestReader.Parse(manifest, "edgellm.json", "DeepSeek-R1-Distill-Qwen-1.5B-int4");
+
+        Assert.Equal(64, footprint.MlpBlockSize);
+        Assert.Equal(256, footprint.LmHeadBlockSize);
+        Assert.Equal(32, footprint.QuantizationBlockSize);
+        Assert.Equal(ModelShapes.Qwen15BMixedBlocks with { LastPositionLogitsOnly = true }, footprint);
+    }
+
+    [Fact]
     public void HuggingFaceNamesOneLevelDown_AreAccepted()
     {
         const string manifest = """

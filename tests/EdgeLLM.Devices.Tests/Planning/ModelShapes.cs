@@ -33,6 +33,17 @@ internal static class ModelShapes
     // Total 4,418,928,640 + 2,179,989,504 + 817,152 + 516,096 = 6,600,251,392 bytes.
     public const long Qwen7BWeightBytes = 6_600_251_392;
 
+    // 1.5B with a block size per part ('edgellm quantize --precision int4' with MLP blocks of 64 and an
+    // int8 lm_head in blocks of 256):
+    //   attention q, k, v, o: 5,505,024 per layer * 28 = 154,140,672 weights = 4,816,896 blocks of 32
+    //     -> 77,070,336 + 4,816,896 * 4 = 19,267,584 -> 96,337,920 bytes;
+    //   MLP gate, up, down: 41,287,680 * 28 = 1,156,055,040 weights = 18,063,360 blocks of 64
+    //     -> 578,027,520 + 18,063,360 * 4 = 72,253,440 -> 650,280,960 bytes;
+    //   lm_head int8: 233,373,696 weights = 911,616 blocks of 256 -> 233,373,696 + 3,646,464 = 237,020,160 bytes.
+    // Total 96,337,920 + 650,280,960 + 237,020,160 + fp32 embedding 933,494,784 + norms 350,208
+    // + biases 229,376 = 1,917,713,408 bytes.
+    public const long Qwen15BMixedBlocksWeightBytes = 1_917_713_408;
+
     public static ModelFootprint Qwen15BInt4 { get; } = new(
         "DeepSeek-R1-Distill-Qwen-1.5B-int4", ModelPrecision.Int4, 32, Qwen15BWeightBytes,
         LayerCount: 28, HeadCount: 12, KvHeadCount: 2, HeadDim: 128, HiddenSize: 1536, IntermediateSize: 8960, VocabSize: 151936, MaxContext: 131072, TiedEmbeddings: false);
@@ -40,4 +51,13 @@ internal static class ModelShapes
     public static ModelFootprint Qwen7BInt4 { get; } = new(
         "DeepSeek-R1-Distill-Qwen-7B-int4", ModelPrecision.Int4, 32, Qwen7BWeightBytes,
         LayerCount: 28, HeadCount: 28, KvHeadCount: 4, HeadDim: 128, HiddenSize: 3584, IntermediateSize: 18944, VocabSize: 152064, MaxContext: 131072, TiedEmbeddings: false);
+
+    public static ModelFootprint Qwen15BMixedBlocks { get; } = Qwen15BInt4 with
+    {
+        WeightBytes = Qwen15BMixedBlocksWeightBytes,
+        MlpBlockSize = 64,
+        LmHeadPrecision = ModelPrecision.Int8,
+        LmHeadBlockSize = 256,
+        EmbeddingPrecision = ModelPrecision.Fp32,
+    };
 }
