@@ -14,7 +14,8 @@ namespace EdgeLLM.Devices.Planning;
 /// added exactly their size to RSS. The whole model through the runtime is checked by
 /// PlannerCalibrationTests (tests/EdgeLLM.Runtime.Tests/Planning): <c>edgellm generate --context N --json</c>
 /// on the synthetic 1.5B int4 folder with N − 16 distinct prompt tokens, estimate against peak RSS within
-/// 15 % at 1024 and 4096 tokens (measured −4.0 % and +2.7 %; devices/README.md has the table).
+/// 15 % at 1024 and 4096 tokens (measured −4.0 % and +2.7 % while the scales still counted as mapped and
+/// stayed resident; not yet measured again since <see cref="ScalesLeaveMemoryAfterLoad"/>; devices/README.md has the table).
 /// </summary>
 public static class PlannerCalibration
 {
