@@ -6,7 +6,7 @@ namespace EdgeLLM.Quantize.Quantizers;
 /// by <see cref="ScaleChoice"/>; lm_head per <see cref="LmHead"/>; <see cref="AccuracyLevel"/> is
 /// MatMulNBits' compute type (0 unset, 1 fp32, 4 int8 activations: the fast CPU path, and the only
 /// fast one for 8-bit weights).
-/// The defaults (block 32, symmetric, searched scales, lm_head int8, accuracy_level 4) are the only int4
+/// The defaults (block 32, symmetric, searched scales, lm_head int8 in blocks of 256, accuracy_level 4) are the only int4
 /// settings measured whose KL divergence is not above llama.cpp Q4_0's on the same trained weights
 /// (stories260k: 4.6e-2 against 5.3e-2; blocks 64/128 6.4e-2/7.2e-2, lm_head int4 6.4e-2), so the
 /// faster, coarser blocks stay opt-in (<c>--block-size</c>).
@@ -23,10 +23,15 @@ public sealed record QuantizationSettings
 
     public LmHeadPrecision LmHead { get; init; } = LmHeadPrecision.Int8;
 
+    /// <summary>An int8 lm_head's block size unless <see cref="LmHeadBlockSize"/> says otherwise.</summary>
+    public const int Int8LmHeadBlockSize = 256;
+
     /// <summary>
-    /// lm_head's block size (and a tied embedding's), or null for <see cref="BlockSize"/>. lm_head is the
-    /// largest single matrix a decode step reads; at 8 bits a coarser block costs little accuracy and
-    /// reads fewer scale bytes.
+    /// lm_head's block size (and a tied embedding's), or null: <see cref="Int8LmHeadBlockSize"/> for an
+    /// int8 lm_head, <see cref="BlockSize"/> for an int4 one. lm_head is the largest single matrix a decode
+    /// step reads (233 M weights on the 1.5B model); at 8 bits blocks of 256 cost no measurable accuracy
+    /// (stories260k KL 4.59e-2 at 64, 128 and 256 against 4.61e-2 at 32) and hold 8× fewer scales and
+    /// block sums: 52 MB less packed memory and a ~90 MiB lower load peak on the 1.5B model.
     /// </summary>
     public int? LmHeadBlockSize { get; init; }
 
@@ -46,7 +51,9 @@ public sealed record QuantizationSettings
     public BlockQuantizationOptions Linear => new(Bits, BlockSize, Asymmetric, ScaleChoice);
 
     /// <summary>The block quantization of lm_head, or null when it stays fp32.</summary>
-    public BlockQuantizationOptions? LmHeadOptions => OptionsFor(LmHead) is { } options ? options with { BlockSize = LmHeadBlockSize ?? BlockSize } : null;
+    public BlockQuantizationOptions? LmHeadOptions => OptionsFor(LmHead) is { } options
+        ? options with { BlockSize = LmHeadBlockSize ?? (options.Bits == 8 ? Int8LmHeadBlockSize : BlockSize) }
+        : null;
 
     /// <summary>The block quantization of the MLP projections.</summary>
     public BlockQuantizationOptions Mlp => Linear with { BlockSize = MlpBlockSize ?? BlockSize };

@@ -52,11 +52,11 @@ public static class QuantizeCommand
         };
         var mlpBlockSizeOption = new Option<int?>("--mlp-block-size")
         {
-            Description = "int4/int8: block size of the MLP projections (gate, up, down), 16..256 [default: " + (defaults.MlpBlockSize?.ToString(CultureInfo.InvariantCulture) ?? "--block-size") + "]",
+            Description = "int4/int8: block size of the MLP projections (gate, up, down), 16..256 [default: --block-size]",
         };
         var lmHeadBlockSizeOption = new Option<int?>("--lm-head-block-size")
         {
-            Description = "int4/int8: block size of lm_head (and a tied embedding), 16..256 [default: " + (defaults.LmHeadBlockSize?.ToString(CultureInfo.InvariantCulture) ?? "--block-size") + "]",
+            Description = $"int4/int8: block size of lm_head (and a tied embedding), 16..256 [default: {QuantizationSettings.Int8LmHeadBlockSize} for an int8 lm_head, --block-size for int4]",
         };
         var symmetricOption = new Option<bool>("--symmetric") { Description = "int4/int8: no zero points (the default; ONNX Runtime's fastest kernels)" };
         var asymmetricOption = new Option<bool>("--asymmetric") { Description = "int4/int8: a zero point per block where it lowers the error" };
@@ -102,7 +102,6 @@ public static class QuantizeCommand
                 Overwrite = parse.GetValue(forceOption),
                 Quantization = ParseQuantization(
                     parse.GetValue(blockSizeOption),
-                    parse.GetResult(blockSizeOption) is { Implicit: false },
                     parse.GetValue(mlpBlockSizeOption),
                     parse.GetValue(lmHeadBlockSizeOption),
                     parse.GetValue(symmetricOption),
@@ -136,21 +135,19 @@ public static class QuantizeCommand
         return command;
     }
 
-    private static QuantizationSettings ParseQuantization(int blockSize, bool blockSizeGiven, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales)
+    private static QuantizationSettings ParseQuantization(int blockSize, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales)
     {
         if (symmetric && asymmetric)
         {
             throw new ArgumentException("--symmetric and --asymmetric exclude each other");
         }
 
-        // An explicit --block-size applies to every layer unless the MLP or lm_head block is also given.
-        var defaults = new QuantizationSettings();
         var settings = new QuantizationSettings
         {
             BlockSize = blockSize,
-            MlpBlockSize = mlpBlockSize ?? (blockSizeGiven ? null : defaults.MlpBlockSize),
-            LmHeadBlockSize = lmHeadBlockSize ?? (blockSizeGiven ? null : defaults.LmHeadBlockSize),
-            Asymmetric = asymmetric || (!symmetric && defaults.Asymmetric),
+            MlpBlockSize = mlpBlockSize,
+            LmHeadBlockSize = lmHeadBlockSize,
+            Asymmetric = asymmetric,
             LmHead = QuantizationSettings.ParseLmHead(lmHead),
             Embeddings = QuantizationSettings.ParseLmHead(embeddings, "--embeddings"),
             AccuracyLevel = accuracyLevel,

@@ -118,24 +118,27 @@ public sealed class ModelSession : IDisposable
 
         InferenceSession session;
         ExecutionProvider used = provider;
+        lock (WeightFilePages.Gate)
+        {
+            try
+            {
+                session = CreateSession(modelPath, threads, provider, deviceId);
+            }
+            catch (OnnxRuntimeException exception) when (provider != ExecutionProvider.Cpu)
+            {
+                fallbackNotice?.Invoke($"{provider} could not start ({OneLine(exception)}); using the CPU");
+                used = ExecutionProvider.Cpu;
+                session = CreateSession(modelPath, threads, ExecutionProvider.Cpu, 0);
+            }
+            catch (EntryPointNotFoundException) when (provider != ExecutionProvider.Cpu)
+            {
+                fallbackNotice?.Invoke($"{provider} is not in this build of ONNX Runtime; using the CPU");
+                used = ExecutionProvider.Cpu;
+                session = CreateSession(modelPath, threads, ExecutionProvider.Cpu, 0);
+            }
 
-        // ONNX Runtime reads the mapped weight file while it prepacks; its pages need not stay resident.
-        using WeightFilePages weightPages = WeightFilePages.TrimWhileLoading(modelFolder);
-        try
-        {
-            session = CreateSession(modelPath, threads, provider, deviceId);
-        }
-        catch (OnnxRuntimeException exception) when (provider != ExecutionProvider.Cpu)
-        {
-            fallbackNotice?.Invoke($"{provider} could not start ({OneLine(exception)}); using the CPU");
-            used = ExecutionProvider.Cpu;
-            session = CreateSession(modelPath, threads, ExecutionProvider.Cpu, 0);
-        }
-        catch (EntryPointNotFoundException) when (provider != ExecutionProvider.Cpu)
-        {
-            fallbackNotice?.Invoke($"{provider} is not in this build of ONNX Runtime; using the CPU");
-            used = ExecutionProvider.Cpu;
-            session = CreateSession(modelPath, threads, ExecutionProvider.Cpu, 0);
+            // ONNX Runtime has read the mapped weight file to prepack it; its pages need not stay resident.
+            WeightFilePages.Trim(modelFolder);
         }
 
         try
@@ -268,7 +271,12 @@ public sealed class ModelSession : IDisposable
         decodeTokenValue.Dispose();
         lastLogitsValue.Dispose();
         runOptions.Dispose();
-        session.Dispose();
+
+        // Releasing the session unmaps the weight file: never while another session's pages are trimmed.
+        lock (WeightFilePages.Gate)
+        {
+            session.Dispose();
+        }
     }
 
     private void Run()

@@ -5,67 +5,50 @@ namespace EdgeLLM.Runtime.Model;
 
 /// <summary>
 /// Keeps a model's weight file out of the process's resident set where ONNX Runtime no longer needs it
-/// resident. ONNX Runtime maps <c>model.onnx.data</c> (private, never written) and, on the CPU, copies every
-/// MatMulNBits weight into its own packed layout while the session is created; the pages it read stay
-/// counted in the process's memory (the scales of every layer, ~170 MB on the 1.5B model, are kept
-/// mapped for the session's life), although nothing needs them in memory any more. While a session is
-/// created, and once after, this drops the resident pages of the file's read-only mappings with
-/// <c>madvise(MADV_DONTNEED)</c>: for file pages never written that only forgets the page-table entries,
-/// never data, and a page read again comes back from the page cache (a minor fault); a mapping with
-/// any page of its own (copied on write) is left alone. Linux only; a hint
+/// resident. ONNX Runtime maps <c>model.onnx.data</c> (private, never written) and, on the CPU, copies
+/// every MatMulNBits weight into its own packed layout while the session is created; the pages it read
+/// stay counted in the process's memory (the scales of every layer, ~170 MB on the 1.5B model, stay
+/// mapped for the session's life), although nothing reads them again. Once a session is created this
+/// drops the resident pages of the file's mappings with <c>madvise(MADV_DONTNEED)</c>: for file pages
+/// never written that only forgets the page-table entries, never data, and a page read again comes back
+/// from the page cache (a minor fault); a mapping with any page of its own (copied on write) is left
+/// alone. The file stays in the page cache, so the next load is as warm as before. Linux only; a hint
 /// that does nothing elsewhere or when libc cannot be reached.
+/// <para>
+/// madvise works on addresses, so a mapping must not be unmapped (and its addresses reused) between
+/// reading /proc/self/smaps and advising it. Only ONNX Runtime unmaps these files, while it creates or
+/// releases a session: every session of the process is created and released holding <see cref="Gate"/>
+/// (the product's one user is <see cref="ModelSession"/>), as <see cref="Trim"/> is called. Trimming
+/// while the session is created would also lower the load peak, but ONNX Runtime unmaps each weight
+/// it has packed during that time (tried: a concurrent trim corrupted the heap), and handing ONNX
+/// Runtime our own mapping as an in-memory file makes it copy every initializer (tried: +1.6 GB).
+/// </para>
 /// </summary>
-internal sealed partial class WeightFilePages : IDisposable
+internal static partial class WeightFilePages
 {
     private const int DontNeed = 4;
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private static bool unavailable;
 
-    private readonly string[] files;
-    private readonly Thread? trimmer;
-    private readonly ManualResetEventSlim stop = new();
-
-    private WeightFilePages(string[] files, bool whileLoading)
-    {
-        this.files = files;
-        if (whileLoading && files.Length > 0)
-        {
-            trimmer = new Thread(TrimUntilStopped) { IsBackground = true, Name = "edgellm weight pages" };
-            trimmer.Start();
-        }
-    }
-
-    /// <summary>Bytes of mapping that were advised in the last trim (the span advised, not only what was resident).</summary>
-    public long LastTrimmedBytes { get; private set; }
+    /// <summary>Held while a session is created or released, and while its weight pages are trimmed.</summary>
+    public static object Gate { get; } = new();
 
     /// <summary>
-    /// Starts trimming the resident pages of <paramref name="modelFolder"/>'s <c>*.data</c> files every
-    /// 100 ms until disposed, which trims once more; so a session's load peak does not hold the whole
-    /// file on top of the packed copy.
+    /// Drops the resident pages of <paramref name="modelFolder"/>'s <c>*.data</c> files from every
+    /// unwritten mapping; returns the bytes of mapping advised. Call with <see cref="Gate"/> held.
     /// </summary>
-    public static WeightFilePages TrimWhileLoading(string modelFolder)
-        => new(OperatingSystem.IsLinux() && !unavailable ? DataFiles(modelFolder) : [], whileLoading: true);
-
-    public void Dispose()
+    public static long Trim(string modelFolder)
     {
-        if (trimmer is not null)
-        {
-            stop.Set();
-            trimmer.Join();
-        }
-
-        Trim();
-        stop.Dispose();
-    }
-
-    /// <summary>Drops the resident pages of every unwritten mapping of the files; returns the bytes advised.</summary>
-    public long Trim()
-    {
-        if (files.Length == 0 || unavailable)
+        if (!OperatingSystem.IsLinux() || unavailable)
         {
             return 0;
         }
 
+        string[] files = DataFiles(modelFolder);
+        return files.Length == 0 ? 0 : Trim(files);
+    }
+
+    private static long Trim(string[] files)
+    {
         long advised = 0;
         string smaps;
         try
@@ -118,16 +101,7 @@ internal sealed partial class WeightFilePages : IDisposable
             }
         }
 
-        LastTrimmedBytes = advised;
         return advised;
-    }
-
-    private void TrimUntilStopped()
-    {
-        while (!stop.Wait(Interval))
-        {
-            Trim();
-        }
     }
 
     /// <summary>The model folder's external data files as the kernel names them in /proc/self/maps (symbolic links resolved).</summary>

@@ -21,13 +21,13 @@ public sealed class Stories260kQuantizationTests(ITestOutputHelper output)
     private const string Int8 = "int8 block 32, accuracy 4";
     private const string Int4RoundToNearest = "int4 rtn block 32";
     private const string Int4Search = "int4 search block 32";
-    private const string Int4Defaults = "int4 defaults";
+    private const string Int4Defaults = "int4 defaults (block 32, lm_head int8 block 256)";
     private const string Q4Zero = "llama.cpp Q4_0 emulated (gguf export: output Q8_0)";
 
     private static readonly QuantizationSettings Defaults = new();
 
-    /// <summary>The int4 settings before the performance issue: block 32, symmetric, searched scales, lm_head int8.</summary>
-    private static readonly QuantizationSettings Block32 = Defaults with { BlockSize = 32, Asymmetric = false, ScaleChoice = ScaleChoice.Search, LmHead = LmHeadPrecision.Int8 };
+    /// <summary>The int4 settings before the performance issue: block 32 everywhere, symmetric, searched scales, lm_head int8.</summary>
+    private static readonly QuantizationSettings Block32 = Defaults with { BlockSize = 32, Asymmetric = false, ScaleChoice = ScaleChoice.Search, LmHead = LmHeadPrecision.Int8, LmHeadBlockSize = 32 };
 
     [Fact]
     public void QuantizedGraphsStayCloseToFp32AlongTheReferenceStory()
@@ -47,21 +47,19 @@ public sealed class Stories260kQuantizationTests(ITestOutputHelper output)
 
         (string Name, WeightPrecision Precision, QuantizationSettings Settings)[] variants =
         [
-            (Int8, WeightPrecision.Int8, Defaults with { Bits = 8, BlockSize = 32, AccuracyLevel = 4, LmHead = LmHeadPrecision.Int8 }),
+            (Int8, WeightPrecision.Int8, Defaults with { Bits = 8, BlockSize = 32, AccuracyLevel = 4, LmHead = LmHeadPrecision.Int8, LmHeadBlockSize = 32 }),
             (Int4RoundToNearest, WeightPrecision.Int4, Block32 with { ScaleChoice = ScaleChoice.RoundToNearest }),
             (Int4Search, WeightPrecision.Int4, Block32),
             ("int4 search block 32, lm_head int4", WeightPrecision.Int4, Block32 with { LmHead = LmHeadPrecision.Int4 }),
-            ("int4 rtn block 128", WeightPrecision.Int4, Block32 with { ScaleChoice = ScaleChoice.RoundToNearest, BlockSize = 128 }),
-            ("int4 search block 64", WeightPrecision.Int4, Block32 with { BlockSize = 64 }),
-            ("int4 search block 128", WeightPrecision.Int4, Block32 with { BlockSize = 128 }),
-            ("int4 search block 64 asymmetric", WeightPrecision.Int4, Block32 with { BlockSize = 64, Asymmetric = true }),
-            ("int4 search block 128 asymmetric", WeightPrecision.Int4, Block32 with { BlockSize = 128, Asymmetric = true }),
-            ("int4 search block 128 asymmetric, lm_head int4", WeightPrecision.Int4, Block32 with { BlockSize = 128, Asymmetric = true, LmHead = LmHeadPrecision.Int4 }),
+            ("int4 rtn block 128", WeightPrecision.Int4, Block32 with { ScaleChoice = ScaleChoice.RoundToNearest, BlockSize = 128, LmHeadBlockSize = 128 }),
+            ("int4 search block 64", WeightPrecision.Int4, Block32 with { BlockSize = 64, LmHeadBlockSize = 64 }),
+            ("int4 search block 128", WeightPrecision.Int4, Block32 with { BlockSize = 128, LmHeadBlockSize = 128 }),
+            ("int4 search block 64 asymmetric", WeightPrecision.Int4, Block32 with { BlockSize = 64, LmHeadBlockSize = 64, Asymmetric = true }),
+            ("int4 search block 128 asymmetric", WeightPrecision.Int4, Block32 with { BlockSize = 128, LmHeadBlockSize = 128, Asymmetric = true }),
+            ("int4 search block 128 asymmetric, lm_head int4", WeightPrecision.Int4, Block32 with { BlockSize = 128, LmHeadBlockSize = 128, Asymmetric = true, LmHead = LmHeadPrecision.Int4 }),
             ("int4 search block 32, lm_head int8 block 64", WeightPrecision.Int4, Block32 with { LmHeadBlockSize = 64 }),
             ("int4 search block 32, lm_head int8 block 128", WeightPrecision.Int4, Block32 with { LmHeadBlockSize = 128 }),
-            ("int4 search block 32, lm_head int8 block 256", WeightPrecision.Int4, Block32 with { LmHeadBlockSize = 256 }),
             ("int4 search block 32, MLP block 64", WeightPrecision.Int4, Block32 with { MlpBlockSize = 64 }),
-            ("int4 search block 32, MLP block 64, lm_head int8 block 256", WeightPrecision.Int4, Block32 with { MlpBlockSize = 64, LmHeadBlockSize = 256 }),
             ("int4 search block 32, MLP block 64 asymmetric", WeightPrecision.Int4, Block32 with { MlpBlockSize = 64, Asymmetric = true }),
             ("int4 search block 32 asymmetric", WeightPrecision.Int4, Block32 with { Asymmetric = true }),
             (Int4Defaults, WeightPrecision.Int4, Defaults),
