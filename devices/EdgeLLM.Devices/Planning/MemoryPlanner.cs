@@ -23,8 +23,33 @@ public static class MemoryPlanner
         long activations = ActivationBytes(model, context, Math.Min(prefillChunk, context));
         return placement == WeightPlacement.Gpu
             ? new MemoryEstimate(context, 0, model.WeightBytes, kvCache, activations, PlannerCalibration.GpuContextBytes)
-            : new MemoryEstimate(context, MappedWeightBytes(model, Math.Min(prefillChunk, context)), PrepackedWeightBytes(model), kvCache, activations, PlannerCalibration.RuntimeBaseBytes);
+            : new MemoryEstimate(context, MappedWeightBytes(model, Math.Min(prefillChunk, context)), PrepackedWeightBytes(model), kvCache, activations, PlannerCalibration.RuntimeBaseBytes)
+            {
+                LoadPeakBytes = LoadPeakBytes(model),
+            };
     }
+
+    /// <summary>
+    /// The peak while ONNX Runtime creates the session: the runtime, every prepacked MatMul, the
+    /// MatMulNBits scales (all read by then, dropped only after loading), the mapped weights that stay
+    /// (norms, biases), and the last and largest matrix being packed, lm_head, whose mapped source is
+    /// resident until ONNX Runtime releases it. No KV cache page is touched yet. Measured on the
+    /// synthetic 1.5B int4 model (lm_head int8 in blocks of 256): 1,817 MB peak RSS of a 30-token run.
+    /// </summary>
+    private static long LoadPeakBytes(ModelFootprint model)
+    {
+        long scales = PlannerCalibration.ScalesLeaveMemoryAfterLoad
+            ? ScaleBytes(model.Precision, model.QuantizationBlockSize, model.AttentionMatMulParameterCount)
+                + ScaleBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
+                + ScaleBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount)
+            : 0;
+        long lmHeadSource = StoredBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount)
+            - ScaleBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
+        return PlannerCalibration.RuntimeBaseBytes + PrepackedWeightBytes(model) + scales + lmHeadSource + MappedWeightBytes(model, 0);
+    }
+
+    private static long ScaleBytes(ModelPrecision precision, int blockSize, long elementCount)
+        => precision is ModelPrecision.Int4 or ModelPrecision.Int8 ? BlockCount(blockSize, elementCount) * FloatBytes : 0;
 
     /// <summary>
     /// The context to run at: <paramref name="requestedContext"/> when given and it fits, else the
