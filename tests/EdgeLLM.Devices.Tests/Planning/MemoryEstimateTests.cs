@@ -37,36 +37,52 @@ public sealed class MemoryEstimateTests
         Assert.Equal(158_728_192, estimate.ActivationBytes);
 
         Assert.Equal(150_000_000, estimate.RuntimeBytes);
+        Assert.Equal(1_794_140_544, estimate.RunningBytes);
+
+        // Load peak: runtime 150,000,000 + prepacked 1,157,677,056 + every scale 48,236,544 * 4 = 192,946,176
+        // (read before the runtime drops them) + lm_head's int4 source 233,373,696 / 2 = 116,686,848 + norms and
+        // biases 579,584 = 1,617,889,664, below the running cost: the running cost is the total.
+        Assert.Equal(1_617_889_664, estimate.LoadPeakBytes);
         Assert.Equal(1_794_140_544, estimate.TotalBytes);
     }
 
     [Theory]
-    [InlineData(1024, 92_854_272, 58_720_256, 39_845_888, 1_615_784_320)]
-    [InlineData(4096, 92_854_272, 234_881_024, 57_147_392, 1_809_246_592)]
-    public void Qwen15B_AsQuantizeWritesIt_Int8LmHeadAndLastPositionLogits(int context, long mapped, long kvCache, long activations, long total)
+    [InlineData(1024, 58_720_256, 39_845_888, 1_564_733_824)]
+    [InlineData(4096, 234_881_024, 57_147_392, 1_758_196_096)]
+    public void Qwen15B_AsQuantizeWritesIt_Int8LmHeadAndLastPositionLogits(int context, long kvCache, long activations, long running)
     {
-        // 'edgellm quantize --precision int4 --logits last': layers int4, lm_head int8 (233,373,696 weights:
-        // 233,373,696 + 7,292,928 blocks * 4 = 262,545,408 bytes instead of int4's 145,858,560), so
-        // weight bytes 1,898,805,248 + 116,686,848 = 2,015,492,096.
-        ModelFootprint model = ModelShapes.Qwen15BInt4 with { WeightBytes = 2_015_492_096, LmHeadPrecision = ModelPrecision.Int8, LastPositionLogitsOnly = true };
+        // 'edgellm quantize --precision int4 --logits last': layers int4 in blocks of 32, lm_head int8 in blocks
+        // of 256 (233,373,696 weights: 233,373,696 + 911,616 blocks * 4 = 237,020,160 bytes instead of int4's
+        // 145,858,560), so weight bytes 1,898,805,248 + 91,161,600 = 1,989,966,848.
+        ModelFootprint model = ModelShapes.Qwen15BInt4 with
+        {
+            WeightBytes = 1_989_966_848, LmHeadPrecision = ModelPrecision.Int8, LmHeadBlockSize = 256, LastPositionLogitsOnly = true,
+        };
 
         MemoryEstimate estimate = MemoryPlanner.Estimate(model, context, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);
 
-        // Mapped: 2,015,492,096 - released B and scales (layers 1,310,195,712 / 2 + 40,943,616 blocks * 4
-        // = 818,872,320; lm_head 233,373,696 + 7,292,928 * 4 = 262,545,408) - the 933,494,784-byte fp32
-        // embedding = 579,584 (norms, biases), plus one 256-token chunk of embedding rows:
-        // 256 * 360,448 = 92,274,688 -> 92,854,272 at either context.
-        Assert.Equal(mapped, estimate.MappedWeightBytes);
+        // Mapped: 1,989,966,848 - released B and scales (layers 1,310,195,712 / 2 + 40,943,616 blocks * 4
+        // = 818,872,320; lm_head 237,020,160) - the 933,494,784-byte fp32 embedding = 579,584 (norms, biases),
+        // plus one 256-token chunk of embedding rows: 256 * 360,448 = 92,274,688 -> 92,854,272 at either context.
+        Assert.Equal(92_854_272, estimate.MappedWeightBytes);
 
-        // Prepacked: layers 655,097,856 + 40,943,616 blocks * 8 = 982,646,784; lm_head 233,373,696 + 7,292,928 * 8 = 291,717,120.
-        Assert.Equal(1_274_363_904, estimate.PackedWeightBytes);
+        // Prepacked: layers 655,097,856 + 40,943,616 blocks * 8 = 982,646,784; lm_head 233,373,696 + 911,616 * 8 = 240,666,624.
+        Assert.Equal(1_223_313_408, estimate.PackedWeightBytes);
         Assert.Equal(kvCache, estimate.KvCacheBytes); // 57,344 bytes per token
 
         // lm_head runs on one row: (155,008 + 255) / 256 = 606 floats per token, below the MLP's 38,912;
         // at 1024 the MLP is the peak (38,912 * 4 * 256 = 39,845,888), at 4096 attention
         // (2048 + 1536 + 3072 + 12 * 4096 = 55,808 floats: 57,147,392).
         Assert.Equal(activations, estimate.ActivationBytes);
-        Assert.Equal(total, estimate.TotalBytes);
+
+        // Running: 92,854,272 + 1,223,313,408 + KV + activations + 150,000,000.
+        Assert.Equal(running, estimate.RunningBytes);
+
+        // Load peak: 150,000,000 + prepacked 1,223,313,408 + every scale (40,943,616 + 911,616 blocks) * 4
+        // = 167,420,928 + lm_head's int8 source 233,373,696 + norms and biases 579,584 = 1,774,687,616,
+        // above the running cost at both contexts (at 4096 by 16,491,520): the load peak is the total.
+        Assert.Equal(1_774_687_616, estimate.LoadPeakBytes);
+        Assert.Equal(1_774_687_616, estimate.TotalBytes);
     }
 
     [Fact]
@@ -87,7 +103,13 @@ public sealed class MemoryEstimateTests
         // 159,232 * 4 * 256 = 163,053,568.
         Assert.Equal(163_053_568, estimate.ActivationBytes);
 
-        Assert.Equal(6_179_137_920, estimate.TotalBytes);
+        Assert.Equal(6_179_137_920, estimate.RunningBytes);
+
+        // Load peak: 150,000,000 + prepacked 5,302,714,368 + every scale 220,946,432 * 4 = 883,785,728
+        // + lm_head's int4 source 544,997,376 / 2 = 272,498,688 + norms and biases 1,333,248 = 6,610,332,032,
+        // above the running cost: the load peak is the total.
+        Assert.Equal(6_610_332_032, estimate.LoadPeakBytes);
+        Assert.Equal(6_610_332_032, estimate.TotalBytes);
     }
 
     [Fact]
@@ -107,6 +129,13 @@ public sealed class MemoryEstimateTests
         Assert.Equal(92_854_272, estimate.MappedWeightBytes);
 
         // + KV 234,881,024 + lm_head's 155,008 * 4 * 256 = 158,728,192 + 150,000,000 = 1,715,270,016.
+        Assert.Equal(1_715_270_016, estimate.RunningBytes);
+
+        // Load peak: 150,000,000 + prepacked 1,078,806,528 + every scale, each part at its own block size
+        // ((4,816,896 + 18,063,360 + 911,616) blocks * 4 = 95,167,488) + lm_head's int8 source 233,373,696
+        // + norms and biases 579,584 = 1,557,927,296, below the running cost: the running cost is the total.
+        // (Scales in blocks of 32 throughout would have counted 48,236,544 * 4 = 192,946,176.)
+        Assert.Equal(1_557_927_296, estimate.LoadPeakBytes);
         Assert.Equal(1_715_270_016, estimate.TotalBytes);
     }
 

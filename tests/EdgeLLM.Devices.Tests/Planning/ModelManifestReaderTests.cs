@@ -5,9 +5,12 @@ namespace EdgeLLM.Devices.Tests.Planning;
 
 public sealed class ModelManifestReaderTests
 {
-    // edgellm.json as 'edgellm quantize' writes it for the 1.5B int4 model (ModelManifest.Write; the
+    // edgellm.json as 'edgellm quantize' wrote it for the 1.5B int4 model (ModelManifest.Write; the
     // per-tensor errors and checksums cut short): dimensions under "model", weights_bytes = model.onnx.data,
-    // lm_head quantized to int8 under "quantization", logits for the last position only.
+    // lm_head quantized to int8 under "quantization", logits for the last position only. This is the format
+    // from before the per-part block sizes: without mlp_block_size and lm_head_block_size the MLP and lm_head
+    // keep block_size (32), though 'edgellm quantize' now writes both (lm_head int8 in blocks of 256 by
+    // default; see the per-part test below).
     private const string Qwen15BManifest = """
         {
           "format_version": 1,

@@ -39,8 +39,9 @@ public sealed class DeviceReportTests
         JsonElement small = root.GetProperty("models")[0];
         Assert.True(small.GetProperty("fits").GetBoolean());
         Assert.Equal(4096, small.GetProperty("context").GetInt32());
-        // 1,605,888,384 bytes at 4096 (MemoryPlannerTests.Qwen15B_OnA4GBPi4_RunsAtTheProfileMaximum).
-        Assert.Equal(1_605_888_384, small.GetProperty("required_bytes").GetInt64());
+        // The load peak 1,617,889,664 bytes, above the 1,605,888,384 running at 4096
+        // (MemoryPlannerTests.Qwen15B_OnA4GBPi4_RunsAtTheProfileMaximum).
+        Assert.Equal(1_617_889_664, small.GetProperty("required_bytes").GetInt64());
         Assert.False(root.GetProperty("models")[1].GetProperty("fits").GetBoolean());
     }
 
