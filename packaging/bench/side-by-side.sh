@@ -59,12 +59,13 @@ checkpoint() {
   echo "$folder"
 }
 
-# edgellm_model NAME PRECISION -> EdgeLLM folder converted with default settings for that precision
+# edgellm_model NAME PRECISION [LOGITS] -> EdgeLLM folder converted with default settings for that precision
+# (logits last, what generation runs, unless LOGITS is all: teacher-forced quality needs every position)
 edgellm_model() {
-  local name="$1" precision="$2" folder="$out/models/$1-$2"
-  if [[ "$name" == "$shape" && "$precision" == int4 && -n "${EDGELLM_BENCH_INT4:-}" ]]; then echo "$EDGELLM_BENCH_INT4"; return; fi
+  local name="$1" precision="$2" logits="${3:-last}" folder="$out/models/$1-$2-logits-${3:-last}"
+  if [[ "$name" == "$shape" && "$precision" == int4 && "$logits" == last && -n "${EDGELLM_BENCH_INT4:-}" ]]; then echo "$EDGELLM_BENCH_INT4"; return; fi
   if ! edgellm verify "$folder" >/dev/null 2>&1; then
-    edgellm quantize "$(checkpoint "$name")" -o "$folder" --precision "$precision" --quiet --force >&2
+    edgellm quantize "$(checkpoint "$name")" -o "$folder" --precision "$precision" --logits "$logits" --quiet --force >&2
   fi
   echo "$folder"
 }
@@ -85,8 +86,8 @@ if [[ "$quality" == 1 ]]; then
   echo "== quality: KL of each quantized model against its own full precision, the same $quality_tokens seeded token ids (teacher-forced)"
   for name in tiny-r1-qwen2 tiny-llama31 tiny-qwen3 "$shape"; do
     echo "-- $name"
-    harness quality --vocab-from "$(edgellm_model "$name" int4)" --prompt-tokens "$quality_tokens" --threads "$threads" \
-      --edgellm-reference "$(edgellm_model "$name" fp32)" --edgellm-quantized "$(edgellm_model "$name" int4)" \
+    harness quality --vocab-from "$(edgellm_model "$name" int4 all)" --prompt-tokens "$quality_tokens" --threads "$threads" \
+      --edgellm-reference "$(edgellm_model "$name" fp32 all)" --edgellm-quantized "$(edgellm_model "$name" int4 all)" \
       --gguf-reference "$(gguf "$name" f16)" --gguf-quantized "$(gguf "$name" q4_0),$(gguf "$name" q4_k_m)" \
       ${libllama:+--libllama "$libllama"}
   done
