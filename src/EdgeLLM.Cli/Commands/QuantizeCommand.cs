@@ -142,6 +142,14 @@ public static class QuantizeCommand
             throw new ArgumentException("--symmetric and --asymmetric exclude each other");
         }
 
+        foreach ((string option, int? size) in new[] { ("--block-size", (int?)blockSize), ("--mlp-block-size", mlpBlockSize), ("--lm-head-block-size", lmHeadBlockSize) })
+        {
+            if (size is { } value && (value is < 16 or > 256 || (value & (value - 1)) != 0))
+            {
+                throw new ArgumentException($"{option} must be 16, 32, 64, 128 or 256, not {value}");
+            }
+        }
+
         var settings = new QuantizationSettings
         {
             BlockSize = blockSize,
