@@ -43,13 +43,9 @@ public static class MemoryPlanner
                 + ScaleBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
                 + ScaleBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount)
             : 0;
-        long lmHeadSource = StoredBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount)
-            - ScaleBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
+        long lmHeadSource = ValueBytes(model.LmHeadWeights, model.LmHeadParameterCount);
         return PlannerCalibration.RuntimeBaseBytes + PrepackedWeightBytes(model) + scales + lmHeadSource + MappedWeightBytes(model, 0);
     }
-
-    private static long ScaleBytes(ModelPrecision precision, int blockSize, long elementCount)
-        => precision is ModelPrecision.Int4 or ModelPrecision.Int8 ? BlockCount(blockSize, elementCount) * FloatBytes : 0;
 
     /// <summary>
     /// The context to run at: <paramref name="requestedContext"/> when given and it fits, else the
@@ -130,13 +126,8 @@ public static class MemoryPlanner
             + ReleasedOnPrepackBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
             + ReleasedOnPrepackBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
 
-    private static long ReleasedOnPrepackBytes(ModelPrecision precision, int blockSize, long elementCount) => precision switch
-    {
-        ModelPrecision.Int4 or ModelPrecision.Int8 when PlannerCalibration.ScalesLeaveMemoryAfterLoad => StoredBytes(precision, blockSize, elementCount),
-        ModelPrecision.Int4 => elementCount / 2,
-        ModelPrecision.Int8 => elementCount,
-        _ => StoredBytes(precision, blockSize, elementCount),
-    };
+    private static long ReleasedOnPrepackBytes(ModelPrecision precision, int blockSize, long elementCount)
+        => ValueBytes(precision, elementCount) + (PlannerCalibration.ScalesLeaveMemoryAfterLoad ? ScaleBytes(precision, blockSize, elementCount) : 0);
 
     /// <summary>MatMul weights after ONNX Runtime prepacks them (the mapped originals are released):
     /// for MatMulNBits the packed B, the fp32 scales and a block sum per block; fp16/fp32 MatMuls run
@@ -154,13 +145,21 @@ public static class MemoryPlanner
     };
 
     /// <summary>Bytes of <paramref name="elementCount"/> weights in the model file: packed values plus one fp32 scale per block when quantized.</summary>
-    private static long StoredBytes(ModelPrecision precision, int blockSize, long elementCount) => precision switch
+    private static long StoredBytes(ModelPrecision precision, int blockSize, long elementCount)
+        => ValueBytes(precision, elementCount) + ScaleBytes(precision, blockSize, elementCount);
+
+    /// <summary>The weights' values alone: nibbles, bytes, halves or floats.</summary>
+    private static long ValueBytes(ModelPrecision precision, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 => elementCount / 2 + BlockCount(blockSize, elementCount) * FloatBytes,
-        ModelPrecision.Int8 => elementCount + BlockCount(blockSize, elementCount) * FloatBytes,
+        ModelPrecision.Int4 => elementCount / 2,
+        ModelPrecision.Int8 => elementCount,
         ModelPrecision.Fp16 => elementCount * 2,
         _ => elementCount * FloatBytes,
     };
+
+    /// <summary>One fp32 scale per block of quantized weights; none for float weights.</summary>
+    private static long ScaleBytes(ModelPrecision precision, int blockSize, long elementCount)
+        => precision is ModelPrecision.Int4 or ModelPrecision.Int8 ? BlockCount(blockSize, elementCount) * FloatBytes : 0;
 
     private static int MlpBlock(ModelFootprint model) => model.MlpBlockSize ?? model.QuantizationBlockSize;
 

@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace EdgeLLM.Quantize.Checkpoints;
 
 /// <summary>
-/// The one interop boundary of checkpoint reading: <c>madvise(MADV_DONTNEED)</c> on Linux, so a
-/// streaming converter can drop the pages of a tensor it has finished with from its resident set.
+/// The one madvise boundary: <c>madvise(MADV_DONTNEED)</c> on Linux, so a streaming converter can drop
+/// the pages of a tensor it has finished with from its resident set, and the runtime the pages of a
+/// weight file ONNX Runtime has prepacked (EdgeLLM.Runtime's WeightFilePages).
 /// A hint only: on other systems, or when libc cannot be reached, it does nothing.
 /// </summary>
-internal static partial class MemoryAdvice
+public static partial class MemoryAdvice
 {
     private const int DontNeed = 4;
     private static readonly long PageSize = Environment.SystemPageSize;

@@ -16,6 +16,12 @@ public sealed record BlockQuantizationOptions(int Bits, int BlockSize, bool Asym
     /// <summary>The zero point implied when none are stored: 2^(bits-1).</summary>
     public int MidCode => 1 << (Bits - 1);
 
+    /// <summary>The block sizes MatMulNBits runs, as errors name them.</summary>
+    public const string SupportedBlockSizes = "16, 32, 64, 128 or 256";
+
+    /// <summary>True for a power of two from 16 to 256.</summary>
+    public static bool IsSupportedBlockSize(int blockSize) => blockSize is >= 16 and <= 256 && (blockSize & (blockSize - 1)) == 0;
+
     /// <summary>Throws <see cref="ArgumentException"/> when bits or block size are not ones MatMulNBits runs.</summary>
     public void Validate()
     {
@@ -24,9 +30,9 @@ public sealed record BlockQuantizationOptions(int Bits, int BlockSize, bool Asym
             throw new ArgumentException($"bits must be 4 or 8, not {Bits}");
         }
 
-        if (BlockSize is < 16 or > 256 || (BlockSize & (BlockSize - 1)) != 0)
+        if (!IsSupportedBlockSize(BlockSize))
         {
-            throw new ArgumentException($"block size must be 16, 32, 64, 128 or 256, not {BlockSize}");
+            throw new ArgumentException($"block size must be {SupportedBlockSizes}, not {BlockSize}");
         }
     }
 

@@ -144,9 +144,9 @@ public static class QuantizeCommand
 
         foreach ((string option, int? size) in new[] { ("--block-size", (int?)blockSize), ("--mlp-block-size", mlpBlockSize), ("--lm-head-block-size", lmHeadBlockSize) })
         {
-            if (size is { } value && (value is < 16 or > 256 || (value & (value - 1)) != 0))
+            if (size is { } value && !BlockQuantizationOptions.IsSupportedBlockSize(value))
             {
-                throw new ArgumentException($"{option} must be 16, 32, 64, 128 or 256, not {value}");
+                throw new ArgumentException($"{option} must be {BlockQuantizationOptions.SupportedBlockSizes}, not {value}");
             }
         }
 

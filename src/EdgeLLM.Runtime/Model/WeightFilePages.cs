@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Runtime.Model;
 
@@ -24,9 +25,8 @@ namespace EdgeLLM.Runtime.Model;
 /// Runtime our own mapping as an in-memory file makes it copy every initializer (tried: +1.6 GB).
 /// </para>
 /// </summary>
-internal static partial class WeightFilePages
+internal static unsafe partial class WeightFilePages
 {
-    private const int DontNeed = 4;
     private static bool unavailable;
 
     /// <summary>Held while a session is created or released, and while its weight pages are trimmed.</summary>
@@ -34,22 +34,15 @@ internal static partial class WeightFilePages
 
     /// <summary>
     /// Drops the resident pages of <paramref name="modelFolder"/>'s <c>*.data</c> files from every
-    /// unwritten mapping; returns the bytes of mapping advised. Call with <see cref="Gate"/> held.
+    /// unwritten mapping (<see cref="MemoryAdvice.DropPages"/>). Call with <see cref="Gate"/> held.
     /// </summary>
-    public static long Trim(string modelFolder)
+    public static void Trim(string modelFolder)
     {
-        if (!OperatingSystem.IsLinux() || unavailable)
+        if (!OperatingSystem.IsLinux() || unavailable || DataFiles(modelFolder) is not { Length: > 0 } files)
         {
-            return 0;
+            return;
         }
 
-        string[] files = DataFiles(modelFolder);
-        return files.Length == 0 ? 0 : Trim(files);
-    }
-
-    private static long Trim(string[] files)
-    {
-        long advised = 0;
         string smaps;
         try
         {
@@ -57,11 +50,11 @@ internal static partial class WeightFilePages
         }
         catch (IOException)
         {
-            return 0;
+            return;
         }
         catch (UnauthorizedAccessException)
         {
-            return 0;
+            return;
         }
 
         // ONNX Runtime maps the file private and writable (rw-p) though it never writes it. A page written
@@ -82,26 +75,11 @@ internal static partial class WeightFilePages
             }
 
             current = null;
-            if (line.AsSpan("Anonymous:".Length).Trim() is not "0 kB")
+            if (line.AsSpan("Anonymous:".Length).Trim() is "0 kB")
             {
-                continue;
-            }
-
-            try
-            {
-                if (Madvise(candidate.Start, candidate.Length, DontNeed) == 0)
-                {
-                    advised += (long)candidate.Length;
-                }
-            }
-            catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
-            {
-                unavailable = true;
-                return advised;
+                MemoryAdvice.DropPages((byte*)candidate.Start, (long)candidate.Length);
             }
         }
-
-        return advised;
     }
 
     /// <summary>The model folder's external data files as the kernel names them in /proc/self/maps (symbolic links resolved).</summary>
@@ -146,9 +124,6 @@ internal static partial class WeightFilePages
             return null;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "madvise")]
-    private static partial int Madvise(nint address, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint Realpath(string path, nint resolved);
