@@ -64,6 +64,10 @@ internal sealed class LinearWeight
             long localRow = row - partFirstRows[part];
             int count = (int)Math.Min(rowCount - written, parts[part].RowCount - localRow);
             parts[part].ReadRows(localRow, count, destination.Slice(checked((int)(written * InFeatures)), checked((int)(count * InFeatures))));
+
+            // Rows are read once, in order (quantizers and the row writer stream them): drop their file pages now,
+            // not when the whole tensor is done, so no tensor is ever resident whole (an 8B model's embedding is 1 GB).
+            parts[part].ReleaseRows(localRow, count);
             written += count;
             row += count;
         }

@@ -61,16 +61,16 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
         }
 
         QuantizedInitializers stored = Store(graph, embedding, options);
-        if (tiedEmbeddings)
-        {
-            tiedEmbedding = stored;
-        }
-
         MatMulNBitsLayout layout = stored.Tensor.Layout;
         string scales = graph.Op("Reshape", $"{embedding.Name}/ScalesPerBlock", [stored.Scales, graph.Int64Constant($"{embedding.Name}/ScalesPerBlockShape", [layout.RowCount, layout.BlockCount, 1])]);
         string? zeroPoints = stored.Tensor.GatherZeroPoints() is { } unpacked
             ? graph.Initializer($"{embedding.Name}.GatherBlockQuantized.zero_points", DataType.Uint8, [layout.RowCount, layout.BlockCount, 1], writer => writer.Write(unpacked))
             : null;
+        if (tiedEmbeddings)
+        {
+            // lm_head later needs only the initializer names and the layout.
+            tiedEmbedding = stored with { Tensor = stored.Tensor.WithoutValues() };
+        }
         string blocks = graph.MicrosoftOp(
             "GatherBlockQuantized",
             $"{embedding.Name}/GatherBlockQuantized",
@@ -111,7 +111,8 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
         string? zeroPoints = result.ZeroPoints is { } points
             ? graph.Initializer($"{weight.Name}.MatMulNBits.qzeros", DataType.Uint8, layout.ZeroPointShape, writer => writer.Write(points))
             : null;
-        quantized.Add(result);
+        // Scales and zero points are written: keep only the report's part of the tensor.
+        quantized.Add(result.WithoutValues());
         return new QuantizedInitializers(result, packed, scales, zeroPoints);
     }
 

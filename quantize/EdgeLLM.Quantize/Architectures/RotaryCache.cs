@@ -4,7 +4,9 @@ namespace EdgeLLM.Quantize.Architectures;
 
 /// <summary>
 /// The RoPE cos/sin tables GroupQueryAttention and RotaryEmbedding read: <c>[positions, head_dim/2]</c>
-/// fp32, Hugging Face rotate_half convention, with Llama 3 frequency scaling when the config has it.
+/// fp32, Hugging Face rotate_half convention, with Llama 3 or YaRN frequency scaling when the config has it;
+/// YaRN's attention factor multiplies cos and sin (as transformers' rotary embedding does), so the tables
+/// carry it to every engine that reads them.
 /// </summary>
 internal sealed class RotaryCache
 {
@@ -27,7 +29,10 @@ internal sealed class RotaryCache
 
     public static RotaryCache Create(ModelConfig config, int positionCount)
     {
-        double[] frequencies = InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling);
+        double[] frequencies = config.Yarn is { } yarn
+            ? YarnInverseFrequencies(config.HeadDim, config.RopeTheta, yarn)
+            : InverseFrequencies(config.HeadDim, config.RopeTheta, config.RopeScaling);
+        double scale = config.RopeAttentionScale;
         int halfDim = frequencies.Length;
         var cos = new float[positionCount * halfDim];
         var sin = new float[positionCount * halfDim];
@@ -37,8 +42,9 @@ internal sealed class RotaryCache
             {
                 // Hugging Face forms the angle in fp32 (position * inv_freq, both fp32) before cos/sin.
                 float angle = position * (float)frequencies[i];
-                cos[(position * halfDim) + i] = (float)Math.Cos(angle);
-                sin[(position * halfDim) + i] = (float)Math.Sin(angle);
+                // transformers: cos = emb.cos() * attention_scaling, in fp32.
+                cos[(position * halfDim) + i] = (float)Math.Cos(angle) * (float)scale;
+                sin[(position * halfDim) + i] = (float)Math.Sin(angle) * (float)scale;
             }
         }
 
@@ -80,6 +86,33 @@ internal sealed class RotaryCache
 
             double smooth = ((oldContext / wavelength) - scaling.LowFreqFactor) / (scaling.HighFreqFactor - scaling.LowFreqFactor);
             frequencies[i] = (float)(((1 - smooth) * frequency / scaling.Factor) + (smooth * frequency));
+        }
+
+        return frequencies;
+    }
+
+    /// <summary>
+    /// YaRN's <c>inv_freq</c> as transformers' <c>_compute_yarn_parameters</c> forms it (fp32 like torch):
+    /// extrapolated <c>1 / theta^(2i/dim)</c> and interpolated <c>1 / (factor · theta^(2i/dim))</c> blended
+    /// by <c>1 − clamp((i − low) / (high − low), 0, 1)</c> over the correction range.
+    /// </summary>
+    public static double[] YarnInverseFrequencies(int headDim, double theta, YarnRopeScaling yarn)
+    {
+        (double low, double high) = yarn.CorrectionRange(headDim, theta);
+        if (low == high)
+        {
+            high += 0.001; // transformers: prevent singularity
+        }
+
+        var frequencies = new double[headDim / 2];
+        for (int i = 0; i < frequencies.Length; i++)
+        {
+            float positionFrequency = (float)Math.Pow(theta, (float)(2 * i) / headDim);
+            float extrapolation = 1f / positionFrequency;
+            float interpolation = 1f / ((float)yarn.Factor * positionFrequency);
+            float ramp = Math.Clamp((float)((i - low) / (high - low)), 0f, 1f);
+            float extrapolationFactor = 1f - ramp;
+            frequencies[i] = (interpolation * (1f - extrapolationFactor)) + (extrapolation * extrapolationFactor);
         }
 
         return frequencies;

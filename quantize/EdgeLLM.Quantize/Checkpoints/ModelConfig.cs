@@ -41,6 +41,15 @@ public sealed record ModelConfig
     /// <summary>Llama 3 RoPE scaling, or null when the model has none.</summary>
     public RopeScaling? RopeScaling { get; init; }
 
+    /// <summary>YaRN RoPE scaling (R1-0528-Qwen3-8B), or null when the model has none.</summary>
+    public YarnRopeScaling? Yarn { get; init; }
+
+    /// <summary>What cos and sin are multiplied by: YaRN's attention factor, else 1.</summary>
+    public double RopeAttentionScale => Yarn?.AttentionFactor ?? 1.0;
+
+    /// <summary>The rope type the tables implement: "default", "llama3" or "yarn".</summary>
+    public string RopeType => Yarn is not null ? "yarn" : RopeScaling is not null ? "llama3" : "default";
+
     public required bool TieWordEmbeddings { get; init; }
 
     /// <summary>True when q/k/v projections carry biases (always for Qwen2; <c>attention_bias</c> otherwise).</summary>
@@ -131,6 +140,18 @@ public sealed record ModelConfig
                 throw new NotSupportedException($"{source}: hidden_act '{activation}' is not supported (only silu)");
             }
 
+            UnsupportedConfigKeys.Check(root, architecture, source);
+            if (headDim <= 0 || headDim % 2 != 0)
+            {
+                throw new NotSupportedException($"{source}: head_dim {headDim} is not supported (RoPE needs a positive even head_dim)");
+            }
+
+            int maxPositions = OptionalInt(root, "max_position_embeddings", source) ?? 4096;
+            JsonElement? ropeParameters = root.TryGetProperty("rope_parameters", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object ? parameters : null;
+            double ropeTheta = (ropeParameters is { } ropeObject ? OptionalDouble(ropeObject, "rope_theta", source) : null)
+                ?? OptionalDouble(root, "rope_theta", source) ?? 10000.0;
+            (RopeScaling? llama3, YarnRopeScaling? yarn) = ReadRopeScaling(root, ropeParameters, maxPositions, source);
+
             IReadOnlyList<int> eos = ReadIds(root, "eos_token_id", source);
             int? bos = OptionalInt(root, "bos_token_id", source);
             int? pad = OptionalInt(root, "pad_token_id", source);
@@ -151,10 +172,11 @@ public sealed record ModelConfig
                 KvHeadCount = kvHeadCount,
                 HeadDim = headDim,
                 VocabSize = RequiredInt(root, "vocab_size", source),
-                MaxPositionEmbeddings = OptionalInt(root, "max_position_embeddings", source) ?? 4096,
+                MaxPositionEmbeddings = maxPositions,
                 RmsNormEps = OptionalDouble(root, "rms_norm_eps", source) ?? 1e-6,
-                RopeTheta = OptionalDouble(root, "rope_theta", source) ?? 10000.0,
-                RopeScaling = ReadRopeScaling(root, source),
+                RopeTheta = ropeTheta,
+                RopeScaling = llama3,
+                Yarn = yarn,
                 TieWordEmbeddings = OptionalBool(root, "tie_word_embeddings") ?? false,
                 HasQkvBias = architecture == ModelArchitecture.Qwen2 || (OptionalBool(root, "attention_bias") ?? false),
                 BosTokenId = bos,
@@ -211,29 +233,104 @@ public sealed record ModelConfig
         }
     }
 
-    private static RopeScaling? ReadRopeScaling(JsonElement root, string source)
+    /// <summary>The keys a <c>rope_scaling</c> block of each supported type may carry (any other key is refused).</summary>
+    private static readonly string[] Llama3Keys = ["rope_type", "type", "factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings", "rope_theta"];
+
+    private static readonly string[] YarnKeys = ["rope_type", "type", "factor", "original_max_position_embeddings", "beta_fast", "beta_slow", "truncate", "attention_factor", "mscale", "mscale_all_dim", "attn_factor", "rope_theta"];
+
+    private static (RopeScaling? Llama3, YarnRopeScaling? Yarn) ReadRopeScaling(JsonElement root, JsonElement? ropeParameters, int maxPositions, string source)
     {
-        if (!root.TryGetProperty("rope_scaling", out JsonElement scaling) || scaling.ValueKind == JsonValueKind.Null)
+        string key = ropeParameters is null ? "rope_scaling" : "rope_parameters";
+        JsonElement scaling;
+        if (ropeParameters is { } parameters)
         {
-            return null;
+            scaling = parameters;
+        }
+        else if (!root.TryGetProperty("rope_scaling", out scaling) || scaling.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
         }
 
         if (scaling.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{source}: rope_scaling must be an object or null");
+            throw new InvalidDataException($"{source}: {key} must be an object or null");
         }
 
         string? type = OptionalString(scaling, "rope_type") ?? OptionalString(scaling, "type");
-        return type switch
+        switch (type)
         {
-            "llama3" => new RopeScaling(
-                OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: rope_scaling llama3 needs 'factor'"),
-                OptionalDouble(scaling, "low_freq_factor", source) ?? 1.0,
-                OptionalDouble(scaling, "high_freq_factor", source) ?? 4.0,
-                OptionalInt(scaling, "original_max_position_embeddings", source) ?? 8192),
-            "default" or null => null,
-            _ => throw new NotSupportedException($"{source}: rope_scaling type '{type}' is not supported (supported: llama3)"),
+            case "default" or null:
+                RefuseUnknownKeys(scaling, ["rope_type", "type", "rope_theta"], key, "default", source);
+                return (null, null);
+            case "llama3":
+                RefuseUnknownKeys(scaling, Llama3Keys, key, type, source);
+                return (new RopeScaling(
+                    OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} llama3 needs 'factor'"),
+                    OptionalDouble(scaling, "low_freq_factor", source) ?? 1.0,
+                    OptionalDouble(scaling, "high_freq_factor", source) ?? 4.0,
+                    OptionalInt(scaling, "original_max_position_embeddings", source) ?? 8192), null);
+            case "yarn":
+                RefuseUnknownKeys(scaling, YarnKeys, key, type, source);
+                return (null, ReadYarn(scaling, maxPositions, key, source));
+            default:
+                throw new NotSupportedException($"{source}: {key} type '{type}' is not supported (supported: default, llama3, yarn)");
+        }
+    }
+
+    /// <summary>YaRN's parameters exactly as transformers' <c>_compute_yarn_parameters</c> resolves them.</summary>
+    private static YarnRopeScaling ReadYarn(JsonElement scaling, int maxPositions, string key, string source)
+    {
+        double statedFactor = OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} yarn needs 'factor'");
+        int? original = OptionalInt(scaling, "original_max_position_embeddings", source);
+        if (original is <= 0)
+        {
+            throw new InvalidDataException($"{source}: {key} original_max_position_embeddings must be positive, got {original}");
+        }
+
+        // transformers: with original_max_position_embeddings given, factor = max_position_embeddings / original.
+        double factor = original is { } originalPositions ? (double)maxPositions / originalPositions : statedFactor;
+        if (!(factor >= 1))
+        {
+            throw new NotSupportedException($"{source}: {key} yarn factor {factor} is below 1 (max_position_embeddings / original_max_position_embeddings)");
+        }
+
+        double? attentionFactor = OptionalDouble(scaling, "attention_factor", source);
+        double? mscale = OptionalDouble(scaling, "mscale", source);
+        double? mscaleAllDim = OptionalDouble(scaling, "mscale_all_dim", source);
+        if (attentionFactor is null)
+        {
+            attentionFactor = mscale is { } m && m != 0 && mscaleAllDim is { } all && all != 0
+                ? YarnRopeScaling.MScale(factor, m) / YarnRopeScaling.MScale(factor, all)
+                : YarnRopeScaling.MScale(factor);
+        }
+        else if (attentionFactor < 0)
+        {
+            throw new InvalidDataException($"{source}: {key} attention_factor must not be negative, got {attentionFactor}");
+        }
+
+        // transformers: beta_fast = get("beta_fast") or 32, beta_slow = get("beta_slow") or 1, truncate = get("truncate", True).
+        double betaFast = OptionalDouble(scaling, "beta_fast", source) is { } fast && fast != 0 ? fast : 32;
+        double betaSlow = OptionalDouble(scaling, "beta_slow", source) is { } slow && slow != 0 ? slow : 1;
+        bool truncate = !scaling.TryGetProperty("truncate", out JsonElement truncateElement) || truncateElement.ValueKind == JsonValueKind.True
+            || (truncateElement.ValueKind is not (JsonValueKind.False or JsonValueKind.Null)
+                ? throw new InvalidDataException($"{source}: {key} truncate must be true or false, got {truncateElement.GetRawText()}")
+                : false);
+        return new YarnRopeScaling(factor, original ?? maxPositions, betaFast, betaSlow, truncate, attentionFactor.Value)
+        {
+            StatedFactor = statedFactor,
+            IgnoredAttnFactor = OptionalDouble(scaling, "attn_factor", source),
         };
+    }
+
+    private static void RefuseUnknownKeys(JsonElement scaling, string[] known, string key, string type, string source)
+    {
+        foreach (JsonProperty property in scaling.EnumerateObject())
+        {
+            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw new NotSupportedException($"{source}: {key} key '{property.Name}' is not supported for rope type '{type}' (EdgeLLM refuses keys that would change the math rather than ignore them)");
+            }
+        }
     }
 
     private static IReadOnlyList<int> ReadIds(JsonElement root, string name, string source)

@@ -77,7 +77,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         SafetensorsEntry entry = GetEntry(name);
-        return new TensorView(name, entry.DType, entry.Shape, dataStart + entry.Begin, entry.ByteCount);
+        return new TensorView(name, entry.DType, entry.Shape, dataStart + entry.Begin, entry.ByteCount) { FileBacked = true };
     }
 
     /// <summary>Drops the tensor's pages from the resident set (Linux madvise; a no-op elsewhere). The view stays valid.</summary>

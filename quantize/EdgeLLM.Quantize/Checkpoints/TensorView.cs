@@ -98,6 +98,26 @@ public sealed unsafe class TensorView
     public void ReadRows(long firstRow, int rowCount, Span<float> destination)
         => ReadFloats(firstRow * RowLength, destination[..checked((int)(rowCount * RowLength))]);
 
+    /// <summary>
+    /// True when the bytes are a read-only file mapping (a safetensors file): then <see cref="ReleaseRows"/>
+    /// may drop their pages, which the kernel reads back from the file if they are touched again.
+    /// </summary>
+    public bool FileBacked { get; init; }
+
+    /// <summary>
+    /// Drops the pages of rows [firstRow, firstRow + rowCount) from the resident set once a streaming reader
+    /// is done with them, so reading a 1 GB embedding or lm_head row block by row block never holds it all
+    /// resident. Does nothing for memory that is not a file mapping (dropping it would lose the data).
+    /// </summary>
+    public void ReleaseRows(long firstRow, long rowCount)
+    {
+        if (FileBacked && rowCount > 0)
+        {
+            long rowBytes = RowLength * DType.ByteSize();
+            MemoryAdvice.DropPages(data + (firstRow * rowBytes), rowCount * rowBytes);
+        }
+    }
+
     /// <summary>Copies the whole tensor as fp32 into a new array. For small tensors (norms, biases) only.</summary>
     public float[] ToFloatArray()
     {

@@ -58,6 +58,7 @@ public static class ModelManifest
         json.WriteNumber("head_dim", config.HeadDim);
         json.WriteNumber("vocab_size", config.VocabSize);
         json.WriteBoolean("tied_embeddings", config.TieWordEmbeddings);
+        WriteRope(json, config);
         json.WriteEndObject();
         if (contents.Quantization is { } quantization)
         {
@@ -66,6 +67,41 @@ public static class ModelManifest
 
         json.WriteNumber("weights_bytes", contents.WeightBytes);
         WriteFiles(json, contents.Files);
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>model.rope</c>: the RoPE the cos/sin tables implement (type, theta, the scaling parameters used)
+    /// and <c>attention_scale</c>, the factor cos and sin carry (YaRN's attention factor, else 1); a YaRN
+    /// config's <c>attn_factor</c>, which is not applied, is recorded as <c>attn_factor_not_applied</c>.
+    /// </summary>
+    private static void WriteRope(Utf8JsonWriter json, ModelConfig config)
+    {
+        json.WriteStartObject("rope");
+        json.WriteString("type", config.RopeType);
+        json.WriteNumber("theta", config.RopeTheta);
+        if (config.RopeScaling is { } llama3)
+        {
+            json.WriteNumber("factor", llama3.Factor);
+            json.WriteNumber("low_freq_factor", llama3.LowFreqFactor);
+            json.WriteNumber("high_freq_factor", llama3.HighFreqFactor);
+            json.WriteNumber("original_max_position_embeddings", llama3.OriginalMaxPositionEmbeddings);
+        }
+
+        if (config.Yarn is { } yarn)
+        {
+            json.WriteNumber("factor", yarn.Factor);
+            json.WriteNumber("original_max_position_embeddings", yarn.OriginalMaxPositionEmbeddings);
+            json.WriteNumber("beta_fast", yarn.BetaFast);
+            json.WriteNumber("beta_slow", yarn.BetaSlow);
+            json.WriteBoolean("truncate", yarn.Truncate);
+            if (yarn.IgnoredAttnFactor is { } ignored)
+            {
+                json.WriteNumber("attn_factor_not_applied", ignored);
+            }
+        }
+
+        json.WriteNumber("attention_scale", config.RopeAttentionScale);
         json.WriteEndObject();
     }
 

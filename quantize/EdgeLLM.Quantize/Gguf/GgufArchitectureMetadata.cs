@@ -33,6 +33,23 @@ public static class GgufArchitectureMetadata
         }
 
         metadata.AddUInt32("general.file_type", type.FileType());
+        if (config.Yarn is { } yarn)
+        {
+            // convert_hf_to_gguf.py's Qwen2/Qwen3 rope_scaling yarn keys; llama.cpp then derives the attention
+            // factor 0.1·ln(factor) + 1 itself, as transformers does. attn_factor (not a transformers key) is not
+            // written: EdgeLLM does not apply it, and neither does llama.cpp's qwen3.
+            if (yarn.BetaFast != 32 || yarn.BetaSlow != 1 || !yarn.Truncate || yarn.Factor != yarn.StatedFactor
+                || Math.Abs(yarn.AttentionFactor - YarnRopeScaling.MScale(yarn.Factor)) > 1e-12)
+            {
+                throw new NotSupportedException(
+                    "GGUF export of YaRN with non-default beta_fast/beta_slow/truncate/attention_factor/mscale, or a factor other than max_position_embeddings / original_max_position_embeddings, is not supported (llama.cpp would compute different RoPE tables)");
+            }
+
+            metadata.AddString($"{arch}.rope.scaling.type", "yarn");
+            metadata.AddFloat32($"{arch}.rope.scaling.factor", (float)yarn.StatedFactor);
+            metadata.AddUInt32($"{arch}.rope.scaling.original_context_length", (uint)yarn.OriginalMaxPositionEmbeddings);
+        }
+
         if (config.Architecture == ModelArchitecture.Llama)
         {
             metadata.AddUInt32($"{arch}.vocab_size", (uint)config.VocabSize);

@@ -39,11 +39,15 @@ public sealed record QuantizationSettings
     public int? MlpBlockSize { get; init; }
 
     /// <summary>
-    /// How an untied token embedding is stored (the same choices as lm_head): fp32 (a plain Gather, the
-    /// default, as the anchor builder does) or block-quantized read by GatherBlockQuantized. A tied
+    /// How an untied token embedding is stored (the same choices as lm_head): int8 in blocks of
+    /// <see cref="BlockSize"/> read by GatherBlockQuantized (the default), int4, or fp32 (a plain Gather, as
+    /// the anchor builder does). int8 is the default because it costs no measurable quality (int4 defaults on
+    /// the untied tiny fixtures, teacher-forced against the reference: mean KL 1.235e-6 against 1.255e-6 with
+    /// the fp32 table on Qwen2, 1.183e-6 against 1.185e-6 on Llama; see QuantizedModelAccuracyTests) and
+    /// saves 3 bytes per weight (int8 values + an fp32 scale per 32): 1.6 GB of an 8B Llama folder. A tied
     /// embedding is the lm_head's single copy and follows <see cref="LmHead"/>.
     /// </summary>
-    public LmHeadPrecision Embeddings { get; init; } = LmHeadPrecision.Fp32;
+    public LmHeadPrecision Embeddings { get; init; } = LmHeadPrecision.Int8;
 
     public int AccuracyLevel { get; init; } = 4;
 

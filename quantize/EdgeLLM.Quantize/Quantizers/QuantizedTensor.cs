@@ -14,6 +14,13 @@ public sealed record QuantizedTensor(
     QuantizationError Error)
 {
     /// <summary>
+    /// This tensor without its scales and zero points: what the conversion keeps for its report once they
+    /// are written (an 8B model's int4 scales in blocks of 32 are ~1 GB; holding them all to the end of
+    /// the conversion was most of its peak memory).
+    /// </summary>
+    public QuantizedTensor WithoutValues() => this with { Scales = [], ZeroPoints = null };
+
+    /// <summary>
     /// The zero points as com.microsoft GatherBlockQuantized reads them when it gathers rows of the same
     /// B viewed as [N, k_blocks, blob_size] (quantize_axis 2, scales reshaped to [N, k_blocks, 1]):
     /// [N, k_blocks, 1], one zero point per byte (the low nibble for 4-bit). Null when symmetric.

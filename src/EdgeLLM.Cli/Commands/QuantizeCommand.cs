@@ -115,6 +115,7 @@ public static class QuantizeCommand
             };
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
+            RefuseWithoutTokenizer(source);
             using ICheckpoint checkpoint = CheckpointFolder.Open(source);
             string output = parse.GetValue(outputOption)!;
             ConversionResult result = TerminalProgressBar.Run<ConversionProgress, ConversionResult>(
@@ -128,6 +129,11 @@ public static class QuantizeCommand
             if (result.QuantizedTensors.Count > 0)
             {
                 Console.WriteLine($"quantize: {QuantizationReport.Of(result.QuantizedTensors)}");
+            }
+
+            if (checkpoint.Config.Yarn is { } yarn)
+            {
+                Console.WriteLine(YarnSummary(yarn));
             }
 
             return 0;
@@ -169,6 +175,23 @@ public static class QuantizeCommand
         settings.Validate();
         return settings;
     }
+
+    /// <summary>A folder without tokenizer.json would convert into a model folder that cannot generate: refused before any output.</summary>
+    private static void RefuseWithoutTokenizer(string source)
+    {
+        if (Directory.Exists(source) && !File.Exists(Path.Combine(source, "tokenizer.json")))
+        {
+            throw new FileNotFoundException($"{Path.Combine(source, "tokenizer.json")}: missing; a model folder without it cannot generate (copy the model's tokenizer files beside config.json)");
+        }
+    }
+
+    /// <summary>The summary line of a YaRN model: the scaling used and, when the config has it, that attn_factor is not applied.</summary>
+    internal static string YarnSummary(YarnRopeScaling yarn) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"quantize: YaRN RoPE factor {yarn.Factor:G6} from {yarn.OriginalMaxPositionEmbeddings} positions, cos/sin scaled by {yarn.AttentionFactor:G6} (transformers' attention factor)")
+        + (yarn.IgnoredAttnFactor is { } ignored
+            ? string.Create(CultureInfo.InvariantCulture, $"; rope_scaling.attn_factor {ignored:G6} is not applied (transformers and llama.cpp ignore it; vLLM would multiply it in)")
+            : string.Empty);
 
     private static bool ParseLogits(string value) => value switch
     {

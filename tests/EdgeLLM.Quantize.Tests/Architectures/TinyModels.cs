@@ -11,7 +11,14 @@ internal static class TinyModels
     public const string Llama31 = "tiny-llama31";
     public const string Qwen3 = "tiny-qwen3";
 
+    /// <summary>tiny-qwen3's weights with R1-0528-Qwen3-8B's YaRN RoPE scaling.</summary>
+    public const string Qwen3Yarn = "tiny-qwen3-yarn";
+
+    /// <summary>The three fixtures with distinct weights and architectures.</summary>
     public static IReadOnlyList<string> All { get; } = [Qwen2, Llama31, Qwen3];
+
+    /// <summary><see cref="All"/> and tiny-qwen3-yarn: the parameter list of the exactness checks.</summary>
+    public static IReadOnlyList<string> WithYarn { get; } = [Qwen2, Llama31, Qwen3, Qwen3Yarn];
 
     public static string Folder(string model) => TestPaths.Fixture("models", model);
 

@@ -27,7 +27,7 @@ public sealed class QuantizeCommandTests
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith($"quantize: wrote {output}: qwen2 int4, context 4096, logits last,", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("quantize: 11 tensors quantized", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("quantize: 12 tensors quantized", lines[1], StringComparison.Ordinal); // 2 layers × 5 (qkv fused), lm_head, the int8 embedding
         Assert.DoesNotContain('\u001b', stdout);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
         Assert.Contains(

@@ -22,7 +22,7 @@ public sealed class GgufLlamaCppTests(ExportedTinyModels models, ITestOutputHelp
     /// </summary>
     private const float Q8_0RelativeTolerance = 0.02f;
 
-    public static TheoryData<string> Models => new(TinyModels.All);
+    public static TheoryData<string> Models => new(TinyModels.WithYarn);
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -38,6 +38,20 @@ public sealed class GgufMetadataTests(ExportedTinyModels models)
     }
 
     [Fact]
+    public void YarnModelCarriesTheConvertersRopeScalingKeysAndOnlyYarnModelsDo()
+    {
+        GgufFile yarn = GgufFile.Read(models.Path(TinyModels.Qwen3Yarn, GgufExportType.F16));
+        Assert.Equal("yarn", yarn.Metadata["qwen3.rope.scaling.type"]);
+        Assert.Equal(4.0f, yarn.Metadata["qwen3.rope.scaling.factor"]);
+        Assert.Equal(32768u, yarn.Metadata["qwen3.rope.scaling.original_context_length"]);
+        Assert.Equal(131072u, yarn.Metadata["qwen3.context_length"]);
+        Assert.DoesNotContain(yarn.Keys, key => key.Contains("yarn_attn_factor", StringComparison.Ordinal));
+
+        GgufFile plain = GgufFile.Read(models.Path(TinyModels.Qwen3, GgufExportType.F16));
+        Assert.DoesNotContain(plain.Keys, key => key.Contains("rope.scaling", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void R1TokenTypesFollowTheConvertersRules()
     {
         GgufFile file = GgufFile.Read(models.Path(TinyModels.Qwen2, GgufExportType.F16));

@@ -3,10 +3,10 @@ using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Quantize.Tests.Synthetic;
 
-/// <summary>The three tiny shapes synthesized once (default dtype and sharding) for a test class.</summary>
+/// <summary>The tiny shapes synthesized once (default dtype and sharding) for a test class.</summary>
 public sealed class SynthesizedTinyModels : IDisposable
 {
-    public static readonly string[] Names = ["tiny-r1-qwen2", "tiny-llama31", "tiny-qwen3"];
+    public static readonly string[] Names = ["tiny-r1-qwen2", "tiny-llama31", "tiny-qwen3", "tiny-qwen3-yarn"];
 
     private readonly TempFolder temp = TestPaths.CreateTemp("synthesized-tiny");
 

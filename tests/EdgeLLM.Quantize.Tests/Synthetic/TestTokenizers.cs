@@ -8,7 +8,7 @@ internal static class TestTokenizers
     public static string ForShape(string shapeName) => Folder(shapeName switch
     {
         "tiny-llama31" => "llama31",
-        "tiny-qwen3" => "qwen3",
+        "tiny-qwen3" or "tiny-qwen3-yarn" => "qwen3",
         _ => "r1-distill-qwen",
     });
 

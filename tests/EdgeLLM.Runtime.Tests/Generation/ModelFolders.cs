@@ -16,11 +16,12 @@ public sealed class ModelFolders : IDisposable
     public const string Qwen2 = "tiny-r1-qwen2";
     public const string Llama31 = "tiny-llama31";
     public const string Qwen3 = "tiny-qwen3";
+    public const string Qwen3Yarn = "tiny-qwen3-yarn";
 
     private readonly TempFolder root = TestPaths.CreateTemp("runtime-models");
     private readonly ConcurrentDictionary<string, Lazy<string>> folders = new(StringComparer.Ordinal);
 
-    public static TheoryData<string> TinyModels => [Qwen2, Llama31, Qwen3];
+    public static TheoryData<string> TinyModels => [Qwen2, Llama31, Qwen3, Qwen3Yarn];
 
     /// <summary>The fp32 model folder of a tiny shape, converted with last-position (default) or all-position logits, for the CPU (default) or DirectML graph.</summary>
     public string Tiny(string shapeName, bool lastPositionLogitsOnly = true, GraphTarget target = GraphTarget.Cpu)
@@ -67,7 +68,7 @@ public sealed class ModelFolders : IDisposable
     {
         Qwen2 => "r1-distill-qwen",
         Llama31 => "llama31",
-        Qwen3 => "qwen3",
+        Qwen3 or Qwen3Yarn => "qwen3",
         _ => throw new ArgumentOutOfRangeException(nameof(shapeName), shapeName, null),
     };
 }
