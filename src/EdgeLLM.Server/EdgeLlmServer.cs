@@ -144,7 +144,7 @@ public sealed class EdgeLlmServer : IAsyncDisposable
             return ErrorResponses.WriteAsync(context, ErrorResponses.Unavailable("the model is loading", "loading"));
         }
 
-        return JsonSerializer.SerializeAsync(context.Response.Body, new HealthStatus("ok"), ServerJsonContext.Default.HealthStatus, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, new HealthStatus("ok"), ServerJsonContext.Web.HealthStatus, context.RequestAborted);
     }
 
     private static Task Models(HttpContext context, ServerState state)
@@ -152,6 +152,6 @@ public sealed class EdgeLlmServer : IAsyncDisposable
         ModelRunner runner = state.Runner ?? throw ErrorResponses.Unavailable("the model is still loading; retry when GET /health says ok", "loading");
         var list = new ModelList("list", [new ModelCard(state.Options.ModelId, "model", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "edgellm", runner.ContextLength)]);
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, list, ServerJsonContext.Default.ModelList, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, list, ServerJsonContext.Web.ModelList, context.RequestAborted);
     }
 }

@@ -15,14 +15,14 @@ internal sealed class CompletionEndpoints(ServerState state)
 {
     public async Task ChatAsync(HttpContext context)
     {
-        ChatCompletionRequest request = await RequestReader.ReadAsync(context.Request, ServerJsonContext.Default.ChatCompletionRequest, state.Options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        ChatCompletionRequest request = await RequestReader.ReadAsync(context.Request, ServerJsonContext.Web.ChatCompletionRequest, state.Options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         CompletionJob job = RequestReader.ChatJob(request, state.Options.SplitReasoning);
         await RunAsync(context, job, RequestReader.Streams(request), RequestReader.StreamsUsage(request), chat: true).ConfigureAwait(false);
     }
 
     public async Task TextAsync(HttpContext context)
     {
-        CompletionRequest request = await RequestReader.ReadAsync(context.Request, ServerJsonContext.Default.CompletionRequest, state.Options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        CompletionRequest request = await RequestReader.ReadAsync(context.Request, ServerJsonContext.Web.CompletionRequest, state.Options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         CompletionJob job = RequestReader.TextJob(request);
         await RunAsync(context, job, RequestReader.Streams(request), RequestReader.StreamsUsage(request), chat: false).ConfigureAwait(false);
     }
@@ -98,7 +98,7 @@ internal sealed class CompletionEndpoints(ServerState state)
             {
                 if (!context.RequestAborted.IsCancellationRequested)
                 {
-                    await sse.WriteAsync(ErrorResponses.Body(ShuttingDown()), ServerJsonContext.Default.ErrorBody, context.RequestAborted).ConfigureAwait(false);
+                    await sse.WriteAsync(ErrorResponses.Body(ShuttingDown()), ServerJsonContext.Web.ErrorBody, context.RequestAborted).ConfigureAwait(false);
                 }
 
                 return;
@@ -139,31 +139,31 @@ internal sealed class CompletionEndpoints(ServerState state)
         private readonly long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         public Task StartAsync(ServerSentEvents sse, CancellationToken cancellation)
-            => chat ? sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = string.Empty }, null), ServerJsonContext.Default.ChatCompletionChunk, cancellation) : Task.CompletedTask;
+            => chat ? sse.WriteAsync(Chunk(new ChunkDelta { Role = "assistant", Content = string.Empty }, null), ServerJsonContext.Web.ChatCompletionChunk, cancellation) : Task.CompletedTask;
 
         public Task PieceAsync(ServerSentEvents sse, CompletionPiece piece, CancellationToken cancellation)
             => chat
-                ? sse.WriteAsync(Chunk(piece.IsReasoning ? new ChunkDelta { ReasoningContent = piece.Text } : new ChunkDelta { Content = piece.Text }, null), ServerJsonContext.Default.ChatCompletionChunk, cancellation)
-                : sse.WriteAsync(Text(piece.Text, null), ServerJsonContext.Default.TextCompletion, cancellation);
+                ? sse.WriteAsync(Chunk(piece.IsReasoning ? new ChunkDelta { ReasoningContent = piece.Text } : new ChunkDelta { Content = piece.Text }, null), ServerJsonContext.Web.ChatCompletionChunk, cancellation)
+                : sse.WriteAsync(Text(piece.Text, null), ServerJsonContext.Web.TextCompletion, cancellation);
 
         public async Task FinishAsync(ServerSentEvents sse, CompletionOutcome outcome, bool includeUsage, CancellationToken cancellation)
         {
             string finish = FinishName(outcome.FinishReason);
             if (chat)
             {
-                await sse.WriteAsync(Chunk(new ChunkDelta(), finish), ServerJsonContext.Default.ChatCompletionChunk, cancellation).ConfigureAwait(false);
+                await sse.WriteAsync(Chunk(new ChunkDelta(), finish), ServerJsonContext.Web.ChatCompletionChunk, cancellation).ConfigureAwait(false);
                 if (includeUsage)
                 {
-                    await sse.WriteAsync(new ChatCompletionChunk(id, "chat.completion.chunk", created, model, []) { Usage = UsageOf(outcome) }, ServerJsonContext.Default.ChatCompletionChunk, cancellation).ConfigureAwait(false);
+                    await sse.WriteAsync(new ChatCompletionChunk(id, "chat.completion.chunk", created, model, []) { Usage = UsageOf(outcome) }, ServerJsonContext.Web.ChatCompletionChunk, cancellation).ConfigureAwait(false);
                 }
 
                 return;
             }
 
-            await sse.WriteAsync(Text(string.Empty, finish), ServerJsonContext.Default.TextCompletion, cancellation).ConfigureAwait(false);
+            await sse.WriteAsync(Text(string.Empty, finish), ServerJsonContext.Web.TextCompletion, cancellation).ConfigureAwait(false);
             if (includeUsage)
             {
-                await sse.WriteAsync(new TextCompletion(id, "text_completion", created, model, []) { Usage = UsageOf(outcome) }, ServerJsonContext.Default.TextCompletion, cancellation).ConfigureAwait(false);
+                await sse.WriteAsync(new TextCompletion(id, "text_completion", created, model, []) { Usage = UsageOf(outcome) }, ServerJsonContext.Web.TextCompletion, cancellation).ConfigureAwait(false);
             }
         }
 
@@ -173,12 +173,12 @@ internal sealed class CompletionEndpoints(ServerState state)
             if (!chat)
             {
                 var text = new TextCompletion(id, "text_completion", created, model, [new TextChoice(0, outcome.Content) { FinishReason = finish }]) { Usage = UsageOf(outcome) };
-                return JsonSerializer.SerializeAsync(response.Body, text, ServerJsonContext.Default.TextCompletion, cancellation);
+                return JsonSerializer.SerializeAsync(response.Body, text, ServerJsonContext.Web.TextCompletion, cancellation);
             }
 
             var message = new AssistantMessage("assistant", outcome.Content) { ReasoningContent = outcome.Reasoning.Length > 0 ? outcome.Reasoning : null };
             var completion = new ChatCompletion(id, "chat.completion", created, model, [new ChatChoice(0, message, finish)], UsageOf(outcome));
-            return JsonSerializer.SerializeAsync(response.Body, completion, ServerJsonContext.Default.ChatCompletion, cancellation);
+            return JsonSerializer.SerializeAsync(response.Body, completion, ServerJsonContext.Web.ChatCompletion, cancellation);
         }
 
         private static Usage UsageOf(CompletionOutcome outcome)

@@ -28,7 +28,7 @@ internal static class ErrorResponses
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        await JsonSerializer.SerializeAsync(context.Response.Body, Body(error), ServerJsonContext.Default.ErrorBody, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(context.Response.Body, Body(error), ServerJsonContext.Web.ErrorBody, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Middleware: a request that throws gets its error (ApiException) or a 500 with one line.</summary>

@@ -4,7 +4,7 @@ namespace EdgeLLM.Server.Protocol;
 public sealed record ErrorBody(ErrorDetail Error);
 
 /// <summary>The error; n_prompt_tokens and n_ctx only for exceed_context_size_error (as llama.cpp sends them).</summary>
-public sealed record ErrorDetail(string Message, string Type, string? Code)
+public sealed record ErrorDetail(string Message, string Type, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Code)
 {
     public int? NPromptTokens { get; init; }
 

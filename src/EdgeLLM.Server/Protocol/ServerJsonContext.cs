@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace EdgeLLM.Server.Protocol;
@@ -18,4 +20,13 @@ namespace EdgeLLM.Server.Protocol;
 [JsonSerializable(typeof(ErrorBody))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext
 {
+    /// <summary>The context the server writes with: text as UTF-8 (not \u escapes), as OpenAI's API sends it.</summary>
+    public static ServerJsonContext Web { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.Strict,
+        MaxDepth = 32,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }
