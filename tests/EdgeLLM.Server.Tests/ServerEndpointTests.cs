@@ -119,6 +119,23 @@ public sealed class ServerEndpointTests(ServerModels models)
     }
 
     [Fact]
+    public async Task PresencePenaltyReachesTheSampler()
+    {
+        await using EdgeLlmServer server = await models.StartAsync();
+        using var client = new ServerClient(server.Address);
+
+        (_, JsonElement plain) = await client.PostAsync("/v1/chat/completions", ServerClient.Chat(Question, 24, ""","reasoning_format":"none" """));
+        (HttpStatusCode status, JsonElement repeating) = await client.PostAsync("/v1/chat/completions", ServerClient.Chat(Question, 24, ""","reasoning_format":"none","presence_penalty":-2,"frequency_penalty":-2"""));
+        (_, JsonElement again) = await client.PostAsync("/v1/chat/completions", ServerClient.Chat(Question, 24, ""","reasoning_format":"none","presence_penalty":0,"frequency_penalty":0"""));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        string Text(JsonElement reply) => reply.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        // Negative penalties reward what was already drawn: the greedy reply changes (and repeats itself); 0 is the plain reply.
+        Assert.NotEqual(Text(plain), Text(repeating));
+        Assert.Equal(Text(plain), Text(again));
+    }
+
+    [Fact]
     public async Task NextTurnReusesTheCachedPrefixAndEarlierReasoningIsDropped()
     {
         await using EdgeLlmServer server = await models.StartAsync();
@@ -161,7 +178,8 @@ public sealed class ServerEndpointTests(ServerModels models)
     public static TheoryData<string, string, string> BadRequests => new()
     {
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}", "invalid_request_error", "not valid JSON" },
-        { "[1,2]", "invalid_request_error", "not valid JSON" },
+        { "[1,2]", "invalid_request_error", "must be a JSON object" },
+        { "", "invalid_request_error", "body is empty" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":\"hot\"}", "invalid_request_error", "$.temperature" },
         { "{\"messages\":\"hello\"}", "invalid_request_error", "$.messages" },
         { "{\"messages\":[]}", "invalid_request_error", "'messages'" },
@@ -174,8 +192,8 @@ public sealed class ServerEndpointTests(ServerModels models)
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_k\":-1}", "invalid_request_error", "'top_k'" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3}", "invalid_request_error", "'n' is 3" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stop\":[1]}", "invalid_request_error", "'stop'" },
-        { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"presence_penalty\":0.5}", "invalid_request_error", "'presence_penalty'" },
-        { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"frequency_penalty\":1}", "invalid_request_error", "'frequency_penalty'" },
+        { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"presence_penalty\":2.5}", "invalid_request_error", "'presence_penalty' must be in [-2, 2]" },
+        { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"frequency_penalty\":-3}", "invalid_request_error", "'frequency_penalty' must be in [-2, 2]" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"think_budget\":-1}", "invalid_request_error", "'think_budget'" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"reasoning_format\":\"raw\"}", "invalid_request_error", "'reasoning_format'" },
     };

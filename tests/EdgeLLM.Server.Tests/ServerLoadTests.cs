@@ -51,7 +51,9 @@ public sealed class ServerLoadTests(ServerModels models, ITestOutputHelper outpu
         })));
 
         double[] sorted = [.. latencies.Order()];
-        output.WriteLine($"{Clients} clients x {RequestsPerClient} requests (16 new tokens each, half streamed) in {clock.Elapsed.TotalSeconds:F1} s: p50 {Percentile(sorted, 0.50):F0} ms, p99 {Percentile(sorted, 0.99):F0} ms, max {sorted[^1]:F0} ms");
+        string summary = $"{Clients} clients x {RequestsPerClient} requests (16 new tokens each, half streamed) in {clock.Elapsed.TotalSeconds:F1} s: p50 {Percentile(sorted, 0.50):F0} ms, p99 {Percentile(sorted, 0.99):F0} ms, max {sorted[^1]:F0} ms";
+        output.WriteLine(summary);
+        Console.WriteLine($"ServerLoadTests: {summary}");
         Assert.Empty(failures);
         Assert.Equal(Clients * RequestsPerClient, sorted.Length);
     }

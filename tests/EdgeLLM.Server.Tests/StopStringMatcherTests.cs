@@ -11,7 +11,7 @@ public sealed class StopStringMatcherTests
     [InlineData(new[] { "no stop here" }, "XYZ", "no stop here")]
     [InlineData(new[] { "ST", "OX ST", "OP" }, "STOP", "STOX ")]
     [InlineData(new[] { "日本", "語です。", "終わり" }, "。", "日本語です")]
-    [InlineData(new[] { "smile \ud83d", "\ude00 again" }, "\ud83d\ude00", "smile ")]
+    [InlineData(new[] { "smile 😀", "😀 again" }, "😀 ag", "smile 😀")]
     public void ReleasesExactlyTheTextBeforeTheFirstStop(string[] pieces, string stop, string expected)
     {
         var matcher = new StopStringMatcher([stop, "NEVER"]);

@@ -20,6 +20,12 @@ public sealed record CompletionJob
     /// <summary>Null when the request gave no max_tokens: the reply may run until the context is full.</summary>
     public int? MaxTokens { get; init; }
 
+    /// <summary>OpenAI's presence penalty (-2 to 2, 0 = off), over the tokens drawn for this reply.</summary>
+    public double PresencePenalty { get; init; }
+
+    /// <summary>OpenAI's frequency penalty (-2 to 2, 0 = off), over the tokens drawn for this reply.</summary>
+    public double FrequencyPenalty { get; init; }
+
     /// <summary>Texts that end the reply where they first appear (not included in it).</summary>
     public IReadOnlyList<string> Stop { get; init; } = [];
 

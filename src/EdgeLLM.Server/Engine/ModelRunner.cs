@@ -74,7 +74,8 @@ public sealed class ModelRunner : IDisposable
         int reused = ReusablePrefix(ids);
         model.Session.Rewind(reused);
 
-        var sampler = new Sampler(model.SamplingFor(job.Settings), model.Session.VocabSize);
+        SamplingSettings sampling = model.SamplingFor(job.Settings) with { PresencePenalty = job.PresencePenalty, FrequencyPenalty = job.FrequencyPenalty };
+        var sampler = new Sampler(sampling, model.Session.VocabSize);
         ReasoningSplitter? splitter = job.SplitReasoning && prompt.Rendered is { } rendered ? ReasoningSplitter.ForPrompt(rendered) : null;
         var request = new GenerationRequest
         {

@@ -58,7 +58,13 @@ internal static class RequestReader
         }
         catch (JsonException exception)
         {
-            string where = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? string.Empty : $" at {exception.Path}";
+            bool atRoot = string.IsNullOrEmpty(exception.Path) || exception.Path == "$";
+            if (atRoot && exception.Message.Contains("could not be converted", StringComparison.Ordinal))
+            {
+                throw ApiException.Invalid("the body must be a JSON object", "invalid_json");
+            }
+
+            string where = atRoot ? string.Empty : $" at {exception.Path}";
             string what = exception.Message.Contains("could not be converted", StringComparison.Ordinal)
                 ? "a value has the wrong type"
                 : "the body is not valid JSON";
@@ -136,8 +142,8 @@ internal static class RequestReader
             throw ApiException.Invalid("'stream_options' is only allowed with 'stream': true");
         }
 
-        Penalty(request.PresencePenalty, "presence_penalty");
-        Penalty(request.FrequencyPenalty, "frequency_penalty");
+        Check(request.PresencePenalty, "presence_penalty", value => value is >= -2 and <= 2, "in [-2, 2] (0 = off)");
+        Check(request.FrequencyPenalty, "frequency_penalty", value => value is >= -2 and <= 2, "in [-2, 2] (0 = off)");
         int? maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
         string limitName = request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens";
         if (maxTokens is int limit && limit < 1)
@@ -180,17 +186,11 @@ internal static class RequestReader
                 Think = ThinkMode.On,
             },
             MaxTokens = maxTokens,
+            PresencePenalty = request.PresencePenalty ?? 0,
+            FrequencyPenalty = request.FrequencyPenalty ?? 0,
             Stop = StopStrings(request.Stop),
             SplitReasoning = split,
         };
-    }
-
-    private static void Penalty(double? value, string name)
-    {
-        if (value is double penalty && penalty != 0)
-        {
-            throw ApiException.Invalid($"'{name}' is not supported by EdgeLLM's sampler (only 0); use 'repetition_penalty' (Hugging Face's, 1 = off) instead", "unsupported_parameter");
-        }
     }
 
     private static void Check(double? value, string name, Func<double, bool> valid, string range)
