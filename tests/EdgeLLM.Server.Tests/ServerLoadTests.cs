@@ -51,7 +51,7 @@ public sealed class ServerLoadTests(ServerModels models, ITestOutputHelper outpu
         })));
 
         double[] sorted = [.. latencies.Order()];
-        string summary = $"{Clients} clients x {RequestsPerClient} requests (16 new tokens each, half streamed) in {clock.Elapsed.TotalSeconds:F1} s: p50 {Percentile(sorted, 0.50):F0} ms, p99 {Percentile(sorted, 0.99):F0} ms, max {sorted[^1]:F0} ms";
+        string summary = $"{Clients} clients x {RequestsPerClient} requests (10 new tokens each, half streamed) in {clock.Elapsed.TotalSeconds:F1} s: p50 {Percentile(sorted, 0.50):F0} ms, p99 {Percentile(sorted, 0.99):F0} ms, max {sorted[^1]:F0} ms";
         output.WriteLine(summary);
         Console.WriteLine($"ServerLoadTests: {summary}");
         Assert.Empty(failures);
@@ -63,7 +63,7 @@ public sealed class ServerLoadTests(ServerModels models, ITestOutputHelper outpu
     /// <summary>The reply as "reasoning|content|finish", whole or reassembled from the stream.</summary>
     private static async Task<string> AskAsync(ServerClient client, string prompt, bool stream)
     {
-        string body = ServerClient.Chat(prompt, 16, stream ? ""","think_budget":6,"stream":true""" : ""","think_budget":6""");
+        string body = ServerClient.Chat(prompt, 10, stream ? ""","think_budget":4,"stream":true""" : ""","think_budget":4""");
         if (!stream)
         {
             (HttpStatusCode status, JsonElement reply) = await client.PostAsync("/v1/chat/completions", body);
