@@ -187,6 +187,7 @@ public sealed class ServerEndpointTests(ServerModels models)
         { "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}", "invalid_request_error", "messages[0].content" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-5}", "invalid_request_error", "'max_tokens' must be at least 1" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":99999999999}", "invalid_request_error", "$.max_tokens" },
+        { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_completion_tokens\":100000}", "invalid_request_error", "'max_tokens' is 100000, more than the server's whole context of 256 tokens" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":-1}", "invalid_request_error", "'temperature'" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_p\":0}", "invalid_request_error", "'top_p'" },
         { "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_k\":-1}", "invalid_request_error", "'top_k'" },

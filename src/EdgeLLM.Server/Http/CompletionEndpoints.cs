@@ -30,6 +30,11 @@ internal sealed class CompletionEndpoints(ServerState state)
     private async Task RunAsync(HttpContext context, CompletionJob job, bool stream, bool includeUsage, bool chat)
     {
         ModelRunner runner = state.Runner ?? throw ErrorResponses.Unavailable("the model is still loading; retry when GET /health says ok", "loading");
+        if (job.MaxTokens > runner.ContextLength)
+        {
+            throw ApiException.Invalid($"'max_tokens' is {job.MaxTokens}, more than the server's whole context of {runner.ContextLength} tokens");
+        }
+
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping.Token);
         CancellationToken token = lifetime.Token;
         IDisposable turn;
