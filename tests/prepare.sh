@@ -5,6 +5,9 @@
 #                      ../shared/fixtures/tokenizers/<name> is used instead of npm when its files hash the same.
 #   r1-distill-qwen:   derived from qwen3 by tests/tokenizers/derive-r1-distill-qwen.mjs (node), with the
 #                      tokenizer_config.json / generation_config.json committed in tests/Fixtures/tokenizers/.
+#   openai (node):     the official OpenAI JavaScript client, npm package openai@5.23.2 (no dependencies), pinned by
+#                      tarball integrity, unpacked into tests/.node/node_modules/openai for the server's client test
+#                      (tests/EdgeLLM.Server.Tests/node/openai-client.mjs).
 # Then the NativeAOT binaries the packaged-binary tests run (tests/EdgeLLM.Published.Tests):
 #   installs clang, lld, Debian's aarch64 cross toolchain and qemu-user-static with apt-get when missing, and runs
 #   packaging/publish.sh linux-x64 and linux-arm64 into out/publish/<rid>/edgellm, skipping a RID whose binary is
@@ -141,7 +144,31 @@ publish_if_stale() {
   tail -n 1 "$root/out/publish-$1.log"
 }
 
+# The OpenAI client the server tests drive (tests/EdgeLLM.Server.Tests: OpenAiNodeClientTests).
+openai_package="openai@5.23.2"
+openai_integrity="sha512-MQBzmTulj+MM5O8SKEk/gL8a7s5mktS9zUtAkU257WjvobGc9nKcBuVwjyEEcb9SI8a8Y2G/mzn3vm9n1Jlleg=="
+prepare_openai() {
+  local modules="$here/.node/node_modules" stamp="$here/.node/node_modules/openai/.edgellm-integrity"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$openai_integrity" ]]; then echo "tests/prepare.sh: $openai_package ready"; return; fi
+  need_node
+  local download
+  download="$(mktemp -d)"
+  (cd "$download" && npm pack --silent "$openai_package" >/dev/null) || { rm -rf "$download"; fail "npm pack $openai_package failed"; }
+  local tarball=("$download"/*.tgz) actual
+  actual="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "${tarball[0]}")"
+  [[ "$actual" == "$openai_integrity" ]] || { rm -rf "$download"; fail "$openai_package integrity $actual, expected $openai_integrity"; }
+  mkdir -p "$modules"
+  rm -rf "$modules/openai.new" "$modules/openai"
+  mkdir "$modules/openai.new"
+  tar -xzf "${tarball[0]}" -C "$modules/openai.new" --strip-components=1
+  printf '%s' "$openai_integrity" >"$modules/openai.new/.edgellm-integrity"
+  mv "$modules/openai.new" "$modules/openai"
+  rm -rf "$download"
+  echo "tests/prepare.sh: $openai_package fetched from npm (integrity verified) into tests/.node"
+}
+
 mkdir -p "$target"
+prepare_openai
 prepare_package qwen3
 prepare_package llama31
 prepare_r1

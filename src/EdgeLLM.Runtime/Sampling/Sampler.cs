@@ -9,6 +9,10 @@ namespace EdgeLLM.Runtime.Sampling;
 /// <c>generate()</c>: RepetitionPenaltyLogitsProcessor, then (when sampling) TemperatureLogitsWarper,
 /// TopKLogitsWarper, TopPLogitsWarper, MinPLogitsWarper, softmax and one draw from a seeded
 /// xoshiro256** generator. Greedy settings take the argmax (first index on ties) after the penalty.
+/// OpenAI's presence and frequency penalties (off by default; not part of Hugging Face's pipeline) follow the
+/// repetition penalty: score -= count × frequency_penalty + (count &gt; 0) × presence_penalty, where count is how
+/// often this sampler has drawn the token (the completion so far, as OpenAI defines them; the prompt and tokens
+/// inserted without sampling are not counted). Use one sampler per completion.
 /// </summary>
 /// <remarks>
 /// Every buffer is allocated in the constructor; <see cref="Sample"/> allocates nothing. Work per token is
@@ -29,6 +33,9 @@ public sealed class Sampler
     private readonly Xoshiro256StarStar random;
     private readonly float repetitionPenalty;
     private readonly float temperature;
+    private readonly int[] drawnCounts;
+    private readonly int[] drawnTokens;
+    private int drawnDistinct;
 
     public Sampler(SamplingSettings settings, int vocabularySize)
     {
@@ -45,6 +52,9 @@ public sealed class Sampler
         repetitionPenalty = (float)settings.RepetitionPenalty;
         temperature = (float)settings.Temperature;
         scores = new float[vocabularySize];
+        bool occurrencePenalties = settings.PresencePenalty != 0 || settings.FrequencyPenalty != 0;
+        drawnCounts = occurrencePenalties ? new int[vocabularySize] : [];
+        drawnTokens = occurrencePenalties ? new int[vocabularySize] : [];
         if (!settings.IsGreedy)
         {
             candidateKeys = new ulong[vocabularySize];
@@ -73,13 +83,13 @@ public sealed class Sampler
     public int Sample(ReadOnlySpan<float> logits, ReadOnlySpan<int> previousTokens)
     {
         ApplyRepetitionPenalty(logits, previousTokens);
-        if (Settings.IsGreedy)
+        int token = Settings.IsGreedy ? ArgMax() : Draw(candidateKeys.AsSpan(0, Filter()));
+        if (drawnCounts.Length > 0 && drawnCounts[token]++ == 0)
         {
-            return ArgMax();
+            drawnTokens[drawnDistinct++] = token;
         }
 
-        int survivorCount = Filter();
-        return Draw(candidateKeys.AsSpan(0, survivorCount));
+        return token;
     }
 
     /// <summary>
@@ -111,7 +121,7 @@ public sealed class Sampler
         }
     }
 
-    /// <summary>Copies the logits into the scratch scores and applies the repetition penalty (HF: gather, where, scatter).</summary>
+    /// <summary>Copies the logits into the scratch scores and applies the repetition penalty (HF: gather, where, scatter), then the presence and frequency penalties.</summary>
     private void ApplyRepetitionPenalty(ReadOnlySpan<float> logits, ReadOnlySpan<int> previousTokens)
     {
         if (logits.Length != VocabularySize)
@@ -136,6 +146,14 @@ public sealed class Sampler
                 float logit = logits[token];
                 scores[token] = logit < 0 ? logit * repetitionPenalty : logit / repetitionPenalty;
             }
+        }
+
+        float presence = (float)Settings.PresencePenalty;
+        float frequency = (float)Settings.FrequencyPenalty;
+        for (int index = 0; index < drawnDistinct; index++)
+        {
+            int token = drawnTokens[index];
+            scores[token] -= drawnCounts[token] * frequency + presence;
         }
     }
 

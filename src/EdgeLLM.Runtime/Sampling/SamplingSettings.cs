@@ -59,6 +59,24 @@ public sealed record SamplingSettings
             : throw Invalid($"repetition_penalty must be a finite number > 0 (1 = off), got {Format(value)}");
     } = 1.0;
 
+    /// <summary>OpenAI's presence penalty in [-2, 2]: subtracted once from every token already drawn in this completion; 0 turns it off.</summary>
+    public double PresencePenalty
+    {
+        get;
+        init => field = value is >= -2 and <= 2
+            ? value
+            : throw Invalid($"presence_penalty must be in [-2, 2] (0 = off), got {Format(value)}");
+    }
+
+    /// <summary>OpenAI's frequency penalty in [-2, 2]: subtracted per earlier draw of a token in this completion; 0 turns it off.</summary>
+    public double FrequencyPenalty
+    {
+        get;
+        init => field = value is >= -2 and <= 2
+            ? value
+            : throw Invalid($"frequency_penalty must be in [-2, 2] (0 = off), got {Format(value)}");
+    }
+
     /// <summary>Seed of the sampler's random generator; null draws one from the operating system.</summary>
     public ulong? Seed { get; init; }
 

@@ -96,6 +96,77 @@ public sealed class LauncherTests(KitFixture fixture, ITestOutputHelper output)
         Assert.Equal(File.ReadAllBytes(binary), File.ReadAllBytes(Path.Combine(second, "bin", "linux-x64", "edgellm")));
     }
 
+    [Fact]
+    public async Task TheLauncherStartsTheServerOnTheKitsModelAndSigtermStopsItWithExitZero()
+    {
+        if (PublishedBinary.Require(output) is null)
+        {
+            return;
+        }
+
+        string kit = PackRealKit();
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = fixture.NewFolder("elsewhere") };
+        foreach (string argument in new[] { Path.Combine(kit, KitLayout.ShellLauncher), "serve", "-m", KitFixture.ModelName, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--alias", "kit model" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["XDG_CACHE_HOME"] = fixture.NewFolder("xdg cache");
+        using System.Diagnostics.Process server = System.Diagnostics.Process.Start(start)!;
+        Task<string> errors = server.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+            string? models = null;
+            for (int attempt = 0; attempt < 300 && models is null && !server.HasExited; attempt++)
+            {
+                try
+                {
+                    using HttpResponseMessage health = await http.GetAsync("health");
+                    models = health.IsSuccessStatusCode ? await http.GetStringAsync("v1/models") : null;
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                if (models is null)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            Assert.True(models is not null, server.HasExited ? await errors : "the server did not become ready");
+            using (JsonDocument list = JsonDocument.Parse(models))
+            {
+                Assert.Equal("kit model", list.RootElement.GetProperty("data")[0].GetProperty("id").GetString());
+            }
+
+            // exec: the launcher's process is the server's, so the signal reaches it.
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await server.WaitForExitAsync(wait.Token);
+            Assert.Equal(0, server.ExitCode);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
+    }
+
     /// <summary>The published linux-x64 binary and the tiny model in "&lt;tmp&gt;/USB STICK/EDGELLM KIT".</summary>
     private string PackRealKit() => fixture.PackKit(PublishedBinary.Root, ["linux-x64"]);
 
