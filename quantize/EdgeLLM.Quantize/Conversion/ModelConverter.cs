@@ -57,11 +57,20 @@ public static class ModelConverter
             }
         }
 
+        foreach ((string name, byte[] content) in options.GeneratedFiles)
+        {
+            files.Add(WriteFile(temporary, name, stream => stream.Write(content)));
+        }
+
         cancellation.ThrowIfCancellationRequested();
-        var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
+        string? sourcePath = options.SourceFile ?? options.SourceFolder;
+        var manifest = new ManifestContents(config, sourcePath is null ? null : Path.GetFullPath(sourcePath),
             encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files)
         {
-            SourceFiles = options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
+            SourceFiles = options.SourceFile is { } sourceFile
+                ? [new OutputFile(Path.GetFileName(sourceFile), new FileInfo(sourceFile).Length, FileChecksum.Of(sourceFile))]
+                : options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
+            SourceDetails = options.SourceDetails,
             Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
             QuantizedTensors = encoder.Quantized,
             Target = options.Target,
