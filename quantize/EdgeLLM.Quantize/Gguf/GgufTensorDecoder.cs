@@ -12,14 +12,24 @@ public sealed unsafe class GgufTensorDecoder : ITensorDecoder
 {
     private readonly MappedGgufFile file;
     private readonly long rowBytes;
+    private readonly long rowLength;
 
-    /// <param name="rowOrder">For each Hugging Face row, the file row holding it; null when the order is the same.</param>
+    /// <param name="rowOrder">
+    /// For each Hugging Face row, the file row holding it; null when the order is the same. A permuted 1-D
+    /// tensor (a Llama q/k bias) is permuted element by element: its rows are single elements.
+    /// </param>
     public GgufTensorDecoder(MappedGgufFile file, GgufTensorInfo tensor, long[]? rowOrder)
     {
         this.file = file;
         Tensor = tensor;
         RowOrder = rowOrder;
-        rowBytes = tensor.Type.RowByteCount(tensor.RowLength);
+        rowLength = rowOrder is not null && tensor.Dimensions.Length == 1 ? 1 : tensor.RowLength;
+        if (rowLength % tensor.Type.BlockLength() != 0)
+        {
+            throw new InvalidDataException($"{file.Path}: tensor '{tensor.Name}' is permuted element by element but stored in {tensor.Type} blocks");
+        }
+
+        rowBytes = tensor.Type.RowByteCount(rowLength);
     }
 
     public GgufTensorInfo Tensor { get; }
@@ -40,7 +50,6 @@ public sealed unsafe class GgufTensorDecoder : ITensorDecoder
 
     public void Decode(long elementOffset, Span<float> destination)
     {
-        long rowLength = Tensor.RowLength;
         int blockLength = Tensor.Type.BlockLength();
         int blockBytes = Tensor.Type.BlockByteCount();
         int done = 0;
