@@ -12,6 +12,22 @@ namespace EdgeLLM.Quantize.Checkpoints;
 public sealed unsafe class TensorView
 {
     private readonly byte* data;
+    private readonly ITensorDecoder? decoder;
+
+    /// <summary>
+    /// A view whose elements a <paramref name="decoder"/> produces (block-quantized storage): it reads as
+    /// fp32 (<see cref="DType"/> F32); <see cref="GetBytes"/> is not available on it.
+    /// </summary>
+    public TensorView(string name, long[] shape, long storedByteCount, ITensorDecoder decoder)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        Name = name;
+        DType = TensorDType.F32;
+        Shape = shape;
+        ElementCount = shape.Aggregate(1L, (product, dim) => checked(product * dim));
+        ByteCount = storedByteCount;
+        this.decoder = decoder;
+    }
 
     public TensorView(string name, TensorDType dtype, long[] shape, byte* data, long byteCount)
     {
@@ -46,6 +62,9 @@ public sealed unsafe class TensorView
 
     public long ByteCount { get; }
 
+    /// <summary>The decoder of a block-quantized view, or null for plain F32/F16/BF16 storage.</summary>
+    public ITensorDecoder? Decoder => decoder;
+
     /// <summary>Rows of a 2-D tensor (Shape[0]); for 1-D tensors, 1.</summary>
     public long RowCount => Shape.Count >= 2 ? Shape[0] : 1;
 
@@ -55,6 +74,11 @@ public sealed unsafe class TensorView
     /// <summary>The stored bytes from <paramref name="byteOffset"/>, <paramref name="byteCount"/> long.</summary>
     public ReadOnlySpan<byte> GetBytes(long byteOffset, int byteCount)
     {
+        if (decoder is not null)
+        {
+            throw new InvalidOperationException($"tensor '{Name}' is stored as {decoder.StorageName} blocks: read it as floats");
+        }
+
         if (byteOffset < 0 || byteCount < 0 || byteOffset + byteCount > ByteCount)
         {
             throw new ArgumentOutOfRangeException(nameof(byteOffset), $"bytes [{byteOffset}, {byteOffset + byteCount}) outside tensor '{Name}' of {ByteCount} bytes");
@@ -66,6 +90,17 @@ public sealed unsafe class TensorView
     /// <summary>Converts elements [elementOffset, elementOffset + destination.Length) to fp32.</summary>
     public void ReadFloats(long elementOffset, Span<float> destination)
     {
+        if (decoder is not null)
+        {
+            if (elementOffset < 0 || elementOffset + destination.Length > ElementCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(elementOffset), $"elements [{elementOffset}, {elementOffset + destination.Length}) outside tensor '{Name}' of {ElementCount}");
+            }
+
+            decoder.Decode(elementOffset, destination);
+            return;
+        }
+
         int elementSize = DType.ByteSize();
         ReadOnlySpan<byte> source = GetBytes(elementOffset * elementSize, checked(destination.Length * elementSize));
         switch (DType)

@@ -39,6 +39,18 @@ public sealed record ConversionOptions
     /// <summary>The folder the checkpoint came from: tokenizer files are copied from it and it is recorded in edgellm.json.</summary>
     public string? SourceFolder { get; init; }
 
+    /// <summary>
+    /// A single-file source (a GGUF file) recorded in edgellm.json instead of <see cref="SourceFolder"/>: its
+    /// path, size and XXH3-128, plus <see cref="SourceDetails"/>.
+    /// </summary>
+    public string? SourceFile { get; init; }
+
+    /// <summary>Extra facts about the source written under <c>source</c> in edgellm.json (e.g. the GGUF tensor type mix).</summary>
+    public SourceDetails? SourceDetails { get; init; }
+
+    /// <summary>Files made for the output folder instead of copied from <see cref="SourceFolder"/> (tokenizer files rebuilt from GGUF metadata).</summary>
+    public IReadOnlyList<(string Name, byte[] Content)> GeneratedFiles { get; init; } = [];
+
     /// <summary>Told after each checkpoint tensor is written (on the converting thread), or null.</summary>
     public IProgress<ConversionProgress>? Progress { get; init; }
 }

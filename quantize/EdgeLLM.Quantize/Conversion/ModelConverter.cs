@@ -41,6 +41,12 @@ public static class ModelConverter
         var files = new List<OutputFile>();
         var graphOptions = new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary, options.Target);
         ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType);
+        if (checkpoint is Gguf.GgufCheckpoint)
+        {
+            // ggml blocks go into MatMulNBits as stored; the asked precision covers the rest.
+            encoder = new GgufBlockLinearEncoder(encoder, options.Quantization.AccuracyLevel, graphOptions.ActivationType);
+        }
+
         long weightBytes = WriteModel(checkpoint, temporary, encoder, graphOptions, files, options.Progress, cancellation);
         files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
         if (options.SourceFolder is { } source)
@@ -57,11 +63,22 @@ public static class ModelConverter
             }
         }
 
+        foreach ((string name, byte[] content) in options.GeneratedFiles)
+        {
+            files.Add(WriteFile(temporary, name, stream => stream.Write(content)));
+        }
+
         cancellation.ThrowIfCancellationRequested();
-        var manifest = new ManifestContents(config, options.SourceFolder is null ? null : Path.GetFullPath(options.SourceFolder),
+        string? sourcePath = options.SourceFile ?? options.SourceFolder;
+        var manifest = new ManifestContents(config, sourcePath is null ? null : Path.GetFullPath(sourcePath),
             encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files)
         {
-            SourceFiles = options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
+            SourceFiles = options.SourceFile is { } sourceFile
+                ? [new OutputFile(Path.GetFileName(sourceFile), new FileInfo(sourceFile).Length, FileChecksum.Of(sourceFile))]
+                : options.SourceFolder is null ? [] : SourceFiles.Describe(options.SourceFolder),
+            SourceDetails = options.SourceDetails is { } details && encoder is GgufBlockLinearEncoder blocks
+                ? details with { StoredAs = details.StoredAs.ToDictionary(pair => pair.Key, pair => blocks.StoredAs.TryGetValue(pair.Key, out string? carried) ? $"{carried} (embeddings: {pair.Value})" : pair.Value, StringComparer.Ordinal) }
+                : options.SourceDetails,
             Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
             QuantizedTensors = encoder.Quantized,
             Target = options.Target,

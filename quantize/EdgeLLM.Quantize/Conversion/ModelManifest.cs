@@ -42,6 +42,25 @@ public static class ModelManifest
         }
 
         WriteFiles(json, contents.SourceFiles);
+        if (contents.SourceDetails is { } details)
+        {
+            json.WriteString("format", details.Format);
+            json.WriteStartObject("tensor_types");
+            foreach ((string type, int count) in details.TensorTypes)
+            {
+                json.WriteNumber(type, count);
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("stored_as");
+            foreach ((string type, string storage) in details.StoredAs)
+            {
+                json.WriteString(type, storage);
+            }
+
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
         json.WriteString("precision", contents.Precision);
         json.WriteNumber("max_context", contents.ContextLength);
@@ -178,6 +197,9 @@ internal sealed record ManifestContents(
 
     /// <summary>The checkpoint files the conversion read (empty when there was no source folder).</summary>
     public IReadOnlyList<OutputFile> SourceFiles { get; init; } = [];
+
+    /// <summary>What the source format adds to <c>source</c> (GGUF: tensor type mix), or null.</summary>
+    public SourceDetails? SourceDetails { get; init; }
 
     /// <summary>The execution provider the graph is shaped for.</summary>
     public GraphTarget Target { get; init; } = GraphTarget.Cpu;

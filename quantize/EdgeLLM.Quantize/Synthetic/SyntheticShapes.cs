@@ -51,6 +51,49 @@ public static class SyntheticShapes
         ShardBytes = 40_000_000,
     };
 
+    public static SyntheticShape TinyK256 { get; } = new()
+    {
+        Name = "tiny-k256",
+        Description = "tiny-r1-qwen2 widened so every matrix row is whole 256-element K-quant super-blocks (hidden 256, intermediate 512, 4 heads, 2 KV heads): llama.cpp's Q4_K_M and Q6_K keep their K types",
+        ConfigJson = """
+            {
+              "architectures": [
+                "Qwen2ForCausalLM"
+              ],
+              "model_type": "qwen2",
+              "attention_dropout": 0.0,
+              "bos_token_id": 151643,
+              "eos_token_id": 151643,
+              "hidden_act": "silu",
+              "hidden_size": 256,
+              "initializer_range": 0.02,
+              "intermediate_size": 512,
+              "max_position_embeddings": 131072,
+              "max_window_layers": 21,
+              "num_attention_heads": 4,
+              "num_hidden_layers": 2,
+              "num_key_value_heads": 2,
+              "rms_norm_eps": 1e-06,
+              "rope_theta": 10000,
+              "sliding_window": 4096,
+              "tie_word_embeddings": false,
+              "torch_dtype": "bfloat16",
+              "use_cache": true,
+              "use_sliding_window": false,
+              "vocab_size": 151936
+            }
+            """,
+        GenerationConfigJson = """
+            {
+              "bos_token_id": 151646,
+              "eos_token_id": 151643,
+              "do_sample": true,
+              "temperature": 0.6,
+              "top_p": 0.95
+            }
+            """,
+    };
+
     public static SyntheticShape TinyLlama31 { get; } = new()
     {
         Name = "tiny-llama31",
@@ -492,7 +535,7 @@ public static class SyntheticShapes
     };
 
     public static IReadOnlyList<SyntheticShape> All { get; } =
-        [TinyR1Qwen2, TinyLlama31, TinyQwen3, TinyQwen3Yarn, R1DistillQwen1_5B, R1DistillQwen7B, R1DistillQwen14B, R1DistillQwen32B, R1DistillLlama8B, R1DistillLlama70B, R1_0528Qwen3_8B];
+        [TinyR1Qwen2, TinyLlama31, TinyQwen3, TinyQwen3Yarn, TinyK256, R1DistillQwen1_5B, R1DistillQwen7B, R1DistillQwen14B, R1DistillQwen32B, R1DistillLlama8B, R1DistillLlama70B, R1_0528Qwen3_8B];
 
     /// <summary>The seven DeepSeek-R1 distills, in the order the docs list them.</summary>
     public static IReadOnlyList<SyntheticShape> Distills { get; } =

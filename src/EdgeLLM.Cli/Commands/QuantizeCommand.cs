@@ -4,20 +4,21 @@ using System.Globalization;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Quantize.Quantizers;
 
 namespace EdgeLLM.Cli.Commands;
 
 /// <summary>
-/// <c>edgellm quantize &lt;hf-dir&gt; -o &lt;out-dir&gt;</c>: converts a Hugging Face checkpoint folder into an
-/// EdgeLLM model folder (model.onnx + model.onnx.data, genai_config.json, tokenizer files, edgellm.json).
+/// <c>edgellm quantize &lt;hf-dir|file.gguf&gt; -o &lt;out-dir&gt;</c>: converts a Hugging Face checkpoint folder, or
+/// imports a GGUF file (detected by its magic), into an EdgeLLM model folder (model.onnx + model.onnx.data, genai_config.json, tokenizer files, edgellm.json).
 /// </summary>
 public static class QuantizeCommand
 {
     public static Command Create()
     {
         var command = new Command("quantize", "Convert a Hugging Face checkpoint folder (Llama, Qwen2, Qwen3) into an ONNX model folder.");
-        var sourceArgument = new Argument<string>("hf-dir") { Description = "Checkpoint folder: config.json, model.safetensors (or its index and shards), tokenizer files" };
+        var sourceArgument = new Argument<string>("hf-dir") { Description = "Checkpoint folder (config.json, model.safetensors or its index and shards, tokenizer files), or a GGUF file (llama, qwen2, qwen3) to import" };
         var outputOption = new Option<string>("--output", "-o") { Description = "Output folder (must not exist or be empty unless --force)", Required = true };
         // Checked in the action (not AcceptOnlyFromAmong) so a bad value is one error line, not a help page.
         var precisionOption = new Option<string>("--precision")
@@ -115,14 +116,21 @@ public static class QuantizeCommand
             };
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
-            RefuseWithoutTokenizer(source);
-            using ICheckpoint checkpoint = CheckpointFolder.Open(source);
+            bool gguf = File.Exists(source); // a folder is a checkpoint; a file is read as GGUF (a bad magic is its error)
+            if (!gguf)
+            {
+                RefuseWithoutTokenizer(source);
+            }
+
+            using ICheckpoint checkpoint = gguf ? GgufCheckpoint.Open(source) : CheckpointFolder.Open(source);
             string output = parse.GetValue(outputOption)!;
             ConversionResult result = TerminalProgressBar.Run<ConversionProgress, ConversionResult>(
                 parse.GetValue(quietOption),
-                "reading checkpoint",
+                gguf ? "importing GGUF" : "reading checkpoint",
                 value => (value.TensorName, value.BytesDone, value.BytesTotal),
-                progress => ModelConverter.Convert(checkpoint, output, options with { Progress = progress }, cancellation.Token));
+                progress => gguf
+                    ? GgufImporter.Import((GgufCheckpoint)checkpoint, output, options with { Progress = progress }, cancellation.Token)
+                    : ModelConverter.Convert(checkpoint, output, options with { Progress = progress }, cancellation.Token));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"quantize: wrote {result.OutputFolder}: {checkpoint.Config.ModelType} {options.Precision.Name()}, context {result.ContextLength}, logits {(options.LastPositionLogitsOnly ? "last" : "all")}, {result.WeightBytes:N0} bytes of weights, {clock.Elapsed.TotalSeconds:F1} s"));
