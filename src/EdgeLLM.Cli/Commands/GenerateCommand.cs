@@ -110,8 +110,9 @@ public static class GenerateCommand
     private static int RenderOnly(string modelFolder, GenerationInput input, ChatSettings settings, bool json)
     {
         PromptBuilder prompts = PromptBuilder.Load(modelFolder);
+        using var cancellation = new ConsoleCancellation();
         IReadOnlyList<int> ids = input.Messages is { } messages
-            ? prompts.EncodeRendered(prompts.Render(messages, settings))
+            ? prompts.EncodeRendered(prompts.Render(messages, settings, cancellation.Token))
             : prompts.EncodePlain(input.Text!);
         if (!json)
         {

@@ -89,7 +89,7 @@ public sealed class ChatSession : IChatSession
 
     private ChatReply Respond(IReadOnlyList<ChatMessage> conversation, ChatSettings settings, Action<ChatStreamEvent>? onText, CancellationToken cancellation)
     {
-        string rendered = model.Prompts.Render(conversation, settings);
+        string rendered = model.Prompts.Render(conversation, settings, cancellation);
         return Run(model.Prompts.EncodeRendered(rendered), ReasoningSplitter.ForPrompt(rendered), settings, onText, cancellation);
     }
 
