@@ -100,6 +100,12 @@ public sealed class ChatSession : IChatSession
             throw new ArgumentException("the prompt encodes to no tokens");
         }
 
+        if (promptIds.Count >= ContextLength)
+        {
+            // Refused before prefill: a prompt that fills the context leaves no room for one new token.
+            throw new ArgumentException($"the prompt is {promptIds.Count} tokens, and the context holds {ContextLength}: shorten the prompt or raise --context");
+        }
+
         int reused = ReusablePrefix(promptIds);
         model.Session.Rewind(reused);
 
