@@ -3,6 +3,7 @@ using EdgeLLM.Runtime.Text.Decoding;
 using EdgeLLM.Runtime.Text.Normalization;
 using EdgeLLM.Runtime.Text.PreTokenization;
 using Microsoft.ML.Tokenizers;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Runtime.Text;
 
@@ -19,6 +20,22 @@ public static class TokenizerLoader
 
     /// <summary>Loads the tokenizer in <paramref name="folder"/> (or the folder of a tokenizer.json path).</summary>
     public static TextTokenizer Load(string folder)
+    {
+        try
+        {
+            return LoadUnchecked(folder);
+        }
+        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
+        }
+        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
+        }
+    }
+
+    private static TextTokenizer LoadUnchecked(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (File.Exists(folder) && Path.GetFileName(folder) == TokenizerFileName)
