@@ -181,6 +181,22 @@ if ! command -v tmux >/dev/null; then
 fi
 echo "tests/prepare.sh: tmux ready ($(tmux -V))"
 
+# strace: the offline test runs every model-loading verb of the published binary under it (no socket but AF_UNIX,
+# no file outside its folders). mkfs.vfat (dosfstools): the USB-target tests format a loop-mounted FAT32 image.
+# apt-get installs them when missing; without root the tests say skipped (under CI=true this is an error).
+for tool_package in strace:strace mkfs.vfat:dosfstools; do
+  tool="${tool_package%%:*}" package_name="${tool_package#*:}"
+  command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" || -x "/sbin/$tool" ]] && continue
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+    [[ "${CI:-}" == "true" ]] && fail "$tool is needed (apt-get install -y $package_name) and this is CI"
+    echo "tests/prepare.sh: skipping $package_name (needs root and apt-get): the tests that use $tool will say skipped"
+    continue
+  fi
+  echo "tests/prepare.sh: installing $package_name" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package_name" >/dev/null; } \
+    || fail "$package_name is needed by the offline and USB-target tests (apt-get install -y $package_name)"
+done
+
 # llama.cpp's CPU backend (LLamaSharp.Backend.Cpu, used by the GGUF tests) links libgomp.
 if ! ldconfig -p | grep -q 'libgomp\.so\.1'; then
   echo "tests/prepare.sh: installing libgomp1 (OpenMP runtime for llama.cpp's CPU backend)" >&2

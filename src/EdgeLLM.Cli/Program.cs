@@ -9,6 +9,9 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // ONNX Runtime's telemetry off before anything can load it (no files, no lookups: offline means offline).
+        OnnxRuntimeEnvironment.DisableTelemetry();
+
         // A NativeAOT build carries ONNX Runtime inside; extracted on first use. Elsewhere this changes nothing.
         OnnxRuntimeLibrary.UseEmbedded(typeof(Program).Assembly);
         var root = new RootCommand("EdgeLLM: open reasoning models on small machines, offline.");

@@ -33,6 +33,7 @@ internal sealed class ChatWindow : Runnable
     private IChatSession? session;
     private string? sessionFolder;
     private CancellationTokenSource? generation;
+    private bool interruptPending;
     private Task? runningReply;
     private bool loading;
     private bool resetWhenStopped;
@@ -128,7 +129,23 @@ internal sealed class ChatWindow : Runnable
             problem = null;
             return SettingsFile.Load(path);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (InvalidDataException exception)
+        {
+            // Kept, not overwritten by the defaults at the next save: renamed aside and named in the notice.
+            string kept;
+            try
+            {
+                kept = $"the file was renamed to {SettingsFile.SetAside(path)}";
+            }
+            catch (Exception moveException) when (moveException is IOException or UnauthorizedAccessException)
+            {
+                kept = $"it could not be renamed aside ({moveException.Message})";
+            }
+
+            problem = $"Settings were not read, the defaults are used: {exception.Message}; {kept}";
+            return new TuiSettings();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             problem = $"Settings were not read, the defaults are used: {exception.Message}";
             return new TuiSettings();
@@ -161,6 +178,14 @@ internal sealed class ChatWindow : Runnable
             return;
         }
 
+        if (key == KeyMap.Interrupt)
+        {
+            key.Handled = true;
+            Interrupt();
+            return;
+        }
+
+        interruptPending = false;
         Action? action = key == KeyMap.Stop ? StopGeneration
             : key == KeyMap.ToggleReasoning ? ToggleReasoning
             : key == KeyMap.Help ? ShowHelp
@@ -296,6 +321,27 @@ internal sealed class ChatWindow : Runnable
             resetWhenStopped = false;
             NewChat();
         }
+    }
+
+    /// <summary>Ctrl-C: stops the reply like Esc; a second Ctrl-C (or the first with no reply running) asked again, then quits.</summary>
+    private void Interrupt()
+    {
+        if (generation is not null && !interruptPending)
+        {
+            interruptPending = true;
+            StopGeneration();
+            return;
+        }
+
+        if (interruptPending)
+        {
+            Quit();
+            return;
+        }
+
+        interruptPending = true;
+        figures = figures with { Activity = "Ctrl+C again quits" };
+        UpdateStatus();
     }
 
     private void StopGeneration()
@@ -457,6 +503,7 @@ internal sealed class ChatWindow : Runnable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
+            // InvalidDataException (an IOException) too: a value out of range is never written.
             ShowError($"Settings could not be saved to {options.SettingsPath}: {exception.Message}");
         }
     }

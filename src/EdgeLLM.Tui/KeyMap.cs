@@ -15,11 +15,15 @@ public static class KeyMap
     public static readonly Key Quit = Key.Q.WithCtrl;
     public static readonly Key Stop = Key.Esc;
 
+    /// <summary>Ctrl-C: stops the reply (as Esc); pressed again, quits.</summary>
+    public static readonly Key Interrupt = Key.C.WithCtrl;
+
     public const string HelpText =
         "Enter              send the message\n" +
         "Ctrl+J, Alt+Enter  new line in the message\n" +
         "Up / Down          previous / next sent message\n" +
         "Esc                stop the reply (keeps what was written)\n" +
+        "Ctrl+C             stop the reply; pressed again, quit\n" +
         "PageUp / PageDown  scroll the conversation\n" +
         "Tab                message <-> conversation (arrows scroll)\n" +
         "Ctrl+T             show / hide the reasoning blocks\n" +

@@ -58,6 +58,22 @@ public sealed record KitManifest
     /// <summary>Reads and validates <c>&lt;kit&gt;/MANIFEST.json</c>; a bad one is one <see cref="InvalidDataException"/> naming it.</summary>
     public static KitManifest Read(string kitFolder)
     {
+        try
+        {
+            return ReadUnchecked(kitFolder);
+        }
+        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
+        }
+        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
+        }
+    }
+
+    private static KitManifest ReadUnchecked(string kitFolder)
+    {
         string path = Path.Combine(kitFolder, KitLayout.ManifestName);
         if (!File.Exists(path))
         {

@@ -33,7 +33,7 @@ public static class KitWriter
             copies.AddRange(model.Manifest.Files.Select(file => (Path.Combine(model.Folder, file.Name), $"{KitLayout.ModelsFolder}/{model.Name}/{file.Name}", (string?)file.Checksum, file.Bytes)));
         }
 
-        using StagedFolder staged = StagedFolder.Create(request.OutputFolder, request.Replace);
+        using StagedFolder staged = StagedFolder.Create(request.OutputFolder, request.Replace, [.. models.Select(model => model.Folder), .. binaries.Values], KitLayout.ManifestName);
         var files = new List<OutputFile>();
         long bytesTotal = copies.Sum(copy => copy.Bytes);
         long bytesDone = 0;

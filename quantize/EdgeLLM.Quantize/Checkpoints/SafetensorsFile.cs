@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -40,6 +41,22 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>Maps and validates a safetensors file; every inconsistency is an <see cref="InvalidDataException"/> naming the file.</summary>
     public static SafetensorsFile Open(string path)
     {
+        try
+        {
+            return OpenUnchecked(path);
+        }
+        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
+        }
+        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
+        }
+    }
+
+    private static SafetensorsFile OpenUnchecked(string path)
+    {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: safetensors file not found", path);
@@ -47,7 +64,24 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long fileLength = stream.Length;
-        (Dictionary<string, SafetensorsEntry> entries, List<string> names, long dataOffset) = ReadHeader(path, stream, fileLength);
+        Dictionary<string, SafetensorsEntry> entries;
+        List<string> names;
+        long dataOffset;
+        try
+        {
+            (entries, names, dataOffset) = ReadHeader(path, stream, fileLength);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // System.Text.Json on a header that is not UTF-8, or a value of the wrong kind.
+            stream.Dispose();
+            throw new InvalidDataException($"{path}: the safetensors header is not valid ({exception.Message})", exception);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
 
         MemoryMappedFile mapping = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         MemoryMappedViewAccessor? accessor = null;

@@ -36,7 +36,7 @@ public static class ModelConverter
         ModelConfig config = checkpoint.Config;
         int contextLength = Math.Min(options.MaxContext, config.MaxPositionEmbeddings);
         bool fusedRotary = DecoderGraph.UsesFusedRotary(config, options.Rotary);
-        using StagedFolder staged = StagedFolder.Create(outputFolder, options.Overwrite);
+        using StagedFolder staged = StagedFolder.Create(outputFolder, options.Overwrite, options.SourceFolder is { } sourceFolder ? [sourceFolder] : [], ModelManifest.FileName);
         string temporary = staged.Path;
         var files = new List<OutputFile>();
         var graphOptions = new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary, options.Target);

@@ -8,6 +8,22 @@ public static class ModelManifestReader
 {
     public static ModelManifestInfo Read(string folder)
     {
+        try
+        {
+            return ReadUnchecked(folder);
+        }
+        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
+        }
+        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
+        }
+    }
+
+    private static ModelManifestInfo ReadUnchecked(string folder)
+    {
         string path = Path.Combine(folder, ModelManifest.FileName);
         if (!File.Exists(path))
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -16,6 +17,10 @@ public static class GgufExporter
     private const int WriteBufferBytes = 1 << 20;
 
     public static GgufExportResult Export(ICheckpoint checkpoint, string tokenizerFolder, string outputPath, GgufExportType type, bool overwrite, CancellationToken cancellation = default)
+        => Export(checkpoint, tokenizerFolder, outputPath, type, overwrite, [tokenizerFolder], cancellation);
+
+    /// <summary>As <see cref="Export(ICheckpoint, string, string, GgufExportType, bool, CancellationToken)"/>, refusing an output that is, holds or sits in one of <paramref name="inputs"/> (the checkpoint folder).</summary>
+    public static GgufExportResult Export(ICheckpoint checkpoint, string tokenizerFolder, string outputPath, GgufExportType type, bool overwrite, IEnumerable<string> inputs, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string output = Path.GetFullPath(outputPath);
@@ -24,10 +29,10 @@ public static class GgufExporter
             throw new IOException($"output '{output}' is a folder, not a file");
         }
 
-        if (!overwrite && File.Exists(output))
-        {
-            throw new IOException($"output file '{output}' exists (use --force to replace it)");
-        }
+        OutputRules.CheckApartFromInputs(output, inputs);
+        using OutputLock outputLock = OutputLock.Acquire(output);
+        OutputRules.CheckReplaceableGguf(output, overwrite);
+        RemoveStale(output);
 
         ModelConfig config = checkpoint.Config;
         var metadata = new GgufMetadata();
@@ -47,6 +52,12 @@ public static class GgufExporter
             }
 
             cancellation.ThrowIfCancellationRequested();
+            if (File.Exists(output))
+            {
+                // Appeared or changed during the run: replaced only under --force and when it is a GGUF file.
+                OutputRules.CheckReplaceableGguf(output, overwrite);
+            }
+
             File.Move(temporary, output, overwrite);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -62,6 +73,28 @@ public static class GgufExporter
         }
 
         return new GgufExportResult(output, byteCount, tensors.Count);
+    }
+
+    /// <summary>Partial files of killed exports to <paramref name="output"/>: dead, since the caller holds its lock.</summary>
+    private static void RemoveStale(string output)
+    {
+        string folder = Path.GetDirectoryName(output)!;
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (string partial in Directory.EnumerateFiles(folder, $".{Path.GetFileName(output)}.partial-*"))
+        {
+            try
+            {
+                File.Delete(partial);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Left for a later run.
+            }
+        }
     }
 
     /// <summary>The tensors in the converter's order: generated RoPE factors first, then the checkpoint's tensors.</summary>

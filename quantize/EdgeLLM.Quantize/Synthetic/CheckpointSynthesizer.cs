@@ -13,6 +13,9 @@ namespace EdgeLLM.Quantize.Synthetic;
 public static class CheckpointSynthesizer
 {
     public const string ConfigFileName = "config.json";
+
+    /// <summary>The file that marks a folder as synth's output, so --force may replace it (and nothing else).</summary>
+    public const string MarkerFileName = "edgellm-synthetic.txt";
     public const string GenerationConfigFileName = "generation_config.json";
     public const string TokenizerFileName = "tokenizer.json";
 
@@ -34,7 +37,7 @@ public static class CheckpointSynthesizer
             throw new ArgumentException($"shard size must be a positive number of megabytes, got {request.ShardMegabytes}");
         }
 
-        using StagedFolder staged = StagedFolder.Create(request.OutputFolder, request.Force);
+        using StagedFolder staged = StagedFolder.Create(request.OutputFolder, request.Force, [tokenizerFolder], MarkerFileName);
         string output = staged.OutputFolder;
         string temporary = staged.Path;
         ModelConfig config = shape.Config;
@@ -42,6 +45,7 @@ public static class CheckpointSynthesizer
         long? shardBytes = request.ShardMegabytes is int megabytes ? megabytes * 1_000_000L : shape.ShardBytes;
         IReadOnlyList<(string Name, long[] Shape)> tensors = HuggingFaceLayout.Tensors(config);
 
+        File.WriteAllText(Path.Combine(temporary, MarkerFileName), $"Written by 'edgellm synth --shape {shape.Name}': SYNTHETIC weights (a deterministic recipe), not a language model. 'edgellm synth --force' may replace this folder.\n");
         File.WriteAllText(Path.Combine(temporary, ConfigFileName), ConfigText(shape, dtype));
         if (shape.GenerationConfigJson is not null)
         {

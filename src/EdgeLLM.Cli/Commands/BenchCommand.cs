@@ -17,7 +17,7 @@ public static class BenchCommand
         var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize')", Required = true };
         var promptOption = new Option<int>("--prompt-tokens") { Description = "Prompt tokens, processed in one pass (seeded ids from the vocabulary, no special ids)", DefaultValueFactory = _ => 128 };
         var generatedOption = new Option<int>("--gen-tokens") { Description = "Greedy decode steps after the prompt", DefaultValueFactory = _ => 64 };
-        var threadsOption = new Option<int>("--threads") { Description = "Compute threads (0 = one per physical core)" };
+        var threadsOption = new Option<int>("--threads") { Description = "Compute threads, at most the logical cores (0 = the default, one per physical core)" };
         var repetitionsOption = new Option<int>("--repetitions", "-r") { Description = "Measured repetitions, each with its own model load", DefaultValueFactory = _ => 5 };
         var warmupOption = new Option<int>("--warmup") { Description = "Untimed warm-up runs first: full prompt, one decode step (not with --cold)", DefaultValueFactory = _ => 1 };
         var contextOption = new Option<int>("--context") { Description = "KV cache length (0 = prompt + generated tokens)" };
@@ -36,7 +36,7 @@ public static class BenchCommand
             {
                 PromptTokens = parse.GetValue(promptOption),
                 GeneratedTokens = parse.GetValue(generatedOption),
-                Threads = parse.GetValue(threadsOption),
+                Threads = ThreadLimit.Cap(parse.GetValue(threadsOption), "bench"),
                 Repetitions = parse.GetValue(repetitionsOption),
                 Warmups = parse.GetValue(warmupOption),
                 ContextLength = parse.GetValue(contextOption),

@@ -5,6 +5,7 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Cli.Commands;
@@ -30,7 +31,7 @@ public static class DevicesCommand
                 HardwareProbe.Detect(),
                 DeviceProfileCatalog.LoadBuiltIn(),
                 parse.GetValue(profile),
-                OrtEnv.Instance().GetAvailableProviders(),
+                OnnxRuntimeEnvironment.Instance.GetAvailableProviders(),
                 ModelFolders.SearchPaths(parse.GetValue(modelsDirectory)));
             if (parse.GetValue(json))
             {

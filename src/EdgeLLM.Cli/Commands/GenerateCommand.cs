@@ -107,11 +107,17 @@ public static class GenerateCommand
         return result.StopReason == StopReason.Cancelled ? CommandErrors.Interrupted : 0;
     }
 
+    private static string ReadPromptFile(string path)
+        => Directory.Exists(path)
+            ? throw new ArgumentException($"--prompt-file '{path}' is a folder, expected a UTF-8 text file")
+            : File.ReadAllText(path, Encoding.UTF8);
+
     private static int RenderOnly(string modelFolder, GenerationInput input, ChatSettings settings, bool json)
     {
         PromptBuilder prompts = PromptBuilder.Load(modelFolder);
+        using var cancellation = new ConsoleCancellation();
         IReadOnlyList<int> ids = input.Messages is { } messages
-            ? prompts.EncodeRendered(prompts.Render(messages, settings))
+            ? prompts.EncodeRendered(prompts.Render(messages, settings, cancellation.Token))
             : prompts.EncodePlain(input.Text!);
         if (!json)
         {
@@ -174,8 +180,9 @@ public static class GenerateCommand
         }
 
         string text = prompt
-            ?? (promptFile is not null ? File.ReadAllText(promptFile, Encoding.UTF8)
+            ?? (promptFile is not null ? ReadPromptFile(promptFile)
             : !Console.IsInputRedirected ? throw new ArgumentException("no prompt: give --prompt, --prompt-file or --messages, or pipe text into standard input")
+            : StandardInput.IsClosed ? throw new ArgumentException("no prompt: standard input is closed; give --prompt, --prompt-file or --messages, or pipe text into standard input")
             : Console.In.ReadToEnd());
         if (text.Length == 0)
         {

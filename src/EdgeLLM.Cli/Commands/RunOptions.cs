@@ -23,12 +23,12 @@ public sealed class RunOptions
 
     private readonly Option<int> context = new("--context")
     {
-        Description = "KV cache length in tokens (default: the largest the memory planner fits, up to the model's maximum)",
+        Description = "KV cache length in tokens (0 or absent: the default, the largest the memory planner fits, up to the model's maximum)",
     };
 
     private readonly Option<int> threads = new("--threads")
     {
-        Description = "Compute threads (default: the device profile's, one per physical core)",
+        Description = "Compute threads, at most the logical cores (0 or absent: the default, the device profile's, one per physical core)",
     };
 
     /// <summary>Adds the four options to <paramref name="command"/>.</summary>
@@ -57,6 +57,7 @@ public sealed class RunOptions
             throw new ArgumentException($"--threads must be 0 or more, not {requestedThreads}");
         }
 
+        requestedThreads = ThreadLimit.Cap(requestedThreads, parse.CommandResult.Command.Name);
         return new RunRequest(
             parse.GetValue(executionProvider)!,
             parse.GetValue(deviceProfile),

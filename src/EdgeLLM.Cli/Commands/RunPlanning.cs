@@ -3,6 +3,7 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Runtime.Model;
+using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
 using RuntimeProvider = EdgeLLM.Runtime.Model.ExecutionProvider;
 
@@ -26,7 +27,7 @@ public static class RunPlanning
             DeviceProfileCatalog.LoadBuiltIn(),
             request.DeviceProfile,
             request.ExecutionProvider,
-            OrtEnv.Instance().GetAvailableProviders(),
+            OnnxRuntimeEnvironment.Instance.GetAvailableProviders(),
             model,
             request.Context);
         var settings = new SessionSettings

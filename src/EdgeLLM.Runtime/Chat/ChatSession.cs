@@ -89,7 +89,7 @@ public sealed class ChatSession : IChatSession
 
     private ChatReply Respond(IReadOnlyList<ChatMessage> conversation, ChatSettings settings, Action<ChatStreamEvent>? onText, CancellationToken cancellation)
     {
-        string rendered = model.Prompts.Render(conversation, settings);
+        string rendered = model.Prompts.Render(conversation, settings, cancellation);
         return Run(model.Prompts.EncodeRendered(rendered), ReasoningSplitter.ForPrompt(rendered), settings, onText, cancellation);
     }
 
@@ -98,6 +98,12 @@ public sealed class ChatSession : IChatSession
         if (promptIds.Count == 0)
         {
             throw new ArgumentException("the prompt encodes to no tokens");
+        }
+
+        if (promptIds.Count >= ContextLength)
+        {
+            // Refused before prefill: a prompt that fills the context leaves no room for one new token.
+            throw new ArgumentException($"the prompt is {promptIds.Count} tokens, and the context holds {ContextLength}: shorten the prompt or raise --context");
         }
 
         int reused = ReusablePrefix(promptIds);

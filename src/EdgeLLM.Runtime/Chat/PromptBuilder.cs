@@ -41,7 +41,7 @@ public sealed class PromptBuilder
     }
 
     /// <summary>Renders the conversation (a system prompt first when given and not already there), ready for the reply.</summary>
-    public string Render(IReadOnlyList<ChatMessage> conversation, ChatSettings settings)
+    public string Render(IReadOnlyList<ChatMessage> conversation, ChatSettings settings, CancellationToken cancellation = default)
     {
         ChatTemplate template = Template ?? throw new InvalidOperationException("this model's tokenizer_config.json has no chat_template: use a plain prompt (without --chat)");
         List<TemplateMessage> messages = [];
@@ -59,7 +59,7 @@ public sealed class PromptBuilder
         Dictionary<string, object?>? variables = templateSkipsThinking
             ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["enable_thinking"] = false }
             : null;
-        string rendered = template.Render(messages, addGenerationPrompt: true, variables);
+        string rendered = template.Render(messages, addGenerationPrompt: true, variables, cancellation);
         if (settings.Think == ThinkMode.Off && !templateSkipsThinking && ReasoningEndTokenId is not null)
         {
             // No template switch: close the reasoning block at once, the way the R1 distills write an empty one.

@@ -1,5 +1,6 @@
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -329,6 +330,7 @@ public sealed class ModelSession : IDisposable
 
     private static InferenceSession CreateSession(string modelPath, int threads, ExecutionProvider provider, int deviceId)
     {
+        _ = OnnxRuntimeEnvironment.Instance; // telemetry off before ONNX Runtime's environment exists
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Runtime.Text;
 
@@ -19,6 +20,22 @@ internal sealed record TokenizerConfig(
 
     /// <summary>Reads tokenizer_config.json; a missing file is an empty configuration.</summary>
     public static TokenizerConfig Read(string path)
+    {
+        try
+        {
+            return ReadUnchecked(path);
+        }
+        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
+        }
+        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
+        }
+    }
+
+    private static TokenizerConfig ReadUnchecked(string path)
     {
         if (!File.Exists(path))
         {
@@ -44,6 +61,11 @@ internal sealed record TokenizerConfig(
         catch (JsonException exception)
         {
             throw new InvalidDataException($"{path}: not valid JSON ({exception.Message})", exception);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException)
+        {
+            // A string that is not UTF-8, or a value of the wrong JSON kind: one line naming the file.
+            throw new InvalidDataException($"{path}: {exception.Message}", exception);
         }
     }
 

@@ -3,6 +3,7 @@ using EdgeLLM.Runtime.Text.Decoding;
 using EdgeLLM.Runtime.Text.Normalization;
 using EdgeLLM.Runtime.Text.PreTokenization;
 using Microsoft.ML.Tokenizers;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Runtime.Text;
 
@@ -19,6 +20,22 @@ public static class TokenizerLoader
 
     /// <summary>Loads the tokenizer in <paramref name="folder"/> (or the folder of a tokenizer.json path).</summary>
     public static TextTokenizer Load(string folder)
+    {
+        try
+        {
+            return LoadUnchecked(folder);
+        }
+        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
+        }
+        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
+        {
+            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
+        }
+    }
+
+    private static TextTokenizer LoadUnchecked(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (File.Exists(folder) && Path.GetFileName(folder) == TokenizerFileName)
@@ -47,16 +64,30 @@ public static class TokenizerLoader
         {
             throw new InvalidDataException($"{path}: not valid JSON ({exception.Message})", exception);
         }
-        catch (InvalidOperationException exception)
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
         {
-            throw new InvalidDataException($"{path}: {exception.Message}", exception);
+            // A value of the wrong JSON kind or range somewhere the loader reads it directly: still one line naming the file.
+            throw new InvalidDataException($"{path}: {exception.Message.ReplaceLineEndings(" ")}", exception);
         }
     }
 
     private static TextTokenizer Build(TokenizerJsonFile file, TokenizerConfig config)
     {
         string path = file.Path;
-        List<AddedToken> addedTokens = ReadAddedTokens(path, Part(file.Root, "added_tokens"));
+        // Ids index the model's vocabulary (logits rows): an added token lies just past the BPE pieces. The bound
+        // is generous (gaps exist) but finite: an id of 2^31 - 1 would size the piece table at 16 GB.
+        JsonElement addedList = Part(file.Root, "added_tokens");
+        int addedCount = addedList.ValueKind == JsonValueKind.Array ? addedList.GetArrayLength() : 0;
+        int maxId = (int)Math.Min(int.MaxValue - 1, (2L * (file.Vocabulary.Count + addedCount)) + 65_536);
+        List<AddedToken> addedTokens = ReadAddedTokens(path, addedList, maxId);
+        foreach ((string piece, int id) in file.Vocabulary)
+        {
+            if (id > maxId)
+            {
+                throw new InvalidDataException($"{path}: model.vocab entry '{Shown(piece)}' has id {id}, expected an integer in [0, {maxId + 1})");
+            }
+        }
+
         Normalizer? normalizer = ReadNormalizer(path, Part(file.Root, "normalizer"));
         (PreTokenizer? preTokenizer, bool byteLevel) = ReadPreTokenizer(path, Part(file.Root, "pre_tokenizer"));
         string? unknownToken = OptionalString(file.Model, "unk_token");
@@ -85,10 +116,17 @@ public static class TokenizerLoader
         return new TextTokenizer(bpe, file.Vocabulary, addedTokens, normalizer, preTokenizer, options, template, decoding, config);
     }
 
+    /// <summary>A value as shown in a one-line message: at most 60 characters, control characters escaped.</summary>
+    private static string Shown(string text)
+    {
+        string shortened = text.Length > 60 ? text[..60] + "..." : text;
+        return string.Concat(shortened.Select(character => char.IsControl(character) ? $"\\u{(int)character:x4}" : character.ToString()));
+    }
+
     private static JsonElement Part(Dictionary<string, JsonElement> parts, string name)
         => parts.TryGetValue(name, out JsonElement value) ? value : default;
 
-    private static List<AddedToken> ReadAddedTokens(string path, JsonElement list)
+    private static List<AddedToken> ReadAddedTokens(string path, JsonElement list, int maxId)
     {
         var tokens = new List<AddedToken>();
         if (list.ValueKind != JsonValueKind.Array)
@@ -98,8 +136,15 @@ public static class TokenizerLoader
 
         foreach (JsonElement entry in list.EnumerateArray())
         {
-            int id = Required(path, entry, "id").GetInt32();
-            string content = Required(path, entry, "content").GetString() ?? throw new InvalidDataException($"{path}: added token {id} has no content");
+            JsonElement idElement = Required(path, entry, "id");
+            string content = Required(path, entry, "content") is { ValueKind: JsonValueKind.String } text
+                ? text.GetString()!
+                : throw new InvalidDataException($"{path}: added_tokens[{tokens.Count}].content is not a string");
+            if (idElement.ValueKind != JsonValueKind.Number || !idElement.TryGetInt32(out int id) || id < 0 || id > maxId)
+            {
+                throw new InvalidDataException($"{path}: added token '{Shown(content)}' has id {Shown(idElement.GetRawText())}, expected an integer in [0, {maxId + 1})");
+            }
+
             if (OptionalBoolean(entry, "single_word"))
             {
                 throw new NotSupportedException($"{path}: added token '{content}' uses single_word, which is not supported");
@@ -198,7 +243,15 @@ public static class TokenizerLoader
             JsonElement tokens = Required(path, entry, "tokens");
             for (int index = 0; index < ids.GetArrayLength(); index++)
             {
-                (sequenceSeen ? suffix : prefix).Add(new AddedToken(ids[index].GetInt32(), tokens[index].GetString()!, IsSpecial: true, false, false));
+                if (ids[index].ValueKind != JsonValueKind.Number || !ids[index].TryGetInt32(out int id) || id < 0 || id >= vocabulary.Count + addedByContent.Count + 65_536)
+                {
+                    throw new InvalidDataException($"{path}: post_processor special token '{Shown(name)}' has id {Shown(ids[index].GetRawText())}, expected an id of the vocabulary");
+                }
+
+                string token = index < tokens.GetArrayLength() && tokens[index].ValueKind == JsonValueKind.String
+                    ? tokens[index].GetString()!
+                    : throw new InvalidDataException($"{path}: post_processor special token '{Shown(name)}' has no token string for id {id}");
+                (sequenceSeen ? suffix : prefix).Add(new AddedToken(id, token, IsSpecial: true, false, false));
             }
         }
 

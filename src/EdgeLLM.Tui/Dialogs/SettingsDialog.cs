@@ -89,7 +89,7 @@ internal sealed class SettingsDialog : Dialog
             return null;
         }
 
-        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < minimum || value > maximum)
+        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < minimum || value > maximum)
         {
             throw new FormatException($"{name} must be a number from {minimum} to {maximum}, not \"{text.Trim()}\".");
         }

@@ -39,7 +39,7 @@ public static class SettingsFile
             }
 
             var defaults = new TuiSettings();
-            return new TuiSettings
+            var loaded = new TuiSettings
             {
                 SystemPrompt = OptionalString(root, "system_prompt"),
                 Temperature = OptionalDouble(root, "temperature"),
@@ -50,6 +50,8 @@ public static class SettingsFile
                 ContextLength = OptionalInt(root, "context") ?? defaults.ContextLength,
                 LastModel = OptionalString(root, "last_model"),
             };
+            Validate(loaded, path);
+            return loaded;
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException)
         {
@@ -60,12 +62,72 @@ public static class SettingsFile
     /// <summary>Writes atomically (temp file, then rename), creating the folder.</summary>
     public static void Save(string path, TuiSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        Validate(settings, "settings");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
-        string temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+
+        // Written whole under a unique name, flushed to disk, then renamed over the old file: a crash or a full
+        // disk leaves the old settings, never a half-written file or a stray temporary.
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
         {
+            WriteTo(temporary, settings);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Moves a settings file that could not be read aside (<c>settings.json.broken-&lt;UTC time&gt;</c>), so the
+    /// defaults used instead never overwrite it; returns the new name.
+    /// </summary>
+    public static string SetAside(string path)
+    {
+        string aside = $"{path}.broken-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+        File.Move(path, aside, overwrite: false);
+        return aside;
+    }
+
+    /// <summary>Every field in its range: one-line <see cref="InvalidDataException"/> naming <paramref name="source"/> and the field.</summary>
+    public static void Validate(TuiSettings settings, string source)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        CheckRange(source, "temperature", settings.Temperature, 0, 5);
+        CheckRange(source, "top_p", settings.TopP, 0, 1);
+        if (settings.MaxTokens < 1)
+        {
+            throw new InvalidDataException($"{source}: max_tokens must be a whole number of at least 1, not {settings.MaxTokens}");
+        }
+
+        if (settings.ThinkBudget is < 0)
+        {
+            throw new InvalidDataException($"{source}: think_budget must be 0 or more, not {settings.ThinkBudget}");
+        }
+
+        if (settings.ContextLength is < 0 or (> 0 and < 16))
+        {
+            throw new InvalidDataException($"{source}: context must be 0 (automatic) or at least 16, not {settings.ContextLength}");
+        }
+    }
+
+    private static void CheckRange(string source, string name, double? value, double minimum, double maximum)
+    {
+        if (value is { } number && (!double.IsFinite(number) || number < minimum || number > maximum))
+        {
+            throw new InvalidDataException($"{source}: {name} must be a number from {minimum} to {maximum}, not {number.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static void WriteTo(string temporary, TuiSettings settings)
+    {
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
             writer.WriteStartObject();
             writer.WriteNumber("format", FormatVersion);
             WriteOptional(writer, "system_prompt", settings.SystemPrompt);
@@ -81,9 +143,10 @@ public static class SettingsFile
             writer.WriteNumber("context", settings.ContextLength);
             WriteOptional(writer, "last_model", settings.LastModel);
             writer.WriteEndObject();
-        }
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            stream.Flush(flushToDisk: true);
+        }
     }
 
     public static string ThinkName(ThinkMode mode) => mode switch

@@ -118,6 +118,7 @@ public sealed class ModelConverterTests(ConvertedModels models)
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string output = NonEmptyFolder(temp, "stale.txt");
+        File.WriteAllText(Path.Combine(output, "edgellm.json"), "{}"); // an earlier model folder: --force replaces only edgellm's own
         using var checkpoint = SmallCheckpoint();
         ModelConverter.Convert(checkpoint, output, new ConversionOptions { Overwrite = true });
         Assert.False(File.Exists(Path.Combine(output, "stale.txt")));

@@ -5,12 +5,14 @@ namespace EdgeLLM.Quantize.Tests.Files;
 
 public sealed class StagedFolderTests
 {
+    private const string Marker = "edgellm.json";
+
     [Fact]
     public void NothingAppearsUntilCommitAndAbandonedWorkIsRemoved()
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string output = Path.Combine(temp.Path, "out");
-        using (var staged = StagedFolder.Create(output, replace: false))
+        using (var staged = StagedFolder.Create(output, replace: false, [], Marker))
         {
             File.WriteAllText(Path.Combine(staged.Path, "half-written"), "x");
             Assert.StartsWith(temp.Path, staged.Path, StringComparison.Ordinal);
@@ -18,7 +20,7 @@ public sealed class StagedFolderTests
         }
 
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
-        using (var staged = StagedFolder.Create(output, replace: false))
+        using (var staged = StagedFolder.Create(output, replace: false, [], Marker))
         {
             File.WriteAllText(Path.Combine(staged.Path, "done"), "x");
             staged.Commit();
@@ -35,9 +37,10 @@ public sealed class StagedFolderTests
         string output = Path.Combine(temp.Path, "out");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "old"), "x");
-        IOException refused = Assert.Throws<IOException>(() => StagedFolder.Create(output, replace: false));
+        File.WriteAllText(Path.Combine(output, Marker), "{}");
+        IOException refused = Assert.Throws<IOException>(() => StagedFolder.Create(output, replace: false, [], Marker));
         Assert.Equal($"output folder '{output}' exists and is not empty (use --force to replace it)", refused.Message);
-        using (var staged = StagedFolder.Create(output, replace: true))
+        using (var staged = StagedFolder.Create(output, replace: true, [], Marker))
         {
             File.WriteAllText(Path.Combine(staged.Path, "new"), "x");
             staged.Commit();

@@ -55,4 +55,22 @@ public sealed class TokenizerLoaderTests
 
         Assert.Equal(151669, TokenizerLoader.Load(file).VocabularySize);
     }
+
+    [Theory]
+    [InlineData("-5", "added token '<|bad|>' has id -5, expected an integer in [0, 65543)")]
+    [InlineData("2147483648", "added token '<|bad|>' has id 2147483648, expected an integer in [0, 65543)")]
+    [InlineData("2147483647", "added token '<|bad|>' has id 2147483647, expected an integer in [0, 65543)")]
+    [InlineData("\"7\"", "added token '<|bad|>' has id \"7\", expected an integer in [0, 65543)")]
+    [InlineData("1.5", "added token '<|bad|>' has id 1.5, expected an integer in [0, 65543)")]
+    public void AnAddedTokenIdOutsideTheVocabularyIsOneLineNamingTheToken(string id, string expected)
+    {
+        // Issue 16, items 6 and 13: a negative id was a stack trace (IndexOutOfRangeException), 2^31 a FormatException.
+        using TempFolder folder = TestPaths.CreateTemp();
+        File.WriteAllText(
+            Path.Combine(folder.Path, "tokenizer.json"),
+            "{\"added_tokens\": [{\"id\": " + id + ", \"content\": \"<|bad|>\", \"special\": true}], \"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}}");
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        Assert.Equal($"{Path.Combine(folder.Path, "tokenizer.json")}: {expected}", error.Message);
+    }
 }

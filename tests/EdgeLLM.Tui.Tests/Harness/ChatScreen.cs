@@ -31,6 +31,9 @@ internal sealed class ChatScreen : IDisposable
 
     public ChatWindow Window { get; }
 
+    /// <summary>True once the application's main loop has ended (the window quit).</summary>
+    public bool HasExited => runner.IsCompleted;
+
     public static ChatScreen Start(ChatAppOptions options)
     {
         var ready = new TaskCompletionSource<(IApplication, ChatWindow)>(TaskCreationOptions.RunContinuationsAsynchronously);

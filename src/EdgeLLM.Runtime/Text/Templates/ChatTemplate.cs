@@ -127,7 +127,7 @@ public sealed class ChatTemplate
     /// Renders <paramref name="messages"/>. <paramref name="variables"/> add or override template variables
     /// (<c>tools</c>, <c>enable_thinking</c>, ...).
     /// </summary>
-    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? variables = null)
+    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? variables = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var all = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -155,6 +155,6 @@ public sealed class ChatTemplate
             }
         }
 
-        return _template.Render(all, Clock);
+        return _template.Render(all, Clock, cancellation);
     }
 }

@@ -28,11 +28,14 @@ public sealed class Template
         return new Template(TemplateParser.Parse(source, limits), limits);
     }
 
-    /// <summary>Renders with <paramref name="variables"/>; <paramref name="clock"/> feeds <c>strftime_now</c>.</summary>
-    public string Render(IReadOnlyDictionary<string, object?> variables, TimeProvider? clock = null)
+    /// <summary>
+    /// Renders with <paramref name="variables"/>; <paramref name="clock"/> feeds <c>strftime_now</c>.
+    /// <paramref name="cancellation"/> ends the render at once (<see cref="OperationCanceledException"/>).
+    /// </summary>
+    public string Render(IReadOnlyDictionary<string, object?> variables, TimeProvider? clock = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        var renderer = new TemplateRenderer(Limits);
+        var renderer = new TemplateRenderer(Limits, cancellation);
         var globals = new RenderScope(null);
         TemplateGlobals.AddTo(globals, renderer, clock ?? TimeProvider.System);
         var scope = new RenderScope(globals);

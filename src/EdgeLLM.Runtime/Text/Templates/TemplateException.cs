@@ -8,13 +8,13 @@ namespace EdgeLLM.Runtime.Text.Templates;
 public sealed class TemplateException : FormatException
 {
     public TemplateException(string message)
-        : base(message)
+        : base(EdgeLLM.Quantize.Files.MessageText.OneLine(message))
     {
         Detail = message;
     }
 
     public TemplateException(string message, SourcePosition position)
-        : base($"chat template {position}: {message}")
+        : base(EdgeLLM.Quantize.Files.MessageText.OneLine($"chat template {position}: {message}"))
     {
         Detail = message;
         Position = position;
@@ -26,7 +26,7 @@ public sealed class TemplateException : FormatException
     }
 
     public TemplateException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(EdgeLLM.Quantize.Files.MessageText.OneLine(message), innerException)
     {
         Detail = message;
     }

@@ -12,20 +12,44 @@ internal sealed class TemplateRenderer
 {
     private readonly TemplateLimits _limits;
     private StringBuilder _output = new();
+    private readonly CancellationToken _cancellation;
     private long _iterations;
+    private long _steps;
+    private long _workCharacters;
     private int _callDepth;
 
-    public TemplateRenderer(TemplateLimits limits)
+    public TemplateRenderer(TemplateLimits limits, CancellationToken cancellation = default)
     {
         _limits = limits;
+        _cancellation = cancellation;
     }
 
     public TemplateLimits Limits => _limits;
 
     public string Render(IReadOnlyList<StatementNode> body, RenderScope scope)
     {
+        _cancellation.ThrowIfCancellationRequested();
         Execute(body, scope);
         return _output.ToString();
+    }
+
+    /// <summary>
+    /// Counts <paramref name="count"/> work steps against the render's budget, and ends the render at once
+    /// (<see cref="OperationCanceledException"/>) when it was cancelled (Ctrl-C, Esc).
+    /// </summary>
+    public void Step(long count = 1)
+    {
+        long before = _steps;
+        _steps += count;
+        if (_steps > _limits.MaxSteps)
+        {
+            throw new TemplateException($"the template does more than {_limits.MaxSteps:N0} steps of work (a recursive macro or a runaway loop?)");
+        }
+
+        if ((before >> 10) != (_steps >> 10))
+        {
+            _cancellation.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>Counts <paramref name="count"/> loop iterations against the render's budget.</summary>
@@ -36,6 +60,8 @@ internal sealed class TemplateRenderer
         {
             throw new TemplateException($"loop iterations exceed the limit of {_limits.MaxLoopIterations}");
         }
+
+        Step(count);
     }
 
     private void Write(string text)
@@ -90,6 +116,7 @@ internal sealed class TemplateRenderer
             try
             {
                 ExecutionStack.EnsureRoom();
+                Step();
                 signal = ExecuteStatement(statement, scope);
             }
             catch (TemplateException error) when (error.Position is null)
@@ -257,6 +284,7 @@ internal sealed class TemplateRenderer
         try
         {
             ExecutionStack.EnsureRoom();
+            Step();
             value = EvaluateCore(expression, scope);
         }
         catch (TemplateException error) when (error.Position is null)
@@ -273,6 +301,12 @@ internal sealed class TemplateRenderer
         if (size > _limits.MaxOutputLength)
         {
             throw new TemplateException($"a value of {size} characters or items exceeds the output limit of {_limits.MaxOutputLength}", expression.Position);
+        }
+
+        _workCharacters += size;
+        if (_workCharacters > _limits.MaxWorkCharacters)
+        {
+            throw new TemplateException($"the template builds more than {_limits.MaxWorkCharacters:N0} characters of strings (quadratic string building?)", expression.Position);
         }
 
         return value;
