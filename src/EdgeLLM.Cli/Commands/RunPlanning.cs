@@ -2,6 +2,7 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Model;
 using Microsoft.ML.OnnxRuntime;
 using RuntimeProvider = EdgeLLM.Runtime.Model.ExecutionProvider;
@@ -28,7 +29,8 @@ public static class RunPlanning
             request.ExecutionProvider,
             OrtEnv.Instance().GetAvailableProviders(),
             model,
-            request.Context);
+            request.Context,
+            mappedCpuWeights: request.Engine != EngineChoice.Onnx);
         var settings = new SessionSettings
         {
             Threads = request.Threads ?? plan.IntraOpThreadCount,
@@ -36,6 +38,8 @@ public static class RunPlanning
             ExecutionProvider = ToRuntime(plan.ExecutionProvider.Provider),
             DeviceId = plan.ExecutionProvider.DeviceId,
             PrefillChunk = plan.PrefillChunk,
+            Engine = request.Engine,
+            KvCache = request.KvCache,
         };
         return (plan, settings);
     }
