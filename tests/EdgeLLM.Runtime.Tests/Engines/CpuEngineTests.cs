@@ -78,12 +78,8 @@ public sealed class CpuEngineTests(ModelFolders models, ITestOutputHelper output
         string folder = models.Variant(ModelFolders.Qwen2, "int4-memory", new ConversionOptions { Precision = WeightPrecision.Int4 });
         string dataFile = Path.Combine(folder, "model.onnx.data");
 
-        // A first open and run compiles the engine's code, so the measured one grows by data only.
-        using (CpuEngine warm = Open(folder))
-        {
-            warm.Prefill(Chat.PromptIds);
-        }
-
+        // Measured from before the first open of this folder: a freed copy would be reused by a second open and hide.
+        // The constant covers code the JIT compiles for the engine when no earlier test has run it.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long anonymousBefore = ProcessMemory.AnonymousResidentBytes();
@@ -96,10 +92,10 @@ public sealed class CpuEngineTests(ModelFolders models, ITestOutputHelper output
 
         long grown = ProcessMemory.AnonymousResidentBytes() - anonymousBefore;
         long weightBytes = new FileInfo(dataFile).Length;
-        const long constant = 8L << 20;
+        const long constant = 16L << 20;
         long allowed = engine.KvCacheBytes + engine.ActivationBytes + constant;
-        output.WriteLine($"RssAnon grew {grown / 1024} KiB after open + 23 tokens; KV {engine.KvCacheBytes / 1024} KiB + buffers {engine.ActivationBytes / 1024} KiB + 8 MiB allowed; weights {weightBytes / 1024} KiB");
-        Assert.True(grown < allowed, $"anonymous memory grew by {grown} bytes, more than KV + buffers + 8 MiB ({allowed}); weights are {weightBytes} bytes");
+        output.WriteLine($"RssAnon grew {grown / 1024} KiB after open + 23 tokens; KV {engine.KvCacheBytes / 1024} KiB + buffers {engine.ActivationBytes / 1024} KiB + 16 MiB allowed; weights {weightBytes / 1024} KiB");
+        Assert.True(grown < allowed, $"anonymous memory grew by {grown} bytes, more than KV + buffers + 16 MiB ({allowed}); weights are {weightBytes} bytes");
 
         (string permissions, long residentKilobytes) = Mapping(dataFile);
         Assert.Equal("r--s", permissions);
