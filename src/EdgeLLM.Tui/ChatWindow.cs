@@ -451,6 +451,7 @@ internal sealed class ChatWindow : Runnable
             ModelName = session.ModelName,
             Precision = session.Precision,
             ExecutionProvider = session.ExecutionProvider,
+            Engine = session.Engine,
             Threads = session.Threads,
             ContextLength = session.ContextLength,
             ContextUsed = session.ContextUsed,

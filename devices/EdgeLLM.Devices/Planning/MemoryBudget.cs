@@ -30,7 +30,8 @@ public sealed record MemoryBudget(long AvailableBytes, long HeadroomBytes, long 
     }
 
     /// <summary>The budget for the chosen provider: the GPU's dedicated memory, or available RAM.</summary>
-    public static (MemoryBudget Budget, WeightPlacement Placement) For(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider)
+    /// <param name="mappedCpuWeights">The CPU runs EdgeLLM's CPU engine (weights stay file pages) rather than ONNX Runtime (prepacked on the heap).</param>
+    public static (MemoryBudget Budget, WeightPlacement Placement) For(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider, bool mappedCpuWeights = false)
     {
         ArgumentNullException.ThrowIfNull(hardware);
         ArgumentNullException.ThrowIfNull(provider);
@@ -42,7 +43,7 @@ public sealed record MemoryBudget(long AvailableBytes, long HeadroomBytes, long 
         };
         GpuAdapter? gpu = api is null ? null : hardware.Gpus.FirstOrDefault(adapter => adapter.Api == api && adapter.Index == provider.DeviceId);
         return gpu is null
-            ? (ForRam(hardware.Memory, profile), WeightPlacement.CpuPrepacked)
+            ? (ForRam(hardware.Memory, profile), mappedCpuWeights ? WeightPlacement.CpuMapped : WeightPlacement.CpuPrepacked)
             : (ForGpu(gpu, profile), WeightPlacement.Gpu);
     }
 }

@@ -19,6 +19,17 @@ public static class MemoryPlanner
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(context);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prefillChunk);
 
+        if (placement == WeightPlacement.CpuMapped)
+        {
+            // The CPU engine: every weight is a mapped file page (read each token, so resident, but shared and
+            // evictable, never copied); only the embedding rows a chunk gathers are touched of an untied table.
+            // No prepacked copy and no load peak above the running cost; the cache is fp16 for quantized models.
+            bool quantized = model.Precision is ModelPrecision.Int4 or ModelPrecision.Int8;
+            long mappedKv = model.KvBytesPerToken(quantized || kvPrecision == KvPrecision.Fp16 ? 2 : 4) * context;
+            long mappedActivations = ActivationBytes(model, context, Math.Min(prefillChunk, context));
+            return new MemoryEstimate(context, EngineMappedWeightBytes(model, Math.Min(prefillChunk, context)), 0, mappedKv, mappedActivations, PlannerCalibration.RuntimeBaseBytes);
+        }
+
         long kvCache = model.KvBytesPerToken(kvPrecision == KvPrecision.Fp16 ? 2 : 4) * context;
         long activations = ActivationBytes(model, context, Math.Min(prefillChunk, context));
         return placement == WeightPlacement.Gpu
@@ -115,6 +126,20 @@ public static class MemoryPlanner
         long touchedRows = Math.Min(model.VocabSize, chunk);
         long touchedBytes = touchedRows * Math.Max(embeddingRowBytes, PlannerCalibration.MappedBytesPerTouchedRow);
         return otherMappedBytes + Math.Min(embeddingTableBytes, touchedBytes);
+    }
+
+    /// <summary>The CPU engine's resident file pages: every weight except the untouched rows of an untied embedding table.</summary>
+    private static long EngineMappedWeightBytes(ModelFootprint model, int chunk)
+    {
+        if (model.TiedEmbeddings)
+        {
+            return model.WeightBytes;
+        }
+
+        long embeddingRowBytes = StoredBytes(model.EmbeddingWeights, model.QuantizationBlockSize, model.HiddenSize);
+        long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
+        long touchedBytes = Math.Min(model.VocabSize, chunk) * Math.Max(embeddingRowBytes, PlannerCalibration.MappedBytesPerTouchedRow);
+        return Math.Max(0, model.WeightBytes - embeddingTableBytes) + Math.Min(embeddingTableBytes, touchedBytes);
     }
 
     /// <summary>Mapped bytes that do not stay resident once ONNX Runtime has prepacked: MatMulNBits' B

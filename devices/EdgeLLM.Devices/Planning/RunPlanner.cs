@@ -19,6 +19,7 @@ public static class RunPlanner
     /// <param name="ortProviders">OrtEnv.GetAvailableProviders().</param>
     /// <param name="model">The model's footprint (edgellm.json).</param>
     /// <param name="requestedContext">--context, or null for the largest that fits.</param>
+    /// <param name="mappedCpuWeights">On the CPU, EdgeLLM's CPU engine runs (weights stay mapped file pages) rather than ONNX Runtime.</param>
     public static RunPlan Plan(
         HardwareDescription hardware,
         DeviceProfileCatalog catalog,
@@ -26,18 +27,19 @@ public static class RunPlanner
         string requestedProvider,
         IReadOnlyList<string> ortProviders,
         ModelFootprint model,
-        int? requestedContext)
+        int? requestedContext,
+        bool mappedCpuWeights = false)
     {
         ArgumentNullException.ThrowIfNull(hardware);
         ProfileChoice profile = ProfileMatcher.Choose(hardware, catalog, profileOverride);
         ExecutionProviderChoice provider = ExecutionProviderChoice.Choose(requestedProvider, profile.Profile, ortProviders, hardware);
-        MemoryPlan memory = PlanMemory(hardware, profile.Profile, provider, model, requestedContext);
+        MemoryPlan memory = PlanMemory(hardware, profile.Profile, provider, model, requestedContext, mappedCpuWeights);
 
         // A GPU too small for the model: on auto, run on the CPU if RAM holds it.
         if (!memory.Fits && provider.Provider != ExecutionProvider.Cpu && string.Equals(requestedProvider, "auto", StringComparison.OrdinalIgnoreCase))
         {
             var cpu = new ExecutionProviderChoice(ExecutionProvider.Cpu, 0, "CPU fallback", $"--ep auto: {memory.Refusal}; using CPU");
-            MemoryPlan cpuMemory = PlanMemory(hardware, profile.Profile, cpu, model, requestedContext);
+            MemoryPlan cpuMemory = PlanMemory(hardware, profile.Profile, cpu, model, requestedContext, mappedCpuWeights);
             if (cpuMemory.Fits)
             {
                 return new RunPlan(profile, cpu, cpuMemory, profile.Profile.ThreadsFor(hardware.Cpu.PhysicalCoreCount));
@@ -47,9 +49,9 @@ public static class RunPlanner
         return new RunPlan(profile, provider, memory.EnsureFits(), profile.Profile.ThreadsFor(hardware.Cpu.PhysicalCoreCount));
     }
 
-    private static MemoryPlan PlanMemory(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider, ModelFootprint model, int? requestedContext)
+    private static MemoryPlan PlanMemory(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider, ModelFootprint model, int? requestedContext, bool mappedCpuWeights)
     {
-        (MemoryBudget budget, WeightPlacement placement) = MemoryBudget.For(hardware, profile, provider);
+        (MemoryBudget budget, WeightPlacement placement) = MemoryBudget.For(hardware, profile, provider, mappedCpuWeights);
         return MemoryPlanner.Plan(model, profile, budget, placement, requestedContext);
     }
 }

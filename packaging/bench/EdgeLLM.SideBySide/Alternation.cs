@@ -72,7 +72,7 @@ internal sealed class Alternation(AlternationSettings settings)
         {
             using JsonDocument record = ChildProcess.RunJson(
                 ChildProcess.Command(settings.EdgeLlm),
-                ["bench", "-m", settings.EdgeLlmModel, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated, "--repetitions", "1", "--warmup", "1", "--no-bandwidth", "--json"]);
+                ["bench", "-m", settings.EdgeLlmModel, "--engine", settings.Engine, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated, "--repetitions", "1", "--warmup", "1", "--no-bandwidth", "--json"]);
             return EngineMeasurement.FromEdgeLlmBench(record.RootElement);
         });
         List<string> llamaArguments = ["llama-run", "--gguf", settings.Gguf, "--vocab-from", settings.EdgeLlmModel, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated];
@@ -113,4 +113,5 @@ internal sealed record AlternationSettings(
     int GeneratedTokens,
     bool GenAi,
     string? LibLlama,
-    string? LlamaBench);
+    string? LlamaBench,
+    string Engine = "auto");

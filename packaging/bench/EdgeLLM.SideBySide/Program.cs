@@ -1,4 +1,5 @@
 using EdgeLLM.Runtime.Benchmarking;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Text;
 using LLama;
 using LLama.Native;
@@ -52,7 +53,8 @@ public static class Program
             options.Integer("gen-tokens", 64),
             !options.Flag("no-genai"),
             options.Optional("libllama"),
-            options.Optional("llama-bench"))).Run(Console.Out);
+            options.Optional("llama-bench"),
+            EngineNames.ParseEngine(options.Optional("engine") ?? "auto").Name())).Run(Console.Out);
 
     private static int LlamaRun(Arguments options)
     {
@@ -115,14 +117,15 @@ public static class Program
     private static int Quality(Arguments options)
     {
         int threads = options.Integer("threads", 2);
+        EngineChoice engine = EngineNames.ParseEngine(options.Optional("engine") ?? "auto");
         int[] ids = Prompt(options);
         var results = new List<QualityComparison>();
         if (options.Optional("edgellm-reference") is { } edgeReference)
         {
-            float[][] reference = QualityComparison.EdgeLlmLogits(edgeReference, ids, threads);
+            float[][] reference = QualityComparison.EdgeLlmLogits(edgeReference, ids, threads, engine);
             foreach (string quantized in options.Text("edgellm-quantized").Split(','))
             {
-                results.Add(QualityComparison.Compare($"EdgeLLM {Path.GetFileName(quantized)} vs fp32", reference, QualityComparison.EdgeLlmLogits(quantized, ids, threads)));
+                results.Add(QualityComparison.Compare($"EdgeLLM {Path.GetFileName(quantized)} vs fp32", reference, QualityComparison.EdgeLlmLogits(quantized, ids, threads, engine)));
                 Console.Out.WriteLine(results[^1]);
             }
         }

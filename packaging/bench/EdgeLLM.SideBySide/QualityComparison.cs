@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Model;
 
 namespace EdgeLLM.SideBySide;
@@ -22,9 +23,9 @@ internal sealed record QualityComparison(string Label, int Positions, double Mea
     }
 
     /// <summary>Every position's logits of an EdgeLLM folder, one decode step per token through its KV cache.</summary>
-    public static float[][] EdgeLlmLogits(string modelFolder, int[] ids, int threads)
+    public static float[][] EdgeLlmLogits(string modelFolder, int[] ids, int threads, EngineChoice engine)
     {
-        using ModelSession session = ModelSession.Open(modelFolder, ids.Length + 1, threads, ExecutionProvider.Cpu);
+        using IDecoderEngine session = DecoderEngines.Open(modelFolder, ids.Length + 1, new SessionSettings { Threads = threads, Engine = engine });
         var logits = new float[ids.Length][];
         for (int position = 0; position < ids.Length; position++)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using EdgeLLM.Devices;
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Runtime.Benchmarking;
+using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -24,8 +25,10 @@ public static class BenchCommand
         var coldOption = new Option<bool>("--cold") { Description = "Drop the model files from the page cache (posix_fadvise DONTNEED, no root needed) before every load" };
         var bandwidthOption = new Option<bool>("--no-bandwidth") { Description = "Skip the memory read-bandwidth probe (1 GiB, after the repetitions)" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON record instead of the table" };
+        var engineOption = new Option<string>("--engine") { Description = "Engine: auto (EdgeLLM's CPU engine when it supports the folder, else ONNX Runtime), cpu or onnx", HelpName = "auto|cpu|onnx", DefaultValueFactory = _ => "auto" };
+        var kvCacheOption = new Option<string>("--kv-cache") { Description = "CPU engine KV cache: auto (fp16 for int4/int8 folders, fp32 otherwise), fp32 or fp16", HelpName = "auto|fp32|fp16", DefaultValueFactory = _ => "auto" };
         var command = new Command("bench", "Measure prompt processing, decode speed, time to first token, load time and peak RSS of a model folder");
-        foreach (Option option in new Option[] { modelOption, promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption })
+        foreach (Option option in new Option[] { modelOption, promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption, engineOption, kvCacheOption })
         {
             command.Options.Add(option);
         }
@@ -41,6 +44,8 @@ public static class BenchCommand
                 Warmups = parse.GetValue(warmupOption),
                 ContextLength = parse.GetValue(contextOption),
                 Cold = parse.GetValue(coldOption),
+                Engine = EngineNames.ParseEngine(parse.GetValue(engineOption)!),
+                KvCache = EngineNames.ParseKvCache(parse.GetValue(kvCacheOption)!),
             };
             settings.Validate();
             bool json = parse.GetValue(jsonOption);
@@ -97,6 +102,7 @@ public static class BenchCommand
         output.WriteLine($"model    {record.ModelName} ({record.Precision}, {ByteSize.Format(record.ModelBytes)})");
         output.WriteLine($"machine  {machine.CpuModel}, {machine.PhysicalCores} cores / {machine.LogicalCores} threads, {string.Join(' ', machine.SimdFeatures)}"
             + (machine.ReadBandwidthGBps is { } bandwidth ? string.Create(CultureInfo.InvariantCulture, $", read bandwidth {bandwidth:F1} GB/s") : string.Empty));
+        output.WriteLine($"engine   {record.Engine}");
         output.WriteLine($"loads    {(record.ColdMethod is { } method ? $"cold ({method} before each)" : $"warm ({settings.Warmups} untimed warm-up)")}");
         output.WriteLine();
         output.WriteLine($"| {"test",-14} | {"threads",7} | {"mean ± sd",20} | {"median",10} |");
@@ -112,6 +118,15 @@ public static class BenchCommand
             StandardDeviation = record.PeakResidentBytes.StandardDeviation / 1048576.0,
             Median = record.PeakResidentBytes.Median / 1048576.0,
         }, 1);
+        Row("RssFile MiB", Mebibytes(record.FileResidentBytes), 1);
+        Row("RssAnon MiB", Mebibytes(record.AnonymousResidentBytes), 1);
+
+        static SampleSummary Mebibytes(SampleSummary bytes) => bytes with
+        {
+            Mean = bytes.Mean / 1048576.0,
+            StandardDeviation = bytes.StandardDeviation / 1048576.0,
+            Median = bytes.Median / 1048576.0,
+        };
 
         void Row(string test, SampleSummary summary, int decimals)
             => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {test,-14} | {threads,7} | {summary.Format(decimals),20} | {summary.Median.ToString($"F{decimals}", CultureInfo.InvariantCulture),10} |"));

@@ -5,6 +5,7 @@ using System.Text.Json;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Diagnostics;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 
@@ -97,7 +98,7 @@ public static class GenerateCommand
         GenerationResult result = reply.Generation;
         if (json)
         {
-            Console.Out.WriteLine(JsonText.Write(writer => WriteReply(writer, reply, loadMs, plan, chat.Model.Session), indented: true));
+            Console.Out.WriteLine(JsonText.Write(writer => WriteReply(writer, reply, loadMs, plan, chat.Model.Engine), indented: true));
         }
         else if (result.StopReason == StopReason.ContextFull)
         {
@@ -138,7 +139,7 @@ public static class GenerateCommand
         return 0;
     }
 
-    private static void WriteReply(Utf8JsonWriter writer, ChatReply reply, double loadMs, RunPlan plan, ModelSession session)
+    private static void WriteReply(Utf8JsonWriter writer, ChatReply reply, double loadMs, RunPlan plan, IDecoderEngine session)
     {
         GenerationResult result = reply.Generation;
         writer.WriteStartObject();
@@ -154,6 +155,18 @@ public static class GenerateCommand
         writer.WriteNumber("decode_loop_overhead_percent", Math.Round(result.DecodeLoopOverheadPercent, 2));
         writer.WriteNumber("load_ms", Math.Round(loadMs, 1));
         writer.WriteNumber("peak_rss_mb", Math.Round(ProcessMemory.PeakResidentBytes() / (1024.0 * 1024.0), 1));
+        writer.WriteNumber("rss_file_mb", Math.Round(ProcessMemory.FileResidentBytes() / (1024.0 * 1024.0), 1));
+        writer.WriteNumber("rss_anon_mb", Math.Round(ProcessMemory.AnonymousResidentBytes() / (1024.0 * 1024.0), 1));
+        writer.WriteString("engine", session.Name);
+        if (session.KernelIsa is { } isa)
+        {
+            writer.WriteString("kernel_isa", isa);
+        }
+        else
+        {
+            writer.WriteNull("kernel_isa");
+        }
+
         RunPlanJson.Write(writer, plan, session);
         writer.WriteEndObject();
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -31,7 +32,21 @@ public sealed class RunOptions
         Description = "Compute threads, at most the logical cores (0 or absent: the default, the device profile's, one per physical core)",
     };
 
-    /// <summary>Adds the four options to <paramref name="command"/>.</summary>
+    private readonly Option<string> engine = new("--engine")
+    {
+        Description = "Engine: auto (EdgeLLM's CPU engine on the CPU when it supports the folder, else ONNX Runtime), cpu or onnx",
+        HelpName = "auto|cpu|onnx",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private readonly Option<string> kvCache = new("--kv-cache")
+    {
+        Description = "CPU engine KV cache: auto (fp16 for int4/int8 folders, fp32 otherwise), fp32 or fp16",
+        HelpName = "auto|fp32|fp16",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -39,6 +54,8 @@ public sealed class RunOptions
         command.Options.Add(deviceProfile);
         command.Options.Add(context);
         command.Options.Add(threads);
+        command.Options.Add(engine);
+        command.Options.Add(kvCache);
     }
 
     /// <summary>The values given, checked for sign (the planner checks them against the model and the machine).</summary>
@@ -62,6 +79,10 @@ public sealed class RunOptions
             parse.GetValue(executionProvider)!,
             parse.GetValue(deviceProfile),
             requestedContext > 0 ? requestedContext : null,
-            requestedThreads > 0 ? requestedThreads : null);
+            requestedThreads > 0 ? requestedThreads : null)
+        {
+            Engine = EngineNames.ParseEngine(parse.GetValue(engine)!),
+            KvCache = EngineNames.ParseKvCache(parse.GetValue(kvCache)!),
+        };
     }
 }

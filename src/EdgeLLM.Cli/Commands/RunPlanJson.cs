@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Model;
 
 namespace EdgeLLM.Cli.Commands;
@@ -8,7 +9,7 @@ namespace EdgeLLM.Cli.Commands;
 /// <summary>The <c>plan</c> object of <c>generate --json</c> (and <c>bench</c>): what the planner chose and what it expected the run to cost.</summary>
 public static class RunPlanJson
 {
-    public static void Write(Utf8JsonWriter writer, RunPlan plan, ModelSession session)
+    public static void Write(Utf8JsonWriter writer, RunPlan plan, IDecoderEngine session)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(plan);
@@ -23,9 +24,21 @@ public static class RunPlanJson
         });
         writer.WriteString("planned_execution_provider", plan.ExecutionProvider.OrtName);
         writer.WriteNumber("device_id", plan.ExecutionProvider.DeviceId);
+        writer.WriteString("engine", session.Name);
+        writer.WriteString("engine_description", session.Description);
+        if (session.KernelIsa is { } isa)
+        {
+            writer.WriteString("kernel_isa", isa);
+        }
+        else
+        {
+            writer.WriteNull("kernel_isa");
+        }
+
         writer.WriteNumber("threads", session.Threads);
         writer.WriteNumber("context", session.ContextLength);
         writer.WriteNumber("prefill_chunk", session.PrefillChunk);
+        writer.WriteNumber("kv_cache_bytes", session.KvCacheBytes);
         writer.WriteNumber("usable_bytes", plan.Memory.Budget.UsableBytes);
         DeviceReportJsonWriter.WriteEstimate(writer, "estimate", plan.Memory.Estimate);
         writer.WriteEndObject();

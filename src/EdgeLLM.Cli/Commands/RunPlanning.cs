@@ -2,6 +2,7 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
@@ -29,7 +30,8 @@ public static class RunPlanning
             request.ExecutionProvider,
             OnnxRuntimeEnvironment.Instance.GetAvailableProviders(),
             model,
-            request.Context);
+            request.Context,
+            mappedCpuWeights: request.Engine != EngineChoice.Onnx);
         var settings = new SessionSettings
         {
             Threads = request.Threads ?? plan.IntraOpThreadCount,
@@ -37,6 +39,8 @@ public static class RunPlanning
             ExecutionProvider = ToRuntime(plan.ExecutionProvider.Provider),
             DeviceId = plan.ExecutionProvider.DeviceId,
             PrefillChunk = plan.PrefillChunk,
+            Engine = request.Engine,
+            KvCache = request.KvCache,
         };
         return (plan, settings);
     }

@@ -1,3 +1,5 @@
+using EdgeLLM.Runtime.Engines;
+
 namespace EdgeLLM.Cli.Commands;
 
 /// <summary>What the person asked for on the command line (see <see cref="RunOptions"/>).</summary>
@@ -9,4 +11,10 @@ public sealed record RunRequest(string ExecutionProvider, string? DeviceProfile,
 {
     /// <summary>Everything automatic.</summary>
     public static RunRequest Automatic { get; } = new("auto", null, null, null);
+
+    /// <summary>--engine: auto, cpu or onnx.</summary>
+    public EngineChoice Engine { get; init; }
+
+    /// <summary>--kv-cache: the CPU engine's KV cache element type.</summary>
+    public KvCachePrecision KvCache { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Runtime.Benchmarking;
 
@@ -14,6 +15,16 @@ public static class BenchmarkJsonWriter
         ArgumentNullException.ThrowIfNull(record);
         writer.WriteStartObject();
         writer.WriteString("engine", "edgellm");
+        writer.WriteString("decoder_engine", record.Engine);
+        if (record.KernelIsa is { } isa)
+        {
+            writer.WriteString("kernel_isa", isa);
+        }
+        else
+        {
+            writer.WriteNull("kernel_isa");
+        }
+
         WriteMachine(writer, record.Machine);
 
         writer.WriteStartObject("model");
@@ -27,6 +38,8 @@ public static class BenchmarkJsonWriter
         writer.WriteNumber("prompt_tokens", settings.PromptTokens);
         writer.WriteNumber("gen_tokens", settings.GeneratedTokens);
         writer.WriteNumber("threads", settings.Threads);
+        writer.WriteString("engine_choice", settings.Engine.Name());
+        writer.WriteString("kv_cache", settings.KvCache switch { KvCachePrecision.Float32 => "fp32", KvCachePrecision.Float16 => "fp16", _ => "auto" });
         writer.WriteNumber("repetitions", settings.Repetitions);
         writer.WriteNumber("context", settings.ContextLength > 0 ? settings.ContextLength : settings.RequiredContext);
         writer.WriteNumber("prompt_seed", settings.PromptSeed);
@@ -52,6 +65,8 @@ public static class BenchmarkJsonWriter
             writer.WriteNumber("decode_tokens_per_s", Math.Round(repetition.DecodeTokensPerSecond, 3));
             writer.WriteNumber("time_to_first_token_ms", Math.Round(repetition.TimeToFirstTokenMs, 2));
             writer.WriteNumber("peak_rss_bytes", repetition.PeakResidentBytes);
+            writer.WriteNumber("rss_file_bytes", repetition.FileResidentBytes);
+            writer.WriteNumber("rss_anon_bytes", repetition.AnonymousResidentBytes);
             writer.WriteEndObject();
         }
 
@@ -63,6 +78,8 @@ public static class BenchmarkJsonWriter
         WriteSummary(writer, "time_to_first_token_ms", record.TimeToFirstTokenMs);
         WriteSummary(writer, "load_ms", record.LoadMs);
         WriteSummary(writer, "peak_rss_bytes", record.PeakResidentBytes);
+        WriteSummary(writer, "rss_file_bytes", record.FileResidentBytes);
+        WriteSummary(writer, "rss_anon_bytes", record.AnonymousResidentBytes);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

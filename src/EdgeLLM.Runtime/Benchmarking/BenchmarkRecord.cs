@@ -12,6 +12,12 @@ public sealed record BenchmarkRecord
     /// <summary>Bytes of all files in the model folder.</summary>
     public required long ModelBytes { get; init; }
 
+    /// <summary>The engine that ran, e.g. "ONNX Runtime (Cpu)" or "EdgeLLM CPU engine (...)".</summary>
+    public string Engine { get; init; } = string.Empty;
+
+    /// <summary>The CPU engine's kernel instruction set, or null for ONNX Runtime.</summary>
+    public string? KernelIsa { get; init; }
+
     public required BenchmarkSettings Settings { get; init; }
 
     /// <summary>How the page cache was dropped before each load (<see cref="PageCache.Method"/>), or null for warm loads.</summary>
@@ -30,6 +36,10 @@ public sealed record BenchmarkRecord
     public SampleSummary LoadMs => Summarise(repetition => repetition.LoadMs);
 
     public SampleSummary PeakResidentBytes => Summarise(repetition => repetition.PeakResidentBytes);
+
+    public SampleSummary FileResidentBytes => Summarise(repetition => repetition.FileResidentBytes);
+
+    public SampleSummary AnonymousResidentBytes => Summarise(repetition => repetition.AnonymousResidentBytes);
 
     private SampleSummary Summarise(Func<BenchmarkRepetition, double> metric) => SampleSummary.Of([.. Repetitions.Select(metric)]);
 }

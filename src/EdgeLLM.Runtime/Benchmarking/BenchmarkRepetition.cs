@@ -11,4 +11,11 @@ public sealed record BenchmarkRepetition(
     double PromptTokensPerSecond,
     double DecodeTokensPerSecond,
     double TimeToFirstTokenMs,
-    long PeakResidentBytes);
+    long PeakResidentBytes)
+{
+    /// <summary>File-backed resident bytes (RssFile: mapped weights, libraries) at the end of the repetition, before the model is released; 0 where unknown.</summary>
+    public long FileResidentBytes { get; init; }
+
+    /// <summary>Anonymous resident bytes (RssAnon: heap, KV cache, buffers, any copied weights) at the end of the repetition; 0 where unknown.</summary>
+    public long AnonymousResidentBytes { get; init; }
+}

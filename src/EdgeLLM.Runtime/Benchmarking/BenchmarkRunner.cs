@@ -24,6 +24,8 @@ public static class BenchmarkRunner
 
         int[]? prompt = null;
         string precision = string.Empty;
+        string engine = string.Empty;
+        string? kernelIsa = null;
         int warmups = settings.Cold ? 0 : settings.Warmups;
         var repetitions = new List<BenchmarkRepetition>(settings.Repetitions);
         for (int run = 0; run < warmups + settings.Repetitions; run++)
@@ -36,7 +38,7 @@ public static class BenchmarkRunner
 
             // A warm-up fills the file cache and JIT-compiles every path with the full prompt and one decode step.
             int generatedTokens = run < warmups ? 1 : settings.GeneratedTokens;
-            BenchmarkRepetition repetition = RunOnce(modelFolder, settings, generatedTokens, ref prompt, ref precision, cancellation);
+            BenchmarkRepetition repetition = RunOnce(modelFolder, settings, generatedTokens, ref prompt, ref precision, ref engine, ref kernelIsa, cancellation);
             if (run >= warmups)
             {
                 repetitions.Add(repetition);
@@ -48,6 +50,8 @@ public static class BenchmarkRunner
         {
             ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelFolder))),
             Precision = precision,
+            Engine = engine,
+            KernelIsa = kernelIsa,
             ModelBytes = Directory.EnumerateFiles(modelFolder, "*", SearchOption.AllDirectories).Sum(path => new FileInfo(path).Length),
             Settings = settings,
             ColdMethod = settings.Cold ? PageCache.Method : null,
@@ -56,7 +60,7 @@ public static class BenchmarkRunner
         };
     }
 
-    private static BenchmarkRepetition RunOnce(string modelFolder, BenchmarkSettings settings, int generatedTokens, ref int[]? prompt, ref string precision, CancellationToken cancellation)
+    private static BenchmarkRepetition RunOnce(string modelFolder, BenchmarkSettings settings, int generatedTokens, ref int[]? prompt, ref string precision, ref string engine, ref string? kernelIsa, CancellationToken cancellation)
     {
         ProcessMemory.ResetPeak();
         long loadStart = Stopwatch.GetTimestamp();
@@ -64,14 +68,18 @@ public static class BenchmarkRunner
         {
             Threads = settings.Threads,
             ContextLength = settings.ContextLength > 0 ? settings.ContextLength : settings.RequiredContext,
+            Engine = settings.Engine,
+            KvCache = settings.KvCache,
         });
         double loadMs = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
         precision = model.Precision;
+        engine = model.Engine.Description;
+        kernelIsa = model.Engine.KernelIsa;
         prompt ??= BenchmarkPrompt.Create(model.Prompts.Tokenizer, settings.PromptTokens, settings.PromptSeed);
 
         // No end-of-sequence ids: exactly GeneratedTokens decode steps after the token the prompt gives.
-        var generator = new Generator(model.Session, endOfSequenceIds: []);
-        var sampler = new Sampler(SamplingSettings.Greedy, model.Session.VocabSize);
+        var generator = new Generator(model.Engine, endOfSequenceIds: []);
+        var sampler = new Sampler(SamplingSettings.Greedy, model.Engine.VocabSize);
         GenerationResult result = generator.Generate(prompt, new GenerationRequest { MaxTokens = generatedTokens + 1 }, sampler, onToken: null, cancellation);
         if (result.StopReason == StopReason.Cancelled)
         {
@@ -88,6 +96,10 @@ public static class BenchmarkRunner
             result.PrefillTokensPerSecond,
             result.DecodeTokensPerSecond,
             result.TimeToFirstTokenMs,
-            ProcessMemory.PeakResidentBytes());
+            ProcessMemory.PeakResidentBytes())
+        {
+            FileResidentBytes = ProcessMemory.FileResidentBytes(),
+            AnonymousResidentBytes = ProcessMemory.AnonymousResidentBytes(),
+        };
     }
 }

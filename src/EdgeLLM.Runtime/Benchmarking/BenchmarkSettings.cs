@@ -1,3 +1,5 @@
+using EdgeLLM.Runtime.Engines;
+
 namespace EdgeLLM.Runtime.Benchmarking;
 
 /// <summary>What <see cref="BenchmarkRunner"/> measures: prompt length, generated tokens, threads, repetitions.</summary>
@@ -23,6 +25,12 @@ public sealed record BenchmarkSettings
 
     /// <summary>Drop the model files from the page cache before every load (a cold load each time).</summary>
     public bool Cold { get; init; }
+
+    /// <summary>Which engine runs the model (<c>--engine</c>).</summary>
+    public EngineChoice Engine { get; init; }
+
+    /// <summary>The CPU engine's KV cache element type (<c>--kv-cache</c>).</summary>
+    public KvCachePrecision KvCache { get; init; }
 
     /// <summary>Seed of the prompt token ids.</summary>
     public ulong PromptSeed { get; init; } = BenchmarkPrompt.DefaultSeed;

@@ -20,25 +20,27 @@ public sealed class ChatSession : IChatSession
     private ChatSession(LoadedModel model)
     {
         this.model = model;
-        generator = new Generator(model.Session, model.EndOfSequenceIds);
+        generator = new Generator(model.Engine, model.EndOfSequenceIds);
     }
 
     public string ModelName => model.Name;
 
     public string Precision => model.Precision;
 
-    public string ExecutionProvider => model.Session.ExecutionProvider switch
+    public string ExecutionProvider => model.Engine.ExecutionProvider switch
     {
         Runtime.Model.ExecutionProvider.Cuda => "CUDA",
         Runtime.Model.ExecutionProvider.DirectML => "DirectML",
         _ => "CPU",
     };
 
-    public int Threads => model.Session.Threads;
+    public string Engine => model.Engine.Name;
 
-    public int ContextLength => model.Session.ContextLength;
+    public int Threads => model.Engine.Threads;
 
-    public int ContextUsed => model.Session.Position;
+    public int ContextLength => model.Engine.ContextLength;
+
+    public int ContextUsed => model.Engine.Position;
 
     public IReadOnlyList<ChatMessage> History => history;
 
@@ -82,7 +84,7 @@ public sealed class ChatSession : IChatSession
     public void Reset()
     {
         history.Clear();
-        model.Session.Reset();
+        model.Engine.Reset();
     }
 
     public void Dispose() => model.Dispose();
@@ -107,9 +109,9 @@ public sealed class ChatSession : IChatSession
         }
 
         int reused = ReusablePrefix(promptIds);
-        model.Session.Rewind(reused);
+        model.Engine.Rewind(reused);
 
-        var sampler = new Sampler(model.SamplingFor(settings), model.Session.VocabSize);
+        var sampler = new Sampler(model.SamplingFor(settings), model.Engine.VocabSize);
         var request = new GenerationRequest
         {
             MaxTokens = settings.MaxTokens,
@@ -172,7 +174,7 @@ public sealed class ChatSession : IChatSession
             Answer = answer.ToString(),
             Generation = result,
             PromptIds = promptIds,
-            ContextUsed = model.Session.Position,
+            ContextUsed = model.Engine.Position,
         };
     }
 

@@ -15,6 +15,9 @@ public interface IChatSession : IDisposable
     /// <summary>"CPU", "DirectML", "CUDA".</summary>
     string ExecutionProvider { get; }
 
+    /// <summary>The engine that runs the model: "cpu" (EdgeLLM's CPU engine) or "onnx" (ONNX Runtime).</summary>
+    string Engine => "onnx";
+
     int Threads { get; }
 
     int ContextLength { get; }

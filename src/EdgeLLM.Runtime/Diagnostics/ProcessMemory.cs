@@ -31,6 +31,12 @@ public static class ProcessMemory
         }
     }
 
+    /// <summary>File-backed resident bytes now (Linux: /proc/self/status RssFile — mapped files such as the weights); 0 elsewhere.</summary>
+    public static long FileResidentBytes() => ReadStatus("RssFile:") ?? 0;
+
+    /// <summary>Anonymous resident bytes now (Linux: /proc/self/status RssAnon — heap, KV cache, buffers, copied weights); 0 elsewhere.</summary>
+    public static long AnonymousResidentBytes() => ReadStatus("RssAnon:") ?? 0;
+
     /// <summary>Current resident set size in bytes.</summary>
     public static long ResidentBytes() => ReadStatus("VmRSS:") ?? Environment.WorkingSet;
 
@@ -47,7 +53,8 @@ public static class ProcessMemory
             if (line.StartsWith(key, StringComparison.Ordinal))
             {
                 // "VmHWM:	  123456 kB"
-                string[] parts = line[key.Length..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+                // Split(' ', '\t', options) would bind '\t' as a count of 9 and leave the tab in the first part.
+                string[] parts = line[key.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 return parts.Length > 0 && long.TryParse(parts[0], out long kilobytes) ? kilobytes * 1024 : null;
             }
         }

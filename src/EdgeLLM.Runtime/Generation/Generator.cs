@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeLLM.Runtime.Model;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Sampling;
 
 namespace EdgeLLM.Runtime.Generation;
@@ -12,11 +12,11 @@ namespace EdgeLLM.Runtime.Generation;
 /// </summary>
 public sealed class Generator
 {
-    private readonly ModelSession session;
+    private readonly IDecoderEngine session;
     private readonly HashSet<int> endOfSequenceIds;
     private readonly int[] history;
 
-    public Generator(ModelSession session, IEnumerable<int> endOfSequenceIds)
+    public Generator(IDecoderEngine session, IEnumerable<int> endOfSequenceIds)
     {
         this.session = session;
         this.endOfSequenceIds = [.. endOfSequenceIds];

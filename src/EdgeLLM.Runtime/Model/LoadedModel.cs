@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Runtime.Chat;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Sampling;
 using EdgeLLM.Runtime.Text;
 
@@ -13,11 +14,11 @@ namespace EdgeLLM.Runtime.Model;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(string folder, ModelManifestInfo manifest, ModelSession session, PromptBuilder prompts, IReadOnlyList<int> endOfSequenceIds, GenerationDefaults defaults)
+    private LoadedModel(string folder, ModelManifestInfo manifest, IDecoderEngine engine, PromptBuilder prompts, IReadOnlyList<int> endOfSequenceIds, GenerationDefaults defaults)
     {
         Folder = folder;
         Manifest = manifest;
-        Session = session;
+        Engine = engine;
         Prompts = prompts;
         EndOfSequenceIds = endOfSequenceIds;
         GenerationDefaults = defaults;
@@ -32,7 +33,8 @@ public sealed class LoadedModel : IDisposable
 
     public string Precision => Manifest.Precision;
 
-    public ModelSession Session { get; }
+    /// <summary>The engine that runs the decoder (ONNX Runtime or EdgeLLM's CPU engine).</summary>
+    public IDecoderEngine Engine { get; }
 
     /// <summary>The tokenizer and chat template.</summary>
     public PromptBuilder Prompts { get; }
@@ -64,8 +66,8 @@ public sealed class LoadedModel : IDisposable
         PromptBuilder prompts = PromptBuilder.Load(folder);
         GenerationDefaults defaults = GenerationDefaults.Load(folder);
         IReadOnlyList<int> eos = ReadEndOfSequenceIds(folder, prompts.Tokenizer);
-        ModelSession session = ModelSession.Open(folder, contextLength, settings.Threads, settings.ExecutionProvider, notice, settings.DeviceId, settings.PrefillChunk);
-        return new LoadedModel(folder, manifest, session, prompts, eos, defaults);
+        IDecoderEngine engine = DecoderEngines.Open(folder, contextLength, settings, notice);
+        return new LoadedModel(folder, manifest, engine, prompts, eos, defaults);
     }
 
     /// <summary>The model's sampling defaults with the request's explicit choices on top.</summary>
@@ -100,7 +102,7 @@ public sealed class LoadedModel : IDisposable
         return sampling;
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose() => Engine.Dispose();
 
     private static IReadOnlyList<int> ReadEndOfSequenceIds(string folder, TextTokenizer tokenizer)
     {

@@ -1,4 +1,5 @@
 using EdgeLLM.Quantize.Architectures;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
@@ -12,7 +13,7 @@ namespace EdgeLLM.Runtime.Model;
 /// <see cref="KvCache"/> bound once, and pre-allocated input and logits buffers, so a decode step
 /// rebinds only the attention mask and allocates no tensors.
 /// </summary>
-public sealed class ModelSession : IDisposable
+public sealed class ModelSession : IDecoderEngine
 {
     private const string InputIdsName = GraphContract.InputIds;
     private const string AttentionMaskName = GraphContract.AttentionMask;
@@ -81,6 +82,12 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>Tokens the KV cache holds (the next token's position).</summary>
     public int Position { get; private set; }
+
+    public string Name => "onnx";
+
+    public string Description => $"ONNX Runtime ({ExecutionProvider})";
+
+    public string? KernelIsa => null;
 
     public int ContextLength { get; }
 

@@ -1,3 +1,5 @@
+using EdgeLLM.Runtime.Engines;
+
 namespace EdgeLLM.Runtime.Model;
 
 /// <summary>How to open a model: threads, context, execution provider.</summary>
@@ -17,6 +19,12 @@ public sealed record SessionSettings
 
     /// <summary>Prompt tokens per prefill run (bounds the activation arena); 0 feeds a prompt in one run.</summary>
     public int PrefillChunk { get; init; }
+
+    /// <summary>Which engine runs the model (<c>--engine</c>).</summary>
+    public EngineChoice Engine { get; init; }
+
+    /// <summary>The CPU engine's KV cache element type (<c>--kv-cache</c>).</summary>
+    public KvCachePrecision KvCache { get; init; }
 
     /// <summary>Re-hash every file against edgellm.json before loading (sizes are always checked).</summary>
     public bool VerifyChecksums { get; init; }

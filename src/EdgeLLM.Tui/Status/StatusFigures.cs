@@ -12,6 +12,9 @@ public sealed record StatusFigures
 
     public string? ExecutionProvider { get; init; }
 
+    /// <summary>"cpu" (EdgeLLM's CPU engine) or "onnx" (ONNX Runtime); null before a model is open.</summary>
+    public string? Engine { get; init; }
+
     public int Threads { get; init; }
 
     public double? PrefillTokensPerSecond { get; init; }
@@ -34,6 +37,10 @@ public sealed record StatusFigures
         if (ExecutionProvider is not null)
         {
             tail.Append(" | ").Append(ExecutionProvider);
+            if (Engine is not null)
+            {
+                tail.Append(' ').Append(Engine == "cpu" ? "EdgeLLM" : "ORT");
+            }
             if (Threads > 0)
             {
                 // 0: ONNX Runtime picks (one per physical core); nothing worth showing.

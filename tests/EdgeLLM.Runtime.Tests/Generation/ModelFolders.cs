@@ -26,6 +26,25 @@ public sealed class ModelFolders : IDisposable
     /// <summary>The fp32 model folder of a tiny shape, converted with last-position (default) or all-position logits, for the CPU (default) or DirectML graph.</summary>
     public string Tiny(string shapeName, bool lastPositionLogitsOnly = true, GraphTarget target = GraphTarget.Cpu)
         => folders.GetOrAdd($"{shapeName}-{lastPositionLogitsOnly}-{target}", _ => new Lazy<string>(() =>
+            Convert(Source(shapeName), $"{shapeName}-{(lastPositionLogitsOnly ? "last" : "all")}{(target == GraphTarget.Cpu ? string.Empty : "-" + target.Name())}", lastPositionLogitsOnly, target))).Value;
+
+    /// <summary>
+    /// A tiny shape converted with <paramref name="options"/> (precision, quantization, rotary placement, ...), once per
+    /// <paramref name="label"/>; MaxContext 256 and the source folder are filled in.
+    /// </summary>
+    public string Variant(string shapeName, string label, ConversionOptions options)
+        => folders.GetOrAdd($"{shapeName}-variant-{label}", _ => new Lazy<string>(() =>
+        {
+            string source = Source(shapeName);
+            string output = Path.Combine(root.Path, $"{shapeName}-{label}");
+            using ICheckpoint checkpoint = CheckpointFolder.Open(source);
+            ModelConverter.Convert(checkpoint, output, options with { MaxContext = 256, SourceFolder = source });
+            return output;
+        })).Value;
+
+    private string Source(string shapeName)
+    {
+        lock (folders)
         {
             string source = Path.Combine(root.Path, shapeName + "-hf");
             if (!Directory.Exists(source))
@@ -38,8 +57,9 @@ public sealed class ModelFolders : IDisposable
                 });
             }
 
-            return Convert(source, $"{shapeName}-{(lastPositionLogitsOnly ? "last" : "all")}{(target == GraphTarget.Cpu ? string.Empty : "-" + target.Name())}", lastPositionLogitsOnly, target);
-        })).Value;
+            return source;
+        }
+    }
 
     /// <summary>stories260k converted to fp32, or null where ../shared/fixtures/stories260k is absent.</summary>
     public string? Stories260k()

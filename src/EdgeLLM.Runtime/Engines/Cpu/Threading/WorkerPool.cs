@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace EdgeLLM.Runtime.Engines.Cpu.Threading;
+
+/// <summary>
+/// A fixed set of persistent threads (the caller's thread is thread 0) that run one <see cref="IRangeWork"/> at a time.
+/// Workers spin for <see cref="SpinMicroseconds"/> after each job, then block on their own event; a job is published by
+/// bumping a generation counter. The work struct is copied into a box cached per calling thread and work type, so a
+/// call allocates nothing once that type has been seen.
+/// </summary>
+public sealed unsafe class WorkerPool : IDisposable
+{
+    /// <summary>How long an idle worker (or the waiting caller) spins before it blocks.</summary>
+    private const long SpinMicroseconds = 200;
+
+    private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
+
+    private readonly Thread[] threads;
+    private readonly ManualResetEventSlim[] wakeEvents;
+    private readonly int[] sleeping;
+    private readonly ManualResetEventSlim doneEvent = NewEvent();
+    private readonly Lock runLock = new();
+    private int callerSleeping;
+    private int generation;
+    private int pending;
+    private volatile bool disposed;
+
+    // The current job (written before the generation bump, read by workers after they see it).
+    private object? jobBox;
+    private delegate*<object, int, int, void> jobInvoke;
+    private int jobCount;
+    private int jobGrain;
+    private ExceptionDispatchInfo? jobFailure;
+
+    public WorkerPool(int threadCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threadCount);
+        ThreadCount = threadCount;
+        threads = new Thread[threadCount - 1];
+        wakeEvents = new ManualResetEventSlim[threadCount - 1];
+        sleeping = new int[threadCount - 1];
+        for (int i = 0; i < threads.Length; i++)
+        {
+            wakeEvents[i] = NewEvent();
+            int worker = i;
+            threads[i] = new Thread(() => WorkerLoop(worker), maxStackSize: 4 << 20)
+            {
+                IsBackground = true,
+                Name = $"EdgeLLM CPU worker {i + 1}",
+            };
+            threads[i].Start();
+        }
+    }
+
+    public int ThreadCount { get; }
+
+    /// <summary>
+    /// An event that has blocked once: a ManualResetEventSlim allocates its lock object on its first blocking wait,
+    /// and that must not happen inside <see cref="Run{TWork}"/>. (The pool does its own spinning: spin count 1.)
+    /// </summary>
+    private static ManualResetEventSlim NewEvent()
+    {
+        var result = new ManualResetEventSlim(false, spinCount: 1);
+        result.Wait(1);
+        return result;
+    }
+
+    /// <summary>
+    /// Splits [0, <paramref name="count"/>) into <see cref="ThreadCount"/> contiguous ranges whose sizes are multiples
+    /// of <paramref name="grain"/> (the last one may be shorter), runs them and returns when all are done.
+    /// </summary>
+    public void Run<TWork>(int count, int grain, ref TWork work)
+        where TWork : struct, IRangeWork
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(grain);
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (threads.Length == 0 || count <= grain)
+        {
+            work.Execute(0, count);
+            return;
+        }
+
+        lock (runLock)
+        {
+            var box = WorkBox<TWork>.ForCurrentThread();
+            box.Value = work;
+            jobBox = box;
+            jobInvoke = &WorkBox<TWork>.Invoke;
+            jobCount = count;
+            jobGrain = grain;
+            jobFailure = null;
+            Volatile.Write(ref pending, threads.Length);
+            Interlocked.Increment(ref generation);
+            for (int i = 0; i < threads.Length; i++)
+            {
+                if (Interlocked.Exchange(ref sleeping[i], 0) == 1)
+                {
+                    wakeEvents[i].Set();
+                }
+            }
+
+            try
+            {
+                RunPart(0);
+            }
+            finally
+            {
+                WaitForWorkers();
+                work = box.Value;
+                box.Value = default;
+                jobBox = null;
+            }
+
+            jobFailure?.Throw();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        Interlocked.Increment(ref generation);
+        for (int i = 0; i < threads.Length; i++)
+        {
+            if (Interlocked.Exchange(ref sleeping[i], 0) == 1)
+            {
+                wakeEvents[i].Set();
+            }
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        foreach (var wake in wakeEvents)
+        {
+            wake.Dispose();
+        }
+
+        doneEvent.Dispose();
+    }
+
+    /// <summary>The range of part <paramref name="part"/>: whole grains split as evenly as possible.</summary>
+    private void RunPart(int part)
+    {
+        int grains = (int)(((long)jobCount + jobGrain - 1) / jobGrain);
+        int firstGrain = (int)((long)grains * part / ThreadCount);
+        int endGrain = (int)((long)grains * (part + 1) / ThreadCount);
+        int start = (int)Math.Min((long)firstGrain * jobGrain, jobCount);
+        int end = (int)Math.Min((long)endGrain * jobGrain, jobCount);
+        if (start < end)
+        {
+            jobInvoke(jobBox!, start, end);
+        }
+    }
+
+    private void WaitForWorkers()
+    {
+        long spinEnd = Stopwatch.GetTimestamp() + SpinTicks;
+        int spins = 0;
+        while (Volatile.Read(ref pending) != 0)
+        {
+            if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() > spinEnd)
+            {
+                Interlocked.Exchange(ref callerSleeping, 1);
+                if (Volatile.Read(ref pending) != 0 || Interlocked.Exchange(ref callerSleeping, 0) == 0)
+                {
+                    // Either still pending (a finishing worker will set the event), or the last worker already
+                    // claimed the flag and sets (or has set) the event: consume it either way.
+                    doneEvent.Wait();
+                    doneEvent.Reset();
+                }
+
+                return;
+            }
+
+            Thread.SpinWait(8);
+        }
+    }
+
+    private void WorkerLoop(int worker)
+    {
+        int seen = 0; // the generation at construction: a job published before this thread starts is still seen
+        while (true)
+        {
+            seen = WaitForJob(worker, seen);
+            if (disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                RunPart(worker + 1);
+            }
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref jobFailure, ExceptionDispatchInfo.Capture(exception), null);
+            }
+
+            if (Interlocked.Decrement(ref pending) == 0 && Interlocked.Exchange(ref callerSleeping, 0) == 1)
+            {
+                doneEvent.Set();
+            }
+        }
+    }
+
+    /// <summary>Spins, then sleeps, until the generation moves past <paramref name="seen"/>; returns the new one.</summary>
+    private int WaitForJob(int worker, int seen)
+    {
+        long spinEnd = Stopwatch.GetTimestamp() + SpinTicks;
+        int spins = 0;
+        while (true)
+        {
+            int current = Volatile.Read(ref generation);
+            if (current != seen)
+            {
+                return current;
+            }
+
+            if ((++spins & 63) != 0 || Stopwatch.GetTimestamp() <= spinEnd)
+            {
+                Thread.SpinWait(8);
+                continue;
+            }
+
+            Interlocked.Exchange(ref sleeping[worker], 1);
+            if (Volatile.Read(ref generation) != seen && Interlocked.Exchange(ref sleeping[worker], 0) == 1)
+            {
+                continue; // a job arrived and nobody will set the event
+            }
+
+            // Either no job yet (Run will see the flag and set the event) or Run already claimed the flag.
+            wakeEvents[worker].Wait();
+            wakeEvents[worker].Reset();
+            spinEnd = Stopwatch.GetTimestamp() + SpinTicks;
+        }
+    }
+
+    /// <summary>A per-thread, per-type home for the work struct while workers run it.</summary>
+    private sealed class WorkBox<TWork>
+        where TWork : struct, IRangeWork
+    {
+        [ThreadStatic]
+        private static WorkBox<TWork>? current;
+
+        public TWork Value;
+
+        public static WorkBox<TWork> ForCurrentThread() => current ??= new WorkBox<TWork>();
+
+        public static void Invoke(object box, int start, int end) => ((WorkBox<TWork>)box).Value.Execute(start, end);
+    }
+}
