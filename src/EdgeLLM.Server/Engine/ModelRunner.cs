@@ -22,13 +22,13 @@ public sealed class ModelRunner : IDisposable
     private ModelRunner(LoadedModel model)
     {
         this.model = model;
-        generator = new Generator(model.Session, model.EndOfSequenceIds);
+        generator = new Generator(model.Engine, model.EndOfSequenceIds);
     }
 
     /// <summary>The model folder's name.</summary>
     public string Name => model.Name;
 
-    public int ContextLength => model.Session.ContextLength;
+    public int ContextLength => model.Engine.ContextLength;
 
     public static ModelRunner Open(string modelFolder, SessionSettings settings, Action<string>? notice)
         => new(LoadedModel.Open(modelFolder, settings, notice));
@@ -72,10 +72,10 @@ public sealed class ModelRunner : IDisposable
         CompletionJob job = prompt.Job;
         IReadOnlyList<int> ids = prompt.Ids;
         int reused = ReusablePrefix(ids);
-        model.Session.Rewind(reused);
+        model.Engine.Rewind(reused);
 
         SamplingSettings sampling = model.SamplingFor(job.Settings) with { PresencePenalty = job.PresencePenalty, FrequencyPenalty = job.FrequencyPenalty };
-        var sampler = new Sampler(sampling, model.Session.VocabSize);
+        var sampler = new Sampler(sampling, model.Engine.VocabSize);
         ReasoningSplitter? splitter = job.SplitReasoning && prompt.Rendered is { } rendered ? ReasoningSplitter.ForPrompt(rendered) : null;
         var request = new GenerationRequest
         {
