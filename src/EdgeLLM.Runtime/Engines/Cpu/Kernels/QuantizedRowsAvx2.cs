@@ -51,6 +51,7 @@ internal static unsafe class QuantizedRowsAvx2
     }
 
     /// <summary>4-bit steps; returns the four rows' sums in lanes 0..3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> Int4<TDot, TLanes>(in RowPointers rows, in QuantizedActivations activations, int stepCount, int stepShift)
         where TDot : struct, IStepDot
         where TLanes : struct, IScaleLanes
@@ -87,6 +88,7 @@ internal static unsafe class QuantizedRowsAvx2
     }
 
     /// <summary>8-bit steps; returns the four rows' sums in lanes 0..3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> Int8<TDot, TLanes>(in RowPointers rows, in QuantizedActivations activations, int stepCount, int stepShift)
         where TDot : struct, IStepDot
         where TLanes : struct, IScaleLanes
