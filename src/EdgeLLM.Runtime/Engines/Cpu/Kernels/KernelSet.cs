@@ -52,6 +52,7 @@ public sealed class KernelSet
     public static bool IsSupported(KernelIsa isa) => isa switch
     {
         KernelIsa.Scalar => true,
+        KernelIsa.Vector128 => Vector128.IsHardwareAccelerated,
         KernelIsa.Avx2 => Avx2.IsSupported && Fma.IsSupported,
         KernelIsa.AvxVnni => Avx2.IsSupported && Fma.IsSupported && AvxVnni.IsSupported,
         _ => false,

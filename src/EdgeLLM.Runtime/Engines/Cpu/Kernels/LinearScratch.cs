@@ -21,6 +21,7 @@ public sealed unsafe class LinearScratch
     private readonly float[] blockScales;
     private readonly float[] blockScaledSums;
     private readonly int[] blockSums;
+    private readonly int[] laneZeroPointSums;
 
     public LinearScratch(int maxTokenCount, int maxInputCount, int threadCount)
     {
@@ -38,6 +39,7 @@ public sealed unsafe class LinearScratch
         blockScales = GC.AllocateArray<float>(checked(maxTokenCount * BlockStride), pinned: true);
         blockScaledSums = GC.AllocateArray<float>(checked(maxTokenCount * BlockStride), pinned: true);
         blockSums = GC.AllocateArray<int>(checked(maxTokenCount * BlockStride), pinned: true);
+        laneZeroPointSums = GC.AllocateArray<int>(checked(maxTokenCount * LaneStride), pinned: true);
     }
 
     public int MaxTokenCount { get; }
@@ -64,4 +66,6 @@ public sealed unsafe class LinearScratch
     internal float* BlockScaledSums => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(blockScaledSums));
 
     internal int* BlockSums => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(blockSums));
+
+    internal int* LaneZeroPointSums => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(laneZeroPointSums));
 }

@@ -72,6 +72,13 @@ internal unsafe struct LinearWork : IRangeWork
                         }
 
                         break;
+                    case KernelIsa.Vector128:
+                        for (int i = 0; i < rowCount; i++)
+                        {
+                            y[i] = QuantizedRowsVector128.Row(Weight, row + i, rowScales[i], activations);
+                        }
+
+                        break;
                     default:
                         for (int i = 0; i < rowCount; i++)
                         {

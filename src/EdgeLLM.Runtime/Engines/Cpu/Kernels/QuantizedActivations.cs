@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
 
 /// <summary>
@@ -21,6 +23,9 @@ internal readonly unsafe struct QuantizedActivations
 
     /// <summary>The exact sum of each block's codes.</summary>
     public required int* BlockSums { get; init; }
+
+    /// <summary>For 4-bit weights: 8 × the sum of each lane's codes (the implied zero point's term, lane by lane).</summary>
+    public required int* LaneZeroPointSums { get; init; }
 
     /// <summary>Where K-offset <paramref name="k"/> of a padded run of <paramref name="paddedCount"/> lies in nibble order.</summary>
     public static int NibblePosition(int k, int paddedCount)
@@ -54,34 +59,124 @@ internal readonly unsafe struct QuantizedActivations
         int blockCount = (inputCount + blockSize - 1) / blockSize;
         int paddedCount = blockCount * blockSize;
         int laneWidth = nibbleOrder ? 8 : 4;
+        int wholeBlocks = Vector256.IsHardwareAccelerated ? inputCount / blockSize : 0;
+        sbyte* natural = Codes;
+        if (nibbleOrder)
+        {
+            // Natural-order codes first (on the stack), rearranged below.
+            sbyte* buffer = stackalloc sbyte[paddedCount];
+            natural = buffer;
+        }
+
         for (int block = 0; block < blockCount; block++)
         {
             int start = block * blockSize;
-            int length = Math.Min(blockSize, inputCount - start);
-            float max = 0;
-            for (int i = 0; i < length; i++)
-            {
-                max = MathF.Max(max, MathF.Abs(input[start + i]));
-            }
-
-            float scale = max / 127f;
-            float inverse = max > 0 ? 127f / max : 0f;
-            int sum = 0;
-            for (int i = 0; i < blockSize; i++)
-            {
-                int code = i < length ? (int)Math.Clamp(MathF.Round(input[start + i] * inverse), -127f, 127f) : 0;
-                sum += code;
-                int k = start + i;
-                Codes[nibbleOrder ? NibblePosition(k, paddedCount) : k] = (sbyte)code;
-            }
-
-            BlockScales[block] = scale;
+            int sum = block < wholeBlocks
+                ? QuantizeWholeBlock(input + start, blockSize, natural + start, block, nibbleOrder)
+                : QuantizeBlock(input + start, Math.Min(blockSize, inputCount - start), blockSize, natural + start, block, nibbleOrder);
             BlockSums[block] = sum;
-            BlockScaledSums[block] = scale * sum;
+            BlockScaledSums[block] = BlockScales[block] * sum;
             for (int lane = start / laneWidth; lane < (start + blockSize) / laneWidth; lane++)
             {
-                LaneScales[lane] = scale;
+                LaneScales[lane] = BlockScales[block];
             }
+        }
+
+        if (nibbleOrder)
+        {
+            Arrange(natural, Codes, paddedCount);
+        }
+    }
+
+    /// <summary>The scalar reference of one block (the last, partial one too: padding codes are 0).</summary>
+    private int QuantizeBlock(float* input, int length, int blockSize, sbyte* codes, int block, bool laneSums)
+    {
+        float max = 0;
+        for (int i = 0; i < length; i++)
+        {
+            max = MathF.Max(max, MathF.Abs(input[i]));
+        }
+
+        float inverse = max > 0 ? 127f / max : 0f;
+        BlockScales[block] = max / 127f;
+        int sum = 0;
+        int laneSum = 0;
+        for (int i = 0; i < blockSize; i++)
+        {
+            int code = i < length ? (int)Math.Clamp(MathF.Round(input[i] * inverse), -127f, 127f) : 0;
+            codes[i] = (sbyte)code;
+            sum += code;
+            laneSum += code;
+            if ((i & 7) == 7)
+            {
+                if (laneSums)
+                {
+                    LaneZeroPointSums[((block * blockSize) + i) >> 3] = 8 * laneSum;
+                }
+
+                laneSum = 0;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>One whole block, 16 inputs at a time: the same codes as <see cref="QuantizeBlock"/> (IEEE products, round half to even).</summary>
+    private int QuantizeWholeBlock(float* input, int blockSize, sbyte* codes, int block, bool laneSums)
+    {
+        var maxVector = Vector256<float>.Zero;
+        for (int i = 0; i < blockSize; i += 8)
+        {
+            maxVector = Vector256.Max(maxVector, Vector256.Abs(Vector256.Load(input + i)));
+        }
+
+        float max = 0;
+        for (int lane = 0; lane < 8; lane++)
+        {
+            max = MathF.Max(max, maxVector[lane]);
+        }
+
+        float inverse = max > 0 ? 127f / max : 0f;
+        BlockScales[block] = max / 127f;
+        var inverseVector = Vector256.Create(inverse);
+        var sumVector = Vector256<int>.Zero;
+        int* laneZeroPointSums = LaneZeroPointSums + ((block * blockSize) >> 3);
+        for (int i = 0; i < blockSize; i += 16)
+        {
+            Vector256<int> low = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(input + i) * inverseVector));
+            Vector256<int> high = Vector256.ConvertToInt32(Vector256.Round(Vector256.Load(input + i + 8) * inverseVector));
+            sumVector += low + high;
+            if (laneSums)
+            {
+                laneZeroPointSums[i >> 3] = 8 * Vector256.Sum(low);
+                laneZeroPointSums[(i >> 3) + 1] = 8 * Vector256.Sum(high);
+            }
+
+            Vector256<short> shorts = Vector256.Narrow(low, high);
+            Vector256.Narrow(shorts, shorts).GetLower().Store(codes + i);
+        }
+
+        return Vector256.Sum(sumVector);
+    }
+
+    /// <summary>Natural-order codes into nibble order (see the type's summary).</summary>
+    private static void Arrange(sbyte* natural, sbyte* arranged, int paddedCount)
+    {
+        int groupEnd = paddedCount & ~63;
+        for (int group = 0; group < groupEnd; group += 64)
+        {
+            sbyte* source = natural + group;
+            sbyte* destination = arranged + group;
+            for (int j = 0; j < 32; j++)
+            {
+                destination[j] = source[2 * j];
+                destination[32 + j] = source[(2 * j) + 1];
+            }
+        }
+
+        for (int k = groupEnd; k < paddedCount; k++)
+        {
+            arranged[NibblePosition(k, paddedCount)] = natural[k];
         }
     }
 
@@ -93,5 +188,6 @@ internal readonly unsafe struct QuantizedActivations
         BlockScales = scratch.BlockScales + ((long)token * scratch.BlockStride),
         BlockScaledSums = scratch.BlockScaledSums + ((long)token * scratch.BlockStride),
         BlockSums = scratch.BlockSums + ((long)token * scratch.BlockStride),
+        LaneZeroPointSums = scratch.LaneZeroPointSums + ((long)token * scratch.LaneStride),
     };
 }

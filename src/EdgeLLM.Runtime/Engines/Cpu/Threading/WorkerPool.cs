@@ -6,8 +6,10 @@ namespace EdgeLLM.Runtime.Engines.Cpu.Threading;
 /// <summary>
 /// A fixed set of persistent threads (the caller's thread is thread 0) that run one <see cref="IRangeWork"/> at a time.
 /// Workers spin for <see cref="SpinMicroseconds"/> after each job, then block on their own event; a job is published by
-/// bumping a generation counter. The work struct is copied into a box cached per calling thread and work type, so a
-/// call allocates nothing once that type has been seen.
+/// bumping a generation counter. The ThreadCount parts are claimed through a shared counter by whoever comes first,
+/// the caller included, so a worker the OS has not scheduled yet delays nothing: the caller runs its part too. The
+/// work struct is copied into a box cached per calling thread and work type, so a call allocates nothing once that
+/// type has been seen.
 /// </summary>
 public sealed unsafe class WorkerPool : IDisposable
 {
@@ -24,6 +26,7 @@ public sealed unsafe class WorkerPool : IDisposable
     private int callerSleeping;
     private int generation;
     private int pending;
+    private int nextPart;
     private volatile bool disposed;
 
     // The current job (written before the generation bump, read by workers after they see it).
@@ -96,7 +99,8 @@ public sealed unsafe class WorkerPool : IDisposable
             jobCount = count;
             jobGrain = grain;
             jobFailure = null;
-            Volatile.Write(ref pending, threads.Length);
+            Volatile.Write(ref pending, ThreadCount);
+            Interlocked.Exchange(ref nextPart, 0);
             Interlocked.Increment(ref generation);
             for (int i = 0; i < threads.Length; i++)
             {
@@ -108,7 +112,7 @@ public sealed unsafe class WorkerPool : IDisposable
 
             try
             {
-                RunPart(0);
+                RunClaimedParts();
             }
             finally
             {
@@ -150,6 +154,28 @@ public sealed unsafe class WorkerPool : IDisposable
         }
 
         doneEvent.Dispose();
+    }
+
+    /// <summary>Claims and runs parts until none is left; returns whether this thread finished the last one.</summary>
+    private bool RunClaimedParts()
+    {
+        bool finishedLast = false;
+        int part;
+        while ((part = Interlocked.Increment(ref nextPart) - 1) < ThreadCount)
+        {
+            try
+            {
+                RunPart(part);
+            }
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref jobFailure, ExceptionDispatchInfo.Capture(exception), null);
+            }
+
+            finishedLast |= Interlocked.Decrement(ref pending) == 0;
+        }
+
+        return finishedLast;
     }
 
     /// <summary>The range of part <paramref name="part"/>: whole grains split as evenly as possible.</summary>
@@ -201,16 +227,7 @@ public sealed unsafe class WorkerPool : IDisposable
                 return;
             }
 
-            try
-            {
-                RunPart(worker + 1);
-            }
-            catch (Exception exception)
-            {
-                Interlocked.CompareExchange(ref jobFailure, ExceptionDispatchInfo.Capture(exception), null);
-            }
-
-            if (Interlocked.Decrement(ref pending) == 0 && Interlocked.Exchange(ref callerSleeping, 0) == 1)
+            if (RunClaimedParts() && Interlocked.Exchange(ref callerSleeping, 0) == 1)
             {
                 doneEvent.Set();
             }
