@@ -45,5 +45,6 @@ public static class Program
         yield return GenerateCommand.Create();
         yield return ChatCommand.Create();
         yield return BenchCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
