@@ -128,6 +128,7 @@ public static class QuantizeCommand
             if (result.QuantizedTensors.Count > 0)
             {
                 Console.WriteLine($"quantize: {QuantizationReport.Of(result.QuantizedTensors)}");
+                Console.WriteLine($"quantize: {BitsPerWeight.Of(result.QuantizedTensors, BitsPerWeight.ScaleBytes(options.Target), result.WeightBytes, checkpoint.Config)}");
             }
 
             return 0;
