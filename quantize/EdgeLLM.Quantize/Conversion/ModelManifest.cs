@@ -108,6 +108,7 @@ public static class ModelManifest
 
         json.WriteString("embeddings", tiedEmbeddings ? "tied" : Quantizers.QuantizationSettings.Name(quantization.Embeddings));
         json.WriteNumber("accuracy_level", quantization.AccuracyLevel);
+        json.WriteString("recipe", Quantizers.QuantizationSettings.Name(quantization.Recipe));
         Quantizers.BitsPerWeight size = Quantizers.BitsPerWeight.Of(tensors, scaleBytes, contents.WeightBytes, config);
         json.WriteStartObject("bits_per_weight");
         WriteFinite(json, "linear", size.Linear);
