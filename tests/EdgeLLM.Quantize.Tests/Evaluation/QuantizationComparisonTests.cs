@@ -88,11 +88,9 @@ public sealed class QuantizationComparisonTests(ExportedTinyModels models, ITest
     private static IEnumerable<(string Name, QuantizationSettings Settings)> Variants(QuantizationSettings defaults)
     {
         yield return (DefaultName, defaults);
+        // The other levers of docs/quality.md's tables (block 64, mixed without zero points) cost minutes here: measured once, not on every run.
         yield return ("asymmetric, block 32", defaults with { Asymmetric = true });
-        yield return ("asymmetric, block 64", defaults with { Asymmetric = true, BlockSize = 64 });
-        yield return ("mixed recipe", defaults with { Recipe = QuantizationRecipe.Mixed });
         yield return ("mixed recipe, asymmetric", defaults with { Recipe = QuantizationRecipe.Mixed, Asymmetric = true });
-        yield return ("mixed recipe, asymmetric, block 64", defaults with { Recipe = QuantizationRecipe.Mixed, Asymmetric = true, BlockSize = 64 });
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
