@@ -49,5 +49,6 @@ public static class Program
         yield return ChatCommand.Create();
         yield return BenchCommand.Create();
         yield return ServeCommand.Create();
+        yield return EvalCommand.Create();
     }
 }

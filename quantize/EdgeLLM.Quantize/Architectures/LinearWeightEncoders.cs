@@ -8,11 +8,12 @@ namespace EdgeLLM.Quantize.Architectures;
 internal static class LinearWeightEncoders
 {
     /// <param name="activation">The type the graph computes in (Float; Float16 for the DirectML target).</param>
-    public static ILinearWeightEncoder Create(WeightPrecision precision, QuantizationSettings quantization, bool tiedEmbeddings, DataType activation = DataType.Float) => precision switch
+    /// <param name="layerCount">Decoder layers: the per-tensor rules pick layers by their position in the model.</param>
+    public static ILinearWeightEncoder Create(WeightPrecision precision, QuantizationSettings quantization, bool tiedEmbeddings, DataType activation, int layerCount) => precision switch
     {
         WeightPrecision.Fp32 => new FloatLinearEncoder(DataType.Float, activation),
         WeightPrecision.Fp16 => new FloatLinearEncoder(DataType.Float16, activation),
-        WeightPrecision.Int4 or WeightPrecision.Int8 => new MatMulNBitsLinearEncoder(quantization with { Bits = precision.QuantizedBits()!.Value }, tiedEmbeddings, activation),
+        WeightPrecision.Int4 or WeightPrecision.Int8 => new MatMulNBitsLinearEncoder(quantization with { Bits = precision.QuantizedBits()!.Value }, tiedEmbeddings, activation, layerCount),
         _ => throw new NotSupportedException($"precision {precision} has no weight encoder"),
     };
 }

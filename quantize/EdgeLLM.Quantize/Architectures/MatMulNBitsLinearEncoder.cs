@@ -20,17 +20,20 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
     private readonly bool tiedEmbeddings;
     private readonly FloatLinearEncoder floatEncoder;
     private readonly DataType activation;
+    private readonly int layerCount;
     private readonly List<QuantizedTensor> quantized = [];
     private QuantizedInitializers? tiedEmbedding;
 
     /// <param name="activation">The type the graph computes in: the scales are stored in it (MatMulNBits' T1, GatherBlockQuantized's output).</param>
-    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings, DataType activation = DataType.Float)
+    /// <param name="layerCount">Decoder layers, for the per-tensor rules (<see cref="TensorQuantizationRules"/>).</param>
+    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings, DataType activation = DataType.Float, int layerCount = 0)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         this.settings = settings;
         this.tiedEmbeddings = tiedEmbeddings;
         this.activation = activation;
+        this.layerCount = layerCount;
         floatEncoder = new FloatLinearEncoder(DataType.Float, activation);
     }
 
@@ -41,9 +44,7 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
 
     public string Linear(GraphBuilder graph, string input, LinearWeight weight, string? output = null)
     {
-        BlockQuantizationOptions? options = weight.Name == HuggingFaceLayout.LmHead ? settings.LmHeadOptions
-            : weight.Name.Contains(".mlp.", StringComparison.Ordinal) ? settings.Mlp
-            : settings.Linear;
+        BlockQuantizationOptions? options = TensorQuantizationRules.For(settings, weight.Name, layerCount);
         if (options is null)
         {
             return floatEncoder.Linear(graph, input, weight, output);

@@ -40,7 +40,7 @@ public static class ModelConverter
         string temporary = staged.Path;
         var files = new List<OutputFile>();
         var graphOptions = new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary, options.Target);
-        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType);
+        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType, config.LayerCount);
         if (checkpoint is Gguf.GgufCheckpoint)
         {
             // ggml blocks go into MatMulNBits as stored; the asked precision covers the rest.

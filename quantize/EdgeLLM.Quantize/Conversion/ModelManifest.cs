@@ -81,7 +81,7 @@ public static class ModelManifest
         json.WriteEndObject();
         if (contents.Quantization is { } quantization)
         {
-            WriteQuantization(json, quantization, config.TieWordEmbeddings, contents.QuantizedTensors);
+            WriteQuantization(json, quantization, config, contents);
         }
 
         json.WriteNumber("weights_bytes", contents.WeightBytes);
@@ -144,8 +144,11 @@ public static class ModelManifest
     /// The quantization settings and, per quantized tensor, its bits, block size and the error its
     /// weights took: largest absolute difference, RMS difference, and RMS difference over RMS weight.
     /// </summary>
-    private static void WriteQuantization(Utf8JsonWriter json, Quantizers.QuantizationSettings quantization, bool tiedEmbeddings, IReadOnlyList<Quantizers.QuantizedTensor> tensors)
+    private static void WriteQuantization(Utf8JsonWriter json, Quantizers.QuantizationSettings quantization, ModelConfig config, ManifestContents contents)
     {
+        bool tiedEmbeddings = config.TieWordEmbeddings;
+        IReadOnlyList<Quantizers.QuantizedTensor> tensors = contents.QuantizedTensors;
+        int scaleBytes = Quantizers.BitsPerWeight.ScaleBytes(contents.Target);
         json.WriteStartObject("quantization");
         json.WriteNumber("bits", quantization.Bits);
         json.WriteNumber("block_size", quantization.BlockSize);
@@ -160,6 +163,15 @@ public static class ModelManifest
 
         json.WriteString("embeddings", tiedEmbeddings ? "tied" : Quantizers.QuantizationSettings.Name(quantization.Embeddings));
         json.WriteNumber("accuracy_level", quantization.AccuracyLevel);
+        json.WriteString("recipe", Quantizers.QuantizationSettings.Name(quantization.Recipe));
+        Quantizers.BitsPerWeight size = Quantizers.BitsPerWeight.Of(tensors, scaleBytes, contents.WeightBytes, config);
+        json.WriteStartObject("bits_per_weight");
+        WriteFinite(json, "linear", size.Linear);
+        WriteFinite(json, "quantized", size.Quantized);
+        WriteFinite(json, "folder", size.Folder);
+        json.WriteNumber("llama_cpp_q4_0", Quantizers.BitsPerWeight.LlamaCppQ4_0);
+        json.WriteNumber("llama_cpp_q4_k_m", Quantizers.BitsPerWeight.LlamaCppQ4_K_M);
+        json.WriteEndObject();
         json.WriteStartArray("tensors");
         foreach (Quantizers.QuantizedTensor tensor in tensors)
         {
@@ -167,6 +179,8 @@ public static class ModelManifest
             json.WriteString("name", tensor.Name);
             json.WriteNumber("bits", tensor.Options.Bits);
             json.WriteNumber("block_size", tensor.Options.BlockSize);
+            json.WriteBoolean("symmetric", !tensor.Options.Asymmetric);
+            json.WriteNumber("bits_per_weight", Math.Round(Quantizers.BitsPerWeight.Of(tensor, scaleBytes), 4));
             json.WriteNumber("max_abs_error", tensor.Error.MaxAbsoluteError);
             json.WriteNumber("rms_error", tensor.Error.RootMeanSquareError);
             json.WriteNumber("relative_rms_error", tensor.Error.RelativeRootMeanSquareError);
@@ -175,6 +189,19 @@ public static class ModelManifest
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>A figure rounded to 4 decimals, or null when there is none (no tensor of that kind).</summary>
+    private static void WriteFinite(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, Math.Round(value, 4));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     /// <summary>The converter's version (the assembly version, major.minor.patch).</summary>

@@ -78,21 +78,41 @@ public static class GgufModelConfig
             throw new InvalidDataException($"{file.Path}: context_length, layer_norm_rms_epsilon and rope.freq_base must be positive");
         }
 
-        RejectRopeScalingKeys(file, arch);
-        return config with { RopeScaling = Llama3Scaling(file, config) };
+        return config with { RopeScaling = Llama3Scaling(file, config), Yarn = YarnScaling(file, arch, config) };
     }
 
     /// <summary>
-    /// <c>{arch}.rope.scaling.*</c> (linear, yarn): ModelConfig has no such scaling yet, so a file that asks
-    /// for one is refused rather than run with the wrong positions. The one place YaRN reading goes.
+    /// <c>{arch}.rope.scaling.*</c>: YaRN as convert_hf_to_gguf.py writes it (type, factor, original_context_length),
+    /// read back with transformers' defaults (beta_fast 32, beta_slow 1, truncated correction range, attention factor
+    /// 0.1·ln(factor) + 1 — what llama.cpp derives too); any other scaling type is refused rather than run with the
+    /// wrong positions. The one place YaRN reading goes.
     /// </summary>
-    private static void RejectRopeScalingKeys(MappedGgufFile file, string arch)
+    private static YarnRopeScaling? YarnScaling(MappedGgufFile file, string arch, ModelConfig config)
     {
         string? type = file.Find($"{arch}.rope.scaling.type")?.AsString();
-        if (type is not (null or "none"))
+        if (type is null or "none")
         {
-            throw new NotSupportedException($"{file.Path}: {arch}.rope.scaling.type '{type}' is not supported (only unscaled RoPE and Llama 3's rope_freqs)");
+            return null;
         }
+
+        if (type != "yarn")
+        {
+            throw new NotSupportedException($"{file.Path}: {arch}.rope.scaling.type '{type}' is not supported (unscaled RoPE, Llama 3's rope_freqs and yarn are)");
+        }
+
+        double factor = file.Find($"{arch}.rope.scaling.factor")?.AsDouble()
+            ?? throw new InvalidDataException($"{file.Path}: {arch}.rope.scaling.factor is missing for yarn");
+        int original = file.Find($"{arch}.rope.scaling.original_context_length")?.AsInt32()
+            ?? throw new InvalidDataException($"{file.Path}: {arch}.rope.scaling.original_context_length is missing for yarn");
+        if (!(factor >= 1) || !double.IsFinite(factor) || original <= 0)
+        {
+            throw new InvalidDataException($"{file.Path}: {arch}.rope.scaling yarn needs factor ≥ 1 and a positive original_context_length, got {factor} and {original}");
+        }
+
+        // As ModelConfig reads a config.json: with the original context given, factor = max positions / original.
+        double effective = (double)config.MaxPositionEmbeddings / original;
+        double used = effective >= 1 ? effective : factor;
+        return new YarnRopeScaling(used, original, 32, 1, true, YarnRopeScaling.MScale(used)) { StatedFactor = factor };
     }
 
     /// <summary>

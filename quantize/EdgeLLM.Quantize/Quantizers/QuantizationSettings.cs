@@ -51,6 +51,20 @@ public sealed record QuantizationSettings
 
     public int AccuracyLevel { get; init; } = 4;
 
+    /// <summary>Which tensors get 8 bits in an int4 model (<see cref="TensorQuantizationRules"/> applies it).</summary>
+    public QuantizationRecipe Recipe { get; init; } = QuantizationRecipe.Uniform;
+
+    /// <summary>The recipe's spelling on the command line and in edgellm.json.</summary>
+    public static string Name(QuantizationRecipe recipe) => recipe == QuantizationRecipe.Mixed ? "mixed" : "uniform";
+
+    /// <summary>Parses "uniform" or "mixed" given to --recipe.</summary>
+    public static QuantizationRecipe ParseRecipe(string name) => name.ToLowerInvariant() switch
+    {
+        "uniform" => QuantizationRecipe.Uniform,
+        "mixed" => QuantizationRecipe.Mixed,
+        _ => throw new ArgumentException($"--recipe must be uniform or mixed, not '{name}'"),
+    };
+
     /// <summary>The block quantization of the decoder's Linear layers.</summary>
     public BlockQuantizationOptions Linear => new(Bits, BlockSize, Asymmetric, ScaleChoice);
 

@@ -85,9 +85,15 @@ public static class QuantizeCommand
             HelpName = "search|rtn",
             DefaultValueFactory = _ => "search",
         };
+        var recipeOption = new Option<string>("--recipe")
+        {
+            Description = "int4: uniform (every decoder layer at --block-size) or mixed (8 bits for q/k/v and the down projection in the layers llama.cpp's Q4_K_M gives more bits)",
+            HelpName = "uniform|mixed",
+            DefaultValueFactory = _ => QuantizationSettings.Name(defaults.Recipe),
+        };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -110,7 +116,8 @@ public static class QuantizeCommand
                     parse.GetValue(lmHeadOption)!,
                     parse.GetValue(embeddingsOption)!,
                     parse.GetValue(accuracyLevelOption),
-                    parse.GetValue(scalesOption)!),
+                    parse.GetValue(scalesOption)!,
+                    parse.GetValue(recipeOption)!),
                 SourceFolder = source,
                 Target = GraphTargets.Parse(parse.GetValue(targetOption)!),
             };
@@ -137,6 +144,7 @@ public static class QuantizeCommand
             if (result.QuantizedTensors.Count > 0)
             {
                 Console.WriteLine($"quantize: {QuantizationReport.Of(result.QuantizedTensors)}");
+                Console.WriteLine($"quantize: {BitsPerWeight.Of(result.QuantizedTensors, BitsPerWeight.ScaleBytes(options.Target), result.WeightBytes, checkpoint.Config)}");
             }
 
             if (checkpoint.Config.Yarn is { } yarn)
@@ -149,7 +157,7 @@ public static class QuantizeCommand
         return command;
     }
 
-    private static QuantizationSettings ParseQuantization(int blockSize, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales)
+    private static QuantizationSettings ParseQuantization(int blockSize, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales, string recipe)
     {
         if (symmetric && asymmetric)
         {
@@ -173,6 +181,7 @@ public static class QuantizeCommand
             LmHead = QuantizationSettings.ParseLmHead(lmHead),
             Embeddings = QuantizationSettings.ParseLmHead(embeddings, "--embeddings"),
             AccuracyLevel = accuracyLevel,
+            Recipe = QuantizationSettings.ParseRecipe(recipe),
             ScaleChoice = scales switch
             {
                 "search" => ScaleChoice.Search,

@@ -25,9 +25,11 @@ public sealed class QuantizeCommandTests
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, stderr);
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         Assert.StartsWith($"quantize: wrote {output}: qwen2 int4, context 4096, logits last,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("quantize: 12 tensors quantized", lines[1], StringComparison.Ordinal); // 2 layers × 5 (qkv fused), lm_head, the int8 embedding
+        Assert.StartsWith("quantize: 5.000 bits per weight in the decoder's linear layers, ", lines[2], StringComparison.Ordinal);
+        Assert.EndsWith("(llama.cpp: Q4_0 4.5, Q4_K_M ≈ 4.85)", lines[2], StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', stdout);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
         Assert.Contains(
@@ -82,6 +84,38 @@ public sealed class QuantizeCommandTests
         Assert.All(
             tensors.Where(tensor => tensor.GetProperty("name").GetString()!.Contains(".mlp.", StringComparison.Ordinal)),
             tensor => Assert.Equal(64, tensor.GetProperty("block_size").GetInt32()));
+    }
+
+    /// <summary>
+    /// Bits per weight from the layout alone: int4 block 32 with an fp32 scale is 4 + 32/32 = 5 bits, block 64 with
+    /// 4-bit zero points 4 + 32/64 + 4/64 = 4.5625; the int8 lm_head in blocks of 256 over rows of 128 stores one padded block per row,
+    /// (256 + 4 [+ 1 zero point]) bytes per 128 weights = 16.25 (16.3125); the folder
+    /// figure is the weight file over every parameter of the checkpoint (counted from its tensors here).
+    /// </summary>
+    [Theory]
+    [InlineData(new string[0], 5.0, 16.25)]
+    [InlineData(new[] { "--block-size", "64", "--asymmetric" }, 4.5625, 16.3125)]
+    public void ManifestRecordsBitsPerWeightPerTensorForTheLinearLayersAndTheFolder(string[] options, double linearBits, double lmHeadBits)
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string output = Quantize(temp.Path, "int4", options);
+
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
+        JsonElement quantization = manifest.RootElement.GetProperty("quantization");
+        JsonElement bits = quantization.GetProperty("bits_per_weight");
+        Assert.Equal(linearBits, bits.GetProperty("linear").GetDouble());
+        Assert.Equal(4.5, bits.GetProperty("llama_cpp_q4_0").GetDouble());
+        Assert.Equal(4.85, bits.GetProperty("llama_cpp_q4_k_m").GetDouble());
+        foreach (JsonElement tensor in quantization.GetProperty("tensors").EnumerateArray())
+        {
+            bool lmHead = tensor.GetProperty("name").GetString()!.StartsWith("lm_head", StringComparison.Ordinal);
+            Assert.Equal(lmHead ? lmHeadBits : linearBits, tensor.GetProperty("bits_per_weight").GetDouble());
+        }
+
+        using var checkpoint = EdgeLLM.Quantize.Checkpoints.CheckpointFolder.Open(Path.Combine(temp.Path, "hf"));
+        long parameters = checkpoint.TensorNames.Sum(name => checkpoint.GetTensor(name).ElementCount);
+        double folder = 8.0 * manifest.RootElement.GetProperty("weights_bytes").GetInt64() / parameters;
+        Assert.Equal(Math.Round(folder, 4), bits.GetProperty("folder").GetDouble());
     }
 
     [Theory]

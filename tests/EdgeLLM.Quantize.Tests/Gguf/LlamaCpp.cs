@@ -49,14 +49,18 @@ internal static class LlamaCpp
         return new LlamaCppModel(weights, weights.CreateContext(parameters));
     }
 
-    /// <summary>llama.cpp's own quantizer (llama_model_quantize), as <c>llama-quantize</c> runs it.</summary>
-    public static void Quantize(string source, string destination, LLamaFtype fileType, GGMLType outputTensorType)
+    /// <summary>llama.cpp's own quantizer (llama_model_quantize), as <c>llama-quantize</c> runs it; a null output type keeps the file type's own choice.</summary>
+    public static void Quantize(string source, string destination, LLamaFtype fileType, GGMLType? outputTensorType)
     {
         Configure();
         LLamaModelQuantizeParams parameters = LLamaModelQuantizeParams.Default();
         parameters.nthread = Threads;
         parameters.ftype = fileType;
-        parameters.output_tensor_type = outputTensorType;
+        if (outputTensorType is { } outputType)
+        {
+            parameters.output_tensor_type = outputType;
+        }
+
         uint status = NativeApi.llama_model_quantize(source, destination, ref parameters);
         if (status != 0)
         {
