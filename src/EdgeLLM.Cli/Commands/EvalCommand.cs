@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Evaluation;
 
 namespace EdgeLLM.Cli.Commands;
@@ -21,9 +22,10 @@ public static class EvalCommand
         var contextOption = new Option<int>("--context", "-c") { Description = "Tokens per chunk; the second half of each chunk is scored (default 512, or the model's maximum when smaller)" };
         var chunksOption = new Option<int>("--chunks") { Description = "Evaluate at most this many chunks (default: every whole chunk of the text)" };
         var threadsOption = new Option<int>("--threads") { Description = "Compute threads (default: one per physical core)" };
+        var engineOption = new Option<string>("--engine") { Description = "Engine for both models: auto (EdgeLLM's CPU engine when it supports the folder, else ONNX Runtime), cpu or onnx", HelpName = "auto|cpu|onnx", DefaultValueFactory = _ => "auto" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object instead of the table" };
         var command = new Command("eval", "Perplexity on a text, and KL divergence against a reference model, as llama-perplexity measures them");
-        foreach (Option option in new Option[] { modelOption, referenceOption, textOption, promptOption, contextOption, chunksOption, threadsOption, jsonOption })
+        foreach (Option option in new Option[] { modelOption, referenceOption, textOption, promptOption, contextOption, chunksOption, threadsOption, engineOption, jsonOption })
         {
             command.Options.Add(option);
         }
@@ -58,6 +60,7 @@ public static class EvalCommand
                 ReferenceFolder = reference is null ? null : ModelChecks.Resolve(reference),
                 Text = File.ReadAllText(file, Encoding.UTF8),
                 TextIsChatPrompt = promptFile is not null,
+                Engine = EngineNames.ParseEngine(parse.GetValue(engineOption)!),
                 Context = context,
                 MaxChunks = chunks,
                 Threads = threads,

@@ -1,3 +1,5 @@
+using EdgeLLM.Runtime.Engines;
+
 namespace EdgeLLM.Runtime.Evaluation;
 
 /// <summary>What <c>edgellm eval</c> measures: a model folder on a text, optionally against a reference folder.</summary>
@@ -19,5 +21,8 @@ public sealed record EvaluationRequest
     public int MaxChunks { get; init; }
 
     /// <summary>Compute threads; 0 lets ONNX Runtime choose.</summary>
+    /// <summary>Which engine computes both models' logits (<c>--engine</c>).</summary>
+    public EngineChoice Engine { get; init; }
+
     public int Threads { get; init; }
 }

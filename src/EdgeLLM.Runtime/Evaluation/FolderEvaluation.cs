@@ -26,7 +26,7 @@ public static class FolderEvaluation
         }
 
         int context = request.Context > 0 ? request.Context : Math.Min(DefaultContext, Math.Min(MaxContext(request.ModelFolder), request.ReferenceFolder is null ? int.MaxValue : MaxContext(request.ReferenceFolder)));
-        var settings = new SessionSettings { ContextLength = context, Threads = request.Threads };
+        var settings = new SessionSettings { ContextLength = context, Threads = request.Threads, Engine = request.Engine };
         using LoadedModel model = LoadedModel.Open(request.ModelFolder, settings, notice);
         using LoadedModel? reference = request.ReferenceFolder is null ? null : LoadedModel.Open(request.ReferenceFolder, settings, notice);
         PromptBuilder prompts = model.Prompts;
@@ -34,8 +34,8 @@ public static class FolderEvaluation
             ? prompts.EncodeRendered(prompts.Render([ChatMessage.User(request.Text)], new ChatSettings()))
             : prompts.EncodePlain(request.Text);
         int? bos = prompts.Tokenizer.BeginningOfSequenceId is int id && prompts.Tokenizer.SpecialPrefixIds.Contains(id) ? id : null;
-        using var modelLogits = new SessionLogitSource(model.Session);
-        using SessionLogitSource? referenceLogits = reference is null ? null : new SessionLogitSource(reference.Session);
+        using var modelLogits = new EngineLogitSource(model.Engine);
+        using EngineLogitSource? referenceLogits = reference is null ? null : new EngineLogitSource(reference.Engine);
         return ModelEvaluator.Evaluate(modelLogits, referenceLogits, tokens, new EvaluationOptions { Context = context, MaxChunks = request.MaxChunks, BeginningOfSequenceId = bos }, progress, cancellation);
     }
 

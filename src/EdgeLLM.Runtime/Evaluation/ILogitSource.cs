@@ -5,8 +5,8 @@ public delegate void LogitRowHandler(int position, ReadOnlySpan<float> logits);
 
 /// <summary>
 /// What evaluation needs from an engine: the logits of every position from <c>firstRow</c> on, for one
-/// chunk of tokens run from an empty cache. <see cref="SessionLogitSource"/> is the ONNX Runtime one; an
-/// engine that returns all positions of one pass plugs in here.
+/// chunk of tokens run from an empty cache. <see cref="EngineLogitSource"/> runs it through either decoder engine
+/// (ONNX Runtime or the CPU engine); an engine that returns all positions of one pass could plug in here.
 /// </summary>
 public interface ILogitSource : IDisposable
 {

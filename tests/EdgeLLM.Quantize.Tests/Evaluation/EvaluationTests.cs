@@ -4,6 +4,7 @@ using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Gguf;
 using EdgeLLM.Runtime.Chat;
+using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Evaluation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Tests.Shared;
@@ -25,9 +26,25 @@ public sealed class EvaluationTests(ExportedTinyModels models, ITestOutputHelper
 
     public static TheoryData<string> Models => new(TinyModels.All);
 
+    /// <summary>Every tiny model on both engines: eval gives the same numbers whichever engine computes the logits.</summary>
+    public static TheoryData<string, EngineChoice> ModelsOnBothEngines
+    {
+        get
+        {
+            var data = new TheoryData<string, EngineChoice>();
+            foreach (string model in TinyModels.All)
+            {
+                data.Add(model, EngineChoice.Onnx);
+                data.Add(model, EngineChoice.Cpu);
+            }
+
+            return data;
+        }
+    }
+
     [Theory]
-    [MemberData(nameof(Models))]
-    public void Fp32PerplexityAlongTheReferenceGreedyTokensIsTheReferencePerplexity(string model)
+    [MemberData(nameof(ModelsOnBothEngines))]
+    public void Fp32PerplexityAlongTheReferenceGreedyTokensIsTheReferencePerplexity(string model, EngineChoice engine)
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string fp32 = EvaluationTexts.Convert(models.Checkpoint(model), Path.Combine(temp.Path, "fp32"), WeightPrecision.Fp32);
@@ -49,11 +66,12 @@ public sealed class EvaluationTests(ExportedTinyModels models, ITestOutputHelper
         }
 
         double expected = Math.Exp(nll / scored);
-        using LoadedModel loaded = LoadedModel.Open(fp32, new SessionSettings { ContextLength = context });
-        using var source = new SessionLogitSource(loaded.Session);
+        using LoadedModel loaded = LoadedModel.Open(fp32, new SessionSettings { ContextLength = context, Engine = engine });
+        Assert.Equal(engine == EngineChoice.Cpu ? "cpu" : "onnx", loaded.Engine.Name);
+        using var source = new EngineLogitSource(loaded.Engine);
         EvaluationResult result = ModelEvaluator.Evaluate(source, null, tokens, new EvaluationOptions { Context = context });
 
-        output.WriteLine($"{model}: PPL {result.Perplexity.Value:F4} ± {result.Perplexity.Error:F4}, reference {expected:F4} ({scored} tokens)");
+        output.WriteLine($"{model} ({loaded.Engine.Name}): PPL {result.Perplexity.Value:F4} ± {result.Perplexity.Error:F4}, reference {expected:F4} ({scored} tokens)");
         Assert.Equal(1, result.Chunks);
         Assert.Equal(scored, result.ScoredTokens);
         Assert.Null(result.Reference);

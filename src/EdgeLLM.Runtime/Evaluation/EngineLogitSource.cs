@@ -1,14 +1,14 @@
-using EdgeLLM.Runtime.Model;
+using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Runtime.Evaluation;
 
 /// <summary>
-/// Logits from an ONNX Runtime <see cref="ModelSession"/> (the only file of Evaluation that uses it): the
+/// Logits from a decoder engine — ONNX Runtime or the CPU engine (the only file of Evaluation that uses one): the
 /// context half of a chunk in one prefill run (its last row is the first scored one), then one decode
 /// run per scored token. It needs no all-positions logits output, so folders converted with
 /// <c>--logits last</c> (the default) and <c>--logits all</c> both work, with the same numbers.
 /// </summary>
-public sealed class SessionLogitSource(ModelSession session) : ILogitSource
+public sealed class EngineLogitSource(IDecoderEngine session) : ILogitSource
 {
     public int VocabSize => session.VocabSize;
 
@@ -29,7 +29,7 @@ public sealed class SessionLogitSource(ModelSession session) : ILogitSource
         }
     }
 
-    /// <summary>The session belongs to its model, which disposes it.</summary>
+    /// <summary>The engine belongs to its model, which disposes it.</summary>
     public void Dispose()
     {
     }
