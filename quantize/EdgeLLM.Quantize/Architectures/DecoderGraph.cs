@@ -9,7 +9,7 @@ namespace EdgeLLM.Quantize.Architectures;
 /// The decoder recipe shared by Llama, Qwen2 and Qwen3, emitting the ONNX Runtime GenAI contract:
 /// inputs input_ids, attention_mask, past_key_values.%d.key/value; outputs logits, present.%d.key/value.
 /// Per family parts come from the config: q/k/v biases (Qwen2, attention_bias), per-head q/k RMS norms
-/// (Qwen3), Llama 3 RoPE scaling (in <see cref="RotaryCache"/>). Weights stream from the checkpoint one
+/// (Qwen3), Llama 3 or YaRN RoPE scaling (in <see cref="RotaryCache"/>). Weights stream from the checkpoint one
 /// tensor at a time through the <see cref="ILinearWeightEncoder"/> and are released once written.
 /// </summary>
 internal sealed class DecoderGraph
