@@ -30,6 +30,8 @@ public static class ModelManifestReader
             throw new FileNotFoundException($"'{folder}' has no {ModelManifest.FileName}: not an EdgeLLM model folder (convert one with 'edgellm quantize')", path);
         }
 
+        RegularFiles.RefuseLinks(folder, "model folder");
+
         JsonDocument document;
         try
         {
