@@ -67,4 +67,34 @@ public sealed class HostileKitTests(KitFixture fixture)
         Assert.Equal($"{path}: {expected}", refused.Message);
         Assert.DoesNotContain('\0', refused.Message);
     }
+
+    [Theory]
+    [InlineData("bytes", "1e30", "'bytes' is 1e30, expected a whole number from 0 to 9223372036854775807")]
+    [InlineData("bytes", "\"many\"", "'bytes' is \"many\", expected a whole number from 0 to 9223372036854775807")]
+    [InlineData("precision", null, "missing 'precision'")]
+    [InlineData("precision", "4", "'precision' is 4, expected a string")]
+    public void ModelManifestFieldsOutOfShapeAreOneLineNamingTheField(string field, string? value, string expected)
+    {
+        string model = fixture.NewFolder("model");
+        foreach (string file in Directory.GetFiles(fixture.Model))
+        {
+            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+        }
+
+        string path = Path.Combine(model, ModelManifest.FileName);
+        JsonObject manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        JsonObject target = field == "bytes" ? manifest["files"]![0]!.AsObject() : manifest;
+        if (value is null)
+        {
+            target.Remove(field);
+        }
+        else
+        {
+            target[field] = JsonNode.Parse(value);
+        }
+
+        File.WriteAllText(path, manifest.ToJsonString());
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => ModelManifestReader.Read(model));
+        Assert.Equal($"{path}: {expected}", refused.Message);
+    }
 }
