@@ -110,10 +110,21 @@ public sealed record KitManifest
             string name = JsonFields.Required(file, "path", path).GetString() ?? string.Empty;
             if (!IsSafeRelativePath(name))
             {
-                throw new InvalidDataException($"{path}: file path '{name}' is not a plain kit-relative path");
+                throw new InvalidDataException(MessageText.OneLine($"{path}: files[{files.Count}].path '{name}' is not a plain kit-relative path"));
             }
 
-            files.Add(new OutputFile(name, JsonFields.Required(file, "bytes", path).GetInt64(), JsonFields.Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
+            if (files.Any(seen => seen.Name == name))
+            {
+                throw new InvalidDataException(MessageText.OneLine($"{path}: files lists '{name}' twice (each file once)"));
+            }
+
+            JsonElement bytes = JsonFields.Required(file, "bytes", path);
+            if (bytes.ValueKind != JsonValueKind.Number || !bytes.TryGetInt64(out long byteCount) || byteCount < 0)
+            {
+                throw new InvalidDataException(MessageText.OneLine($"{path}: files[{files.Count}].bytes of '{name}' is {bytes.GetRawText()}, expected a whole number of bytes from 0 to {long.MaxValue}"));
+            }
+
+            files.Add(new OutputFile(name, byteCount, JsonFields.Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
         }
 
         return new KitManifest
@@ -128,7 +139,7 @@ public sealed record KitManifest
 
     /// <summary>Relative, '/'-separated, no empty, "." or ".." segments, not MANIFEST.json itself.</summary>
     private static bool IsSafeRelativePath(string name)
-        => name.Length > 0 && name != KitLayout.ManifestName && !name.Contains('\\', StringComparison.Ordinal) && !Path.IsPathRooted(name)
+        => name.Length > 0 && name != KitLayout.ManifestName && !name.Contains('\\', StringComparison.Ordinal) && !name.Any(char.IsControl) && !Path.IsPathRooted(name)
             && name.Split('/').All(segment => segment.Length > 0 && segment is not "." and not "..");
 
     private static void WriteNames(Utf8JsonWriter json, string property, IReadOnlyList<string> names)

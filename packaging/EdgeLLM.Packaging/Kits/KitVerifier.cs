@@ -13,8 +13,9 @@ public static class KitVerifier
     public static FolderVerification Verify(string kitFolder, KitManifest manifest, IProgress<FileProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        IEnumerable<string> present = Directory.EnumerateFiles(kitFolder, "*", SearchOption.AllDirectories)
-            .Select(path => KitLayout.RelativePath(kitFolder, path))
+        // Walked without following links: a link inside a kit (to /etc, to /etc/shadow) is refused, never read.
+        IEnumerable<string> present = RegularFiles.Under(kitFolder, "kit")
+            .Select(path => KitLayout.RelativePath(kitFolder, Path.Combine(kitFolder, path)))
             .Where(name => name != KitLayout.ManifestName && !KitLayout.IsRuntimeCache(name));
         return FileSetVerifier.Verify(kitFolder, manifest.Files, present, checksums: true, progress);
     }

@@ -30,6 +30,8 @@ public static class ModelManifestReader
             throw new FileNotFoundException($"'{folder}' has no {ModelManifest.FileName}: not an EdgeLLM model folder (convert one with 'edgellm quantize')", path);
         }
 
+        RegularFiles.RefuseLinks(folder, "model folder");
+
         JsonDocument document;
         try
         {
@@ -55,7 +57,7 @@ public static class ModelManifestReader
 
     private static ModelManifestInfo Parse(JsonElement root, string path)
     {
-        int version = JsonFields.Required(root, "format_version", path).GetInt32();
+        int version = (int)JsonFields.WholeNumber(root, "format_version", path, 0, int.MaxValue);
         if (version != ModelManifest.FormatVersion)
         {
             throw new InvalidDataException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {ModelManifest.FormatVersion}); convert the model again or update EdgeLLM");
@@ -65,29 +67,29 @@ public static class ModelManifestReader
         var files = new List<OutputFile>();
         foreach (JsonElement file in JsonFields.Required(root, "files", path).EnumerateArray())
         {
-            string name = JsonFields.Required(file, "name", path).GetString() ?? throw new InvalidDataException($"{path}: a file entry has no name");
+            string name = JsonFields.Text(file, "name", path);
             if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or "..")
             {
-                throw new InvalidDataException($"{path}: file name '{name}' is not a plain file name");
+                throw new InvalidDataException(MessageText.OneLine($"{path}: file name '{name}' is not a plain file name"));
             }
 
-            files.Add(new OutputFile(name, JsonFields.Required(file, "bytes", path).GetInt64(), JsonFields.Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));
+            files.Add(new OutputFile(name, JsonFields.WholeNumber(file, "bytes", path, 0, long.MaxValue), JsonFields.Text(file, FileChecksum.Algorithm, path)));
         }
 
         return new ModelManifestInfo
         {
             FormatVersion = version,
             ToolVersion = root.TryGetProperty("tool", out JsonElement tool) && tool.TryGetProperty("version", out JsonElement toolVersion) ? toolVersion.GetString() ?? "?" : "?",
-            Precision = JsonFields.Required(root, "precision", path).GetString() ?? "?",
-            Architecture = JsonFields.Required(JsonFields.Required(root, "source", path), "architecture", path).GetString() ?? "?",
-            MaxContext = JsonFields.Required(root, "max_context", path).GetInt32(),
-            LastPositionLogitsOnly = JsonFields.Required(root, "logits", path).GetString() == "last",
+            Precision = JsonFields.Text(root, "precision", path),
+            Architecture = JsonFields.Text(JsonFields.Required(root, "source", path), "architecture", path),
+            MaxContext = (int)JsonFields.WholeNumber(root, "max_context", path, 1, int.MaxValue),
+            LastPositionLogitsOnly = JsonFields.Text(root, "logits", path) == "last",
             Target = root.TryGetProperty("target", out JsonElement target) && target.ValueKind == JsonValueKind.String ? target.GetString()! : "cpu",
-            LayerCount = JsonFields.Required(model, "layers", path).GetInt32(),
-            KvHeadCount = JsonFields.Required(model, "kv_heads", path).GetInt32(),
-            HeadDim = JsonFields.Required(model, "head_dim", path).GetInt32(),
-            VocabSize = JsonFields.Required(model, "vocab_size", path).GetInt32(),
-            WeightBytes = JsonFields.Required(root, "weights_bytes", path).GetInt64(),
+            LayerCount = (int)JsonFields.WholeNumber(model, "layers", path, 1, 100_000),
+            KvHeadCount = (int)JsonFields.WholeNumber(model, "kv_heads", path, 1, 100_000),
+            HeadDim = (int)JsonFields.WholeNumber(model, "head_dim", path, 1, 100_000),
+            VocabSize = (int)JsonFields.WholeNumber(model, "vocab_size", path, 1, int.MaxValue),
+            WeightBytes = JsonFields.WholeNumber(root, "weights_bytes", path, 0, long.MaxValue),
             Files = files,
         };
     }

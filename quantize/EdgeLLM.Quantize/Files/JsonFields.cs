@@ -9,4 +9,22 @@ public static class JsonFields
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null
             ? value
             : throw new InvalidDataException($"{path}: missing '{name}'");
+
+    /// <summary>A required whole number in [<paramref name="minimum"/>, <paramref name="maximum"/>], or one line naming the field and the range.</summary>
+    public static long WholeNumber(JsonElement element, string name, string path, long minimum, long maximum)
+    {
+        JsonElement value = Required(element, name, path);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long number) && number >= minimum && number <= maximum
+            ? number
+            : throw new InvalidDataException(MessageText.OneLine($"{path}: '{name}' is {value.GetRawText()}, expected a whole number from {minimum} to {maximum}"));
+    }
+
+    /// <summary>A required string, or one line naming the field.</summary>
+    public static string Text(JsonElement element, string name, string path)
+    {
+        JsonElement value = Required(element, name, path);
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new InvalidDataException(MessageText.OneLine($"{path}: '{name}' is {value.GetRawText()}, expected a string"));
+    }
 }

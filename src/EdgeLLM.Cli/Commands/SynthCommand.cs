@@ -39,26 +39,14 @@ public static class SynthCommand
                 ShardMegabytes = parse.GetValue(shardOption),
                 Force = parse.GetValue(forceOption),
             };
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, args) =>
-            {
-                args.Cancel = true;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                SynthesisResult result = CheckpointSynthesizer.Synthesize(request, cancellation.Token);
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"synth: wrote {result.OutputFolder}: shape {request.Shape.Name}, {result.TensorCount} tensors, {result.TensorBytes:N0} bytes in {result.Files.Count} file(s), {result.Elapsed.TotalSeconds:F1} s"));
-                Console.WriteLine("synth: the weights are SYNTHETIC (a deterministic recipe, not a trained model): use them for tests and benchmarks only");
-                return 0;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            // Ctrl-C, SIGTERM and SIGHUP unwind the run: the staged folder is removed, the lock released.
+            using var cancellation = new ConsoleCancellation();
+            SynthesisResult result = CheckpointSynthesizer.Synthesize(request, cancellation.Token);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"synth: wrote {result.OutputFolder}: shape {request.Shape.Name}, {result.TensorCount} tensors, {result.TensorBytes:N0} bytes in {result.Files.Count} file(s), {result.Elapsed.TotalSeconds:F1} s"));
+            Console.WriteLine("synth: the weights are SYNTHETIC (a deterministic recipe, not a trained model): use them for tests and benchmarks only");
+            return 0;
         }));
         return command;
     }

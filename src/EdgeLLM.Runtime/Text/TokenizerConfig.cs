@@ -56,7 +56,7 @@ internal sealed record TokenizerConfig(
                 TokenText(root, "eos_token"),
                 Flag(root, "add_bos_token"),
                 Flag(root, "add_eos_token"),
-                Template(root));
+                Template(root, path));
         }
         catch (JsonException exception)
         {
@@ -89,7 +89,7 @@ internal sealed record TokenizerConfig(
             ? value.GetBoolean()
             : null;
 
-    private static string? Template(JsonElement root)
+    private static string? Template(JsonElement root, string path)
     {
         if (!root.TryGetProperty("chat_template", out JsonElement value))
         {
@@ -101,16 +101,30 @@ internal sealed record TokenizerConfig(
             return value.GetString();
         }
 
-        if (value.ValueKind != JsonValueKind.Array)
+        if (value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException($"{path}: chat_template is a {value.ValueKind.ToString().ToLowerInvariant()}, expected a string or a list of {{\"name\", \"template\"}} objects");
+        }
+
         string? first = null;
+        int index = 0;
         foreach (JsonElement entry in value.EnumerateArray())
         {
-            string? name = entry.TryGetProperty("name", out JsonElement nameElement) ? nameElement.GetString() : null;
-            string? template = entry.TryGetProperty("template", out JsonElement templateElement) ? templateElement.GetString() : null;
+            if (entry.ValueKind != JsonValueKind.Object
+                || !entry.TryGetProperty("template", out JsonElement templateElement) || templateElement.ValueKind != JsonValueKind.String
+                || (entry.TryGetProperty("name", out JsonElement named) && named.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)))
+            {
+                throw new InvalidDataException(MessageText.OneLine($"{path}: chat_template[{index}] is {entry.GetRawText()}, expected an object with a string \"template\" (and a string \"name\")"));
+            }
+
+            index++;
+            string? name = entry.TryGetProperty("name", out JsonElement nameElement) && nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
+            string? template = templateElement.GetString();
             if (name == "default")
             {
                 return template;

@@ -95,11 +95,26 @@ public sealed class KitWriterTests(KitFixture fixture)
         Assert.Contains("exists and is not empty (use --force to replace it)", error, StringComparison.Ordinal);
         Assert.Equal(["keep.txt"], Directory.EnumerateFiles(output).Select(Path.GetFileName));
 
+        // --force replaces only a kit (a folder with MANIFEST.json), never an unrelated folder (issue 16, item 2).
         (exitCode, stdout, error) = CliRunner.Run(["pack", "-o", output, "--model", fixture.Model, "--targets", "linux-x64", "--binaries", fixture.Binaries, "--force"]);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("was not made by edgellm (no MANIFEST.json)", error, StringComparison.Ordinal);
+        Assert.Equal(["keep.txt"], Directory.EnumerateFiles(output).Select(Path.GetFileName));
+
+        string kit = Path.Combine(fixture.NewFolder("kit"), "kit");
+        Assert.Equal(0, CliRunner.Run(["pack", "-o", kit, "--model", fixture.Model, "--targets", "linux-x64", "--binaries", fixture.Binaries]).ExitCode);
+        File.WriteAllText(Path.Combine(kit, "stale.txt"), "old");
+        (exitCode, stdout, error) = CliRunner.Run(["pack", "-o", kit, "--model", fixture.Model, "--targets", "linux-x64", "--binaries", fixture.Binaries, "--force"]);
         Assert.True(exitCode == 0, error);
-        Assert.StartsWith($"pack: wrote {output}: linux-x64; models {KitFixture.ModelName};", stdout, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(output, "keep.txt")));
-        Assert.True(File.Exists(Path.Combine(output, KitLayout.ManifestName)));
+        Assert.StartsWith($"pack: wrote {kit}: linux-x64; models {KitFixture.ModelName};", stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(kit, "stale.txt")));
+        Assert.True(File.Exists(Path.Combine(kit, KitLayout.ManifestName)));
+
+        // pack -o KIT --force --model KIT/models/... : the output holds an input.
+        (exitCode, _, error) = CliRunner.Run(["pack", "-o", kit, "--model", Path.Combine(kit, "models", KitFixture.ModelName), "--targets", "linux-x64", "--binaries", fixture.Binaries, "--force"]);
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"output '{kit}' contains the input", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(kit, KitLayout.ManifestName)));
     }
 
     [Fact]

@@ -73,4 +73,20 @@ public sealed class TokenizerLoaderTests
         InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
         Assert.Equal($"{Path.Combine(folder.Path, "tokenizer.json")}: {expected}", error.Message);
     }
+
+    [Theory]
+    [InlineData("42", "chat_template is a number, expected a string or a list of {\"name\", \"template\"} objects")]
+    [InlineData("[{\"name\": \"default\", \"template\": 7}]", "chat_template[0] is {\"name\": \"default\", \"template\": 7}, expected an object with a string \"template\" (and a string \"name\")")]
+    [InlineData("[\"{{ x }}\"]", "chat_template[0] is \"{{ x }}\", expected an object with a string \"template\" (and a string \"name\")")]
+    public void AChatTemplateOfTheWrongShapeIsNamedNotReportedMissing(string template, string expected)
+    {
+        // Issue 16, item 13: a number was reported as a missing template; a list holding a non-string was a crash.
+        using TempFolder folder = TestPaths.CreateTemp();
+        File.Copy(Path.Combine(TestPaths.Tokenizer("qwen3"), "tokenizer.json"), Path.Combine(folder.Path, "tokenizer.json"));
+        string config = Path.Combine(folder.Path, "tokenizer_config.json");
+        File.WriteAllText(config, "{\"chat_template\": " + template + "}");
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        Assert.Equal($"{config}: {expected}", error.Message);
+    }
 }
