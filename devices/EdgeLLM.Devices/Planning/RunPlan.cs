@@ -15,6 +15,12 @@ public sealed record RunPlan(ProfileChoice Profile, ExecutionProviderChoice Exec
 
     public int PrefillChunk => Profile.Profile.PrefillChunk;
 
-    /// <summary>Lines to show the user before loading (a provider fallback, a tight context); empty when none.</summary>
-    public IReadOnlyList<string> Warnings => [.. new[] { ExecutionProvider.Warning, Memory.Note }.OfType<string>()];
+    /// <summary>Weights counted as mapped file pages (EdgeLLM's CPU engine) rather than ONNX Runtime's prepacked copy.</summary>
+    public bool MappedCpuWeights { get; init; }
+
+    /// <summary>A line from whoever chose the engine after planning (e.g. the mapped CPU engine because only it fits); null when none.</summary>
+    public string? EngineNote { get; init; }
+
+    /// <summary>Lines to show the user before loading (a provider fallback, a tight context, an engine choice); empty when none.</summary>
+    public IReadOnlyList<string> Warnings => [.. new[] { ExecutionProvider.Warning, Memory.Note, EngineNote }.OfType<string>()];
 }

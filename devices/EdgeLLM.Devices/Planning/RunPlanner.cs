@@ -49,6 +49,40 @@ public static class RunPlanner
         return new RunPlan(profile, provider, memory.EnsureFits(), profile.Profile.ThreadsFor(hardware.Cpu.PhysicalCoreCount));
     }
 
+    /// <summary>
+    /// The plan for <c>--engine auto</c>: ONNX Runtime (weights prepacked on the heap) when that fits, else EdgeLLM's CPU
+    /// engine (weights stay mapped file pages) when that fits on the CPU, with a line saying so
+    /// (<see cref="RunPlan.MappedCpuWeights"/>). Refuses like <see cref="Plan"/> when neither fits.
+    /// </summary>
+    public static RunPlan PlanForAutoEngine(
+        HardwareDescription hardware,
+        DeviceProfileCatalog catalog,
+        string? profileOverride,
+        string requestedProvider,
+        IReadOnlyList<string> ortProviders,
+        ModelFootprint model,
+        int? requestedContext)
+    {
+        try
+        {
+            return Plan(hardware, catalog, profileOverride, requestedProvider, ortProviders, model, requestedContext);
+        }
+        catch (InsufficientMemoryException packedRefusal)
+        {
+            RunPlan mapped = Plan(hardware, catalog, profileOverride, requestedProvider, ortProviders, model, requestedContext, mappedCpuWeights: true);
+            if (mapped.ExecutionProvider.Provider != ExecutionProvider.Cpu)
+            {
+                throw;
+            }
+
+            return mapped with
+            {
+                MappedCpuWeights = true,
+                EngineNote = $"--engine auto: {packedRefusal.Message}; EdgeLLM's CPU engine fits (its weights stay mapped file pages), so it runs",
+            };
+        }
+    }
+
     private static MemoryPlan PlanMemory(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider, ModelFootprint model, int? requestedContext, bool mappedCpuWeights)
     {
         (MemoryBudget budget, WeightPlacement placement) = MemoryBudget.For(hardware, profile, provider, mappedCpuWeights);

@@ -23,15 +23,15 @@ public static class RunPlanning
     {
         ArgumentNullException.ThrowIfNull(request);
         ModelFootprint model = ModelManifestReader.Read(modelFolder);
-        RunPlan plan = RunPlanner.Plan(
-            HardwareProbe.Detect(),
-            DeviceProfileCatalog.LoadBuiltIn(),
-            request.DeviceProfile,
-            request.ExecutionProvider,
-            OnnxRuntimeEnvironment.Instance.GetAvailableProviders(),
-            model,
-            request.Context,
-            mappedCpuWeights: request.Engine != EngineChoice.Onnx);
+        HardwareDescription hardware = HardwareProbe.Detect();
+        DeviceProfileCatalog catalog = DeviceProfileCatalog.LoadBuiltIn();
+        IReadOnlyList<string> ortProviders = OnnxRuntimeEnvironment.Instance.GetAvailableProviders();
+
+        // auto: ONNX Runtime (today's faster CPU kernels) unless only the CPU engine's mapped weights fit.
+        RunPlan plan = request.Engine == EngineChoice.Auto
+            ? RunPlanner.PlanForAutoEngine(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context)
+            : RunPlanner.Plan(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context, mappedCpuWeights: request.Engine == EngineChoice.Cpu);
+        EngineChoice engine = request.Engine == EngineChoice.Auto && plan.MappedCpuWeights ? EngineChoice.Cpu : request.Engine;
         var settings = new SessionSettings
         {
             Threads = request.Threads ?? plan.IntraOpThreadCount,
@@ -39,7 +39,7 @@ public static class RunPlanning
             ExecutionProvider = ToRuntime(plan.ExecutionProvider.Provider),
             DeviceId = plan.ExecutionProvider.DeviceId,
             PrefillChunk = plan.PrefillChunk,
-            Engine = request.Engine,
+            Engine = engine,
             KvCache = request.KvCache,
         };
         return (plan, settings);

@@ -96,4 +96,43 @@ public sealed class RunPlannerTests
 
         Assert.Equal("--context 262144 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 131072", error.Message);
     }
+
+    [Fact]
+    public void AutoEngine_KeepsOnnxRuntimeWhenItFits_AndTakesTheMappedCpuEngineWhenOnlyThatFits()
+    {
+        const long MiB = 1024 * 1024;
+        HardwareDescription WithRam(long bytes) => Machines.RaspberryPi5 with { Memory = new MemoryStatus(bytes, bytes, 0, 0) };
+        bool PackedFits(long bytes) => Fits(() => RunPlanner.Plan(WithRam(bytes), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
+        bool MappedFits(long bytes) => Fits(() => RunPlanner.Plan(WithRam(bytes), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, mappedCpuWeights: true));
+
+        // The smallest RAM (64 MiB steps) where the mapped weights fit but ONNX Runtime's packed copy does not.
+        long tight = Enumerable.Range(8, 256).Select(step => step * 64 * MiB).First(bytes => MappedFits(bytes) && !PackedFits(bytes));
+        RunPlan onlyMapped = RunPlanner.PlanForAutoEngine(WithRam(tight), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096);
+        Assert.True(onlyMapped.MappedCpuWeights);
+        Assert.Equal(4096, onlyMapped.Memory.Context);
+        Assert.Contains(onlyMapped.Warnings, line => line.StartsWith("--engine auto: ", StringComparison.Ordinal) && line.Contains("CPU engine", StringComparison.Ordinal));
+
+        long roomy = Enumerable.Range(8, 256).Select(step => step * 64 * MiB).First(PackedFits);
+        RunPlan packed = RunPlanner.PlanForAutoEngine(WithRam(roomy), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096);
+        Assert.False(packed.MappedCpuWeights);
+        Assert.Null(packed.EngineNote);
+
+        // Neither fits: the packed plan's refusal, one line.
+        long tooSmall = Enumerable.Range(1, 256).Select(step => step * 64 * MiB).First(bytes => MappedFits(bytes)) - (64 * MiB);
+        var refusal = Assert.Throws<InsufficientMemoryException>(() => RunPlanner.PlanForAutoEngine(WithRam(tooSmall), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
+        Assert.DoesNotContain('\n', refusal.Message);
+    }
+
+    private static bool Fits(Func<RunPlan> plan)
+    {
+        try
+        {
+            plan();
+            return true;
+        }
+        catch (InsufficientMemoryException)
+        {
+            return false;
+        }
+    }
 }
