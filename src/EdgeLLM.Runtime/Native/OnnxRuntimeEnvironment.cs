@@ -40,7 +40,8 @@ public static partial class OnnxRuntimeEnvironment
         var options = new EnvironmentCreationOptions
         {
             logId = "edgellm",
-            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            // Errors reach the user once, as exceptions with one line; ONNX Runtime's logger would repeat them in colour.
+            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
         OrtEnv environment = OrtEnv.CreateInstanceWithOptions(ref options);
         environment.DisableTelemetryEvents();
