@@ -105,7 +105,7 @@ public sealed class ChatWindowTests
         var session = new ScriptedChatSession(ReasonedReply, TimeSpan.Zero);
         using ChatScreen screen = ChatScreen.Start(fixture.Options(session));
         string[] rows = screen.WaitForText("scripted-model is ready");
-        Assert.StartsWith("scripted-model int4 | CPU 4t | ctx 0/2048 | ", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("scripted-model int4 | CPU ORT 4t | ctx 0/2048 | ", rows[0], StringComparison.Ordinal);
         Assert.DoesNotContain("tok/s", rows[0], StringComparison.Ordinal);
 
         screen.Type("hi");
@@ -113,7 +113,7 @@ public sealed class ChatWindowTests
         rows = screen.WaitFor(screen => screen[0].Contains("tok/s", StringComparison.Ordinal), "speed in the status line");
 
         // Scripted figures: 12 prompt tokens in 0.5 s; 4 tokens after the first in 0.25 s; 12 + 5 tokens cached.
-        Assert.StartsWith("scripted-model int4 | CPU 4t | 24/16.0 tok/s | ctx 17/2048 | ", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("scripted-model int4 | CPU ORT 4t | 24/16.0 tok/s | ctx 17/2048 | ", rows[0], StringComparison.Ordinal);
         Assert.Matches(@"\| \d+ MiB", rows[0]);
     }
 
@@ -339,7 +339,7 @@ public sealed class ChatWindowTests
         Assert.True(session.SawCancellation);
         Assert.Empty(session.History);
         Assert.DoesNotContain(rows, row => row.Contains("Once upon", StringComparison.Ordinal));
-        Assert.StartsWith("scripted-model int4 | CPU 4t | ", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("scripted-model int4 | CPU ORT 4t | ", rows[0], StringComparison.Ordinal);
         Assert.Contains("| ctx 0/2048 |", rows[0], StringComparison.Ordinal);
     }
 

@@ -37,7 +37,8 @@ public sealed class RealModelChatTests
 
         IChatSession session = engine!;
         string threads = session.Threads > 0 ? $" {session.Threads}t" : string.Empty;
-        Assert.StartsWith($"{session.ModelName} {session.Precision} | {session.ExecutionProvider}{threads} | ", rows[0], StringComparison.Ordinal);
+        string engineName = session.Engine == "cpu" ? "EdgeLLM" : "ORT";
+        Assert.StartsWith($"{session.ModelName} {session.Precision} | {session.ExecutionProvider} {engineName}{threads} | ", rows[0], StringComparison.Ordinal);
         Assert.Contains($"| ctx {session.ContextUsed}/{session.ContextLength} |", rows[0], StringComparison.Ordinal);
         Assert.Equal("int4", session.Precision);
         Assert.InRange(session.ContextUsed, 3, 256);

@@ -27,7 +27,8 @@ public sealed record BitsPerWeight(double Linear, double Quantized, double Folde
     {
         ArgumentNullException.ThrowIfNull(tensor);
         MatMulNBitsLayout layout = tensor.Layout;
-        return layout.PackedByteCount + (layout.ScaleCount * scaleBytes) + (tensor.ZeroPoints is null ? 0 : layout.ZeroPointByteCount);
+        // From the options, not the arrays: a written tensor keeps only its error report (QuantizedTensor.WithoutValues).
+        return layout.PackedByteCount + (layout.ScaleCount * scaleBytes) + (tensor.Options.Asymmetric ? layout.ZeroPointByteCount : 0);
     }
 
     /// <summary>Weights of one tensor.</summary>

@@ -344,7 +344,9 @@ public sealed class ModelSession : IDecoderEngine
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Math.Max(threads, 0),
             InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            // ONNX Runtime's own logger would print every load error a second time, in colour, to any stderr: its
+            // errors reach the user once, as the one-line exception message below.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
         switch (provider)
         {

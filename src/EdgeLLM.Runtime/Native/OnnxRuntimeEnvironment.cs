@@ -40,9 +40,21 @@ public static partial class OnnxRuntimeEnvironment
         var options = new EnvironmentCreationOptions
         {
             logId = "edgellm",
-            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            // Errors reach the user once, as exceptions with one line; ONNX Runtime's logger would repeat them in colour.
+            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
-        OrtEnv environment = OrtEnv.CreateInstanceWithOptions(ref options);
+        OrtEnv environment;
+        try
+        {
+            environment = OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+        catch (OnnxRuntimeException) when (OrtEnv.IsCreated)
+        {
+            // Another component of this process (a test host, a library) created ONNX Runtime's environment first:
+            // use it, with telemetry off all the same.
+            environment = OrtEnv.Instance();
+        }
+
         environment.DisableTelemetryEvents();
         return environment;
     }

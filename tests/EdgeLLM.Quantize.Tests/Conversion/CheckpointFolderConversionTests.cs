@@ -47,7 +47,10 @@ public sealed class CheckpointFolderConversionTests(ConvertedModels models)
         }
 
         // Every file the synthesizer wrote is one the converter reads: config, generation config, index, shards, tokenizer files.
-        string[] written = Directory.GetFiles(checkpointFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        // (edgellm-synthetic.txt marks the folder as synth's output for --force; it is not part of the checkpoint.)
+        string[] written = Directory.GetFiles(checkpointFolder).Select(Path.GetFileName)
+            .Where(name => name != EdgeLLM.Quantize.Synthetic.CheckpointSynthesizer.MarkerFileName)
+            .Order(StringComparer.Ordinal).ToArray()!;
         Assert.Contains("model.safetensors.index.json", written);
         Assert.True(written.Count(name => name.EndsWith(".safetensors", StringComparison.Ordinal)) > 1, "the synthesized checkpoint should be sharded");
         Assert.Contains("tokenizer.json", written);

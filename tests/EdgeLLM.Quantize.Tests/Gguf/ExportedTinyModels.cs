@@ -9,6 +9,9 @@ public sealed class ExportedTinyModels : IDisposable
 {
     private readonly SynthesizedTinyModels checkpoints = new();
 
+    // Beside the checkpoints, never inside one: an output inside its input is refused (OutputRules).
+    private readonly EdgeLLM.Tests.Shared.TempFolder exports = EdgeLLM.Tests.Shared.TestPaths.CreateTemp("exported-gguf");
+
     public ExportedTinyModels()
     {
         foreach (string name in SynthesizedTinyModels.Names)
@@ -24,12 +27,16 @@ public sealed class ExportedTinyModels : IDisposable
 
     public string Checkpoint(string name) => checkpoints.Folder(name);
 
-    public string Path(string name, GgufExportType type) => System.IO.Path.Combine(checkpoints.Folder(name), $"{name}.{type.Name()}.gguf");
+    public string Path(string name, GgufExportType type) => System.IO.Path.Combine(exports.Path, $"{name}.{type.Name()}.gguf");
 
     /// <summary>The config's vocab_size: the GGUF token list pads the tokenizer's ids up to it.</summary>
     public int ExpectedVocabularySize(string name) => ModelConfig.Load(checkpoints.Folder(name)).VocabSize;
 
-    public void Dispose() => checkpoints.Dispose();
+    public void Dispose()
+    {
+        exports.Dispose();
+        checkpoints.Dispose();
+    }
 }
 
 /// <summary>Tests that load llama.cpp run one at a time (2 cores; one native library per process).</summary>

@@ -70,16 +70,21 @@ public sealed class CheckpointSynthesizerTests
     }
 
     [Fact]
-    public void ForceReplacesANonEmptyOutput()
+    public void ForceReplacesAnEarlierSyntheticCheckpointButNeverAnUnrelatedFolder()
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string output = OutputFolders.CreateNonEmpty(temp.Path, "old.txt");
         Assert.Throws<IOException>(() => Synthesize("tiny-qwen3", output));
+        Assert.Throws<IOException>(() => Synthesize("tiny-qwen3", output, force: true));
+        Assert.True(File.Exists(Path.Combine(output, "old.txt")));
 
-        Synthesize("tiny-qwen3", output, force: true);
-        Assert.False(File.Exists(Path.Combine(output, "old.txt")));
-        Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
-        Assert.Equal(["out"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName));
+        string earlier = Path.Combine(temp.Path, "earlier");
+        Synthesize("tiny-qwen3", earlier);
+        File.WriteAllText(Path.Combine(earlier, "old.txt"), "left over");
+        Synthesize("tiny-qwen3", earlier, force: true);
+        Assert.False(File.Exists(Path.Combine(earlier, "old.txt")));
+        Assert.True(File.Exists(Path.Combine(earlier, "model.safetensors")));
+        Assert.Equal(["earlier", "out"], Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

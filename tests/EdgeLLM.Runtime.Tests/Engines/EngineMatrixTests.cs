@@ -36,7 +36,7 @@ public sealed class EngineMatrixTests(ModelFolders models, ITestOutputHelper out
         var data = new TheoryData<string, string>();
         foreach (string engine in new[] { TestEngines.Cpu, TestEngines.Onnx })
         {
-            foreach (string model in new[] { ModelFolders.Qwen2, ModelFolders.Llama31, ModelFolders.Qwen3 })
+            foreach (string model in new[] { ModelFolders.Qwen2, ModelFolders.Llama31, ModelFolders.Qwen3, ModelFolders.Qwen3Yarn })
             {
                 data.Add(engine, model);
             }
@@ -48,7 +48,7 @@ public sealed class EngineMatrixTests(ModelFolders models, ITestOutputHelper out
     public static TheoryData<string, string> QuantizedVariants()
     {
         var data = new TheoryData<string, string>();
-        foreach (string model in new[] { ModelFolders.Qwen2, ModelFolders.Llama31, ModelFolders.Qwen3 })
+        foreach (string model in new[] { ModelFolders.Qwen2, ModelFolders.Llama31, ModelFolders.Qwen3, ModelFolders.Qwen3Yarn })
         {
             foreach (string variant in Variants.Keys)
             {

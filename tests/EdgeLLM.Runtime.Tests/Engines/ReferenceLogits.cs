@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Runtime.Evaluation;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Runtime.Tests.Engines;
@@ -40,7 +41,7 @@ internal sealed class LogitTolerance(double tolerance)
             Assert.True(error <= tolerance, $"{where}: logit of id {reference.TopIds[rank]} is {logits[reference.TopIds[rank]]}, reference {reference.TopLogits[rank]} (|Δ| {error:g3} > {tolerance:g3})");
         }
 
-        double logSumExp = LogSumExp(logits);
+        double logSumExp = LogProbabilities.LogSumExp(logits);
         double lseError = Math.Abs(logSumExp - reference.LogSumExp);
         MaxError = Math.Max(MaxError, lseError);
         Assert.True(lseError <= tolerance, $"{where}: logsumexp {logSumExp} vs reference {reference.LogSumExp} (|Δ| {lseError:g3} > {tolerance:g3})");
@@ -66,34 +67,5 @@ internal sealed class LogitTolerance(double tolerance)
         Assert.True(worst <= tolerance, $"{where}: logit of id {worstId} is {actual[worstId]} against {expected[worstId]} (|Δ| {worst:g3} > {tolerance:g3})");
     }
 
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
-
-    private static double LogSumExp(ReadOnlySpan<float> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float logit in logits)
-        {
-            max = Math.Max(max, logit);
-        }
-
-        double sum = 0;
-        foreach (float logit in logits)
-        {
-            sum += Math.Exp(logit - max);
-        }
-
-        return max + Math.Log(sum);
-    }
+    public static int ArgMax(ReadOnlySpan<float> logits) => LogProbabilities.ArgMax(logits);
 }

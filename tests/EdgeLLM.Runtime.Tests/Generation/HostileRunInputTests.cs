@@ -66,4 +66,45 @@ public sealed class HostileRunInputTests(ModelFolders models)
         Assert.Equal(1, process.ExitCode);
         Assert.Equal("edgellm generate: error: no prompt: standard input is closed; give --prompt, --prompt-file or --messages, or pipe text into standard input\n", await error);
     }
+
+    [Fact]
+    public async Task AnOnnxRuntimeLoadErrorIsOneLineWithoutColourCodes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // Item 13: a model.onnx that ONNX Runtime cannot parse (same size, so the size check passes) was reported twice,
+        // the second time by ONNX Runtime's own logger with ANSI colour codes, even to a file.
+        using var temp = EdgeLLM.Tests.Shared.TestPaths.CreateTemp();
+        string folder = Path.Combine(temp.Path, "damaged");
+        Directory.CreateDirectory(folder);
+        foreach (string file in Directory.EnumerateFiles(models.Tiny(ModelFolders.Qwen2)))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        using (FileStream graph = File.Open(Path.Combine(folder, "model.onnx"), FileMode.Open, FileAccess.Write))
+        {
+            graph.Write(Enumerable.Repeat((byte)0xFF, 64).ToArray());
+        }
+
+        string cli = Path.Combine(AppContext.BaseDirectory, "edgellm.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in (string[])[cli, "generate", "-m", folder, "-p", "hi", "--max-tokens", "1", "--engine", "onnx", "--threads", "1"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "generate on a damaged graph still ran after 60 s");
+        string text = await error;
+        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(string.Empty, await output);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.Matches(@"^edgellm generate: error: [^\n]*model\.onnx[^\n]*\n$", text);
+    }
 }

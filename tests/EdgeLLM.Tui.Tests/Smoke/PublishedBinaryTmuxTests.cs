@@ -155,6 +155,6 @@ public sealed partial class PublishedBinaryTmuxTests : IClassFixture<SmokeModel>
         return rows;
     }
 
-    [GeneratedRegex(@"^tiny-r1-qwen2 int4 \| CPU( \d+t)? \| \d+/\d+\.\d tok/s \| ctx (?<used>\d+)/(?<limit>\d+) \| (?<memory>\d+) MiB")]
+    [GeneratedRegex(@"^tiny-r1-qwen2 int4 \| CPU (ORT|EdgeLLM)( \d+t)? \| \d+/\d+\.\d tok/s \| ctx (?<used>\d+)/(?<limit>\d+) \| (?<memory>\d+) MiB")]
     private static partial Regex StatusLine();
 }
