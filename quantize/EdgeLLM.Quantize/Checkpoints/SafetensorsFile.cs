@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using EdgeLLM.Quantize.Files;
 
@@ -15,18 +14,16 @@ public sealed unsafe class SafetensorsFile : IDisposable
 {
     private const int LengthPrefixBytes = 8;
 
-    private readonly MemoryMappedFile mapping;
-    private readonly MemoryMappedViewAccessor accessor;
+    private readonly ReadOnlyFileMapping mapping;
     private readonly byte* dataStart;
     private readonly Dictionary<string, SafetensorsEntry> entries;
     private bool disposed;
 
-    private SafetensorsFile(string path, MemoryMappedFile mapping, MemoryMappedViewAccessor accessor, byte* dataStart, Dictionary<string, SafetensorsEntry> entries, IReadOnlyList<string> names)
+    private SafetensorsFile(string path, ReadOnlyFileMapping mapping, long dataOffset, Dictionary<string, SafetensorsEntry> entries, IReadOnlyList<string> names)
     {
         Path = path;
         this.mapping = mapping;
-        this.accessor = accessor;
-        this.dataStart = dataStart;
+        dataStart = mapping.Start + dataOffset;
         this.entries = entries;
         TensorNames = names;
     }
@@ -83,22 +80,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
             throw;
         }
 
-        MemoryMappedFile mapping = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        MemoryMappedViewAccessor? accessor = null;
-        try
-        {
-            accessor = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* basePointer = null;
-            accessor.SafeMemoryMappedViewHandle.AcquirePointer(ref basePointer);
-            byte* dataStart = basePointer + accessor.PointerOffset + dataOffset;
-            return new SafetensorsFile(path, mapping, accessor, dataStart, entries, names);
-        }
-        catch
-        {
-            accessor?.Dispose();
-            mapping.Dispose();
-            throw;
-        }
+        return new SafetensorsFile(path, ReadOnlyFileMapping.Map(stream), dataOffset, entries, names);
     }
 
     public bool Contains(string name) => entries.ContainsKey(name);
@@ -131,8 +113,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
 
         disposed = true;
-        accessor.SafeMemoryMappedViewHandle.ReleasePointer();
-        accessor.Dispose();
         mapping.Dispose();
     }
 

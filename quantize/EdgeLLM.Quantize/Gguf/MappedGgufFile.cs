@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.IO.MemoryMappedFiles;
 using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -24,20 +24,18 @@ public sealed unsafe class MappedGgufFile : IDisposable
 
     private const int MaxArrayDepth = 1;
 
-    private readonly MemoryMappedFile mapping;
-    private readonly MemoryMappedViewAccessor accessor;
+    private readonly ReadOnlyFileMapping mapping;
     private readonly byte* basePointer;
     private readonly Dictionary<string, GgufValue> metadata;
     private readonly Dictionary<string, GgufTensorInfo> tensorsByName;
     private bool disposed;
 
-    private MappedGgufFile(string path, long length, MemoryMappedFile mapping, MemoryMappedViewAccessor accessor, byte* basePointer)
+    private MappedGgufFile(string path, long length, ReadOnlyFileMapping mapping)
     {
         Path = path;
         Length = length;
         this.mapping = mapping;
-        this.accessor = accessor;
-        this.basePointer = basePointer;
+        basePointer = mapping.Start;
         metadata = new Dictionary<string, GgufValue>(StringComparer.Ordinal);
         tensorsByName = new Dictionary<string, GgufTensorInfo>(StringComparer.Ordinal);
     }
@@ -86,30 +84,15 @@ public sealed unsafe class MappedGgufFile : IDisposable
             throw new InvalidDataException($"{path}: {length} bytes is too short for a GGUF file (magic, version and counts need 24)");
         }
 
-        MemoryMappedFile mapping = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-        MemoryMappedViewAccessor? accessor = null;
-        MappedGgufFile? file = null;
+        var file = new MappedGgufFile(path, length, ReadOnlyFileMapping.Map(stream));
         try
         {
-            accessor = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* pointer = null;
-            accessor.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            file = new MappedGgufFile(path, length, mapping, accessor, pointer + accessor.PointerOffset);
             file.Parse();
             return file;
         }
         catch
         {
-            if (file is not null)
-            {
-                file.Dispose();
-            }
-            else
-            {
-                accessor?.Dispose();
-                mapping.Dispose();
-            }
-
+            file.Dispose();
             throw;
         }
     }
@@ -152,8 +135,6 @@ public sealed unsafe class MappedGgufFile : IDisposable
         }
 
         disposed = true;
-        accessor.SafeMemoryMappedViewHandle.ReleasePointer();
-        accessor.Dispose();
         mapping.Dispose();
     }
 
