@@ -1,21 +1,11 @@
+using EdgeLLM.Runtime.Evaluation;
+
 namespace EdgeLLM.SideBySide;
 
 /// <summary>Argmax and the KL divergence between two logit vectors over the full vocabulary (softmax in double).</summary>
 internal static class Logits
 {
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
+    public static int ArgMax(ReadOnlySpan<float> logits) => LogProbabilities.ArgMax(logits);
 
     /// <summary>KL(P‖Q) in nats, P = softmax(<paramref name="reference"/>), Q = softmax(<paramref name="quantized"/>).</summary>
     public static double KlDivergence(ReadOnlySpan<float> reference, ReadOnlySpan<float> quantized)
@@ -25,8 +15,8 @@ internal static class Logits
             throw new InvalidDataException($"vocabulary sizes differ: {reference.Length} vs {quantized.Length}");
         }
 
-        double referenceLogSum = LogSumExp(reference);
-        double quantizedLogSum = LogSumExp(quantized);
+        double referenceLogSum = LogProbabilities.LogSumExp(reference);
+        double quantizedLogSum = LogProbabilities.LogSumExp(quantized);
         double divergence = 0;
         for (int i = 0; i < reference.Length; i++)
         {
@@ -36,22 +26,5 @@ internal static class Logits
         }
 
         return Math.Max(0, divergence);
-    }
-
-    private static double LogSumExp(ReadOnlySpan<float> logits)
-    {
-        double max = double.NegativeInfinity;
-        foreach (float value in logits)
-        {
-            max = Math.Max(max, value);
-        }
-
-        double sum = 0;
-        foreach (float value in logits)
-        {
-            sum += Math.Exp(value - max);
-        }
-
-        return max + Math.Log(sum);
     }
 }

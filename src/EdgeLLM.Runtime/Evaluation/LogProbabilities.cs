@@ -1,12 +1,12 @@
 namespace EdgeLLM.Runtime.Evaluation;
 
-/// <summary>Logsumexp and argmax of one logits row, in double precision.</summary>
-internal static class LogProbabilities
+/// <summary>Logsumexp and argmax of one logits row, in double precision (eval, the engine tests and the side-by-side harness).</summary>
+public static class LogProbabilities
 {
     /// <summary>log Σ exp(logits), from the largest logit (no overflow).</summary>
     public static double LogSumExp(ReadOnlySpan<float> logits)
     {
-        float max = float.NegativeInfinity;
+        double max = double.NegativeInfinity;
         foreach (float value in logits)
         {
             max = Math.Max(max, value);
