@@ -10,7 +10,7 @@
 #                      (tests/EdgeLLM.Server.Tests/node/openai-client.mjs).
 # Then the NativeAOT binaries the packaged-binary tests run (tests/EdgeLLM.Published.Tests):
 #   installs clang, lld, Debian's aarch64 cross toolchain and qemu-user-static with apt-get when missing, and runs
-#   packaging/publish.sh linux-x64 and linux-arm64 into out/publish/<rid>/edgellm, skipping a RID whose binary is
+#   packaging/publish.sh linux-x64, linux-x64-v3 and linux-arm64 into out/publish/<rid>/edgellm, skipping a RID whose binary is
 #   newer than every source file. Without root or apt-get it says what is missing and goes on; those tests then
 #   say they were skipped (and fail under CI=true).
 # Usage: bash tests/prepare.sh [--no-publish]   (--no-publish: tokenizers only, as packaging/run-synthetic.sh uses it)
@@ -207,6 +207,7 @@ if [[ "${1:-}" != "--no-publish" ]]; then
   mkdir -p "$root/out"
   if prepare_toolchain; then
     publish_if_stale linux-x64
+    publish_if_stale linux-x64-v3
     publish_if_stale linux-arm64
   fi
 fi

@@ -8,7 +8,15 @@
 # above 1 is better for the speeds, below 1 is better for RSS and TTFT).
 #
 # Usage: bash packaging/bench/side-by-side.sh [--rounds 5] [--threads 2] [--prompt-tokens 128]
-#          [--gen-tokens 64] [--quality [--quality-tokens 64]] [--no-genai] [--llama-bench PATH] [--libllama PATH]
+#          [--gen-tokens 64] [--engine auto|cpu|onnx] [--depth N] [--quality [--quality-tokens 64]] [--no-genai]
+#          [--llama-bench PATH] [--libllama PATH]
+#   --engine         EdgeLLM's engine (default auto); unless onnx, EdgeLLM with --engine onnx on the same folder runs
+#                    in every round too and the onnx_engine_*_ratio line compares the two
+#   --depth N        first a second comparison of decode after an N-token prompt (llama-bench -d N), printed before
+#                    the main one as depth_decode_ratio=...
+#   --same-weights [TYPE]  EdgeLLM runs the import (edgellm quantize file.gguf) of the very GGUF llama.cpp runs
+#                    (TYPE q4_0, the default, or q4_k_m made by llama.cpp's quantizer), so the two compute with
+#                    identical weights and the ratios carry no quality difference
 #   --quality        first: KL of EdgeLLM int4 vs EdgeLLM fp32, llama.cpp Q4_0 and Q4_K_M vs llama.cpp f16, on
 #                    the 1.5B shape and the three tiny fixture models (minutes; converts fp32 and f16 copies)
 #   --llama-bench    also run a natively built llama-bench (-o json) in every round
@@ -19,7 +27,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-rounds=5 threads=2 prompt_tokens=128 gen_tokens=64 quality_tokens=64 quality=0 genai=1 llama_bench="" libllama=""
+rounds=5 threads=2 prompt_tokens=128 gen_tokens=64 quality_tokens=64 quality=0 genai=1 llama_bench="" libllama="" engine=auto depth=0 same_weights=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -27,6 +35,10 @@ while [[ $# -gt 0 ]]; do
     --prompt-tokens) prompt_tokens="$2"; shift 2 ;;
     --gen-tokens) gen_tokens="$2"; shift 2 ;;
     --quality) quality=1; shift ;;
+    --engine) engine="$2"; shift 2 ;;
+    --depth) depth="$2"; shift 2 ;;
+    --same-weights)
+      if [[ "${2:-}" == q4_0 || "${2:-}" == q4_k_m ]]; then same_weights="$2"; shift 2; else same_weights=q4_0; shift; fi ;;
     --quality-tokens) quality_tokens="$2"; shift 2 ;;
     --no-genai) genai=0; shift ;;
     --llama-bench) llama_bench="$(realpath "$2")"; shift 2 ;;
@@ -94,9 +106,27 @@ if [[ "$quality" == 1 ]]; then
   echo
 fi
 
-int4="$(edgellm_model "$shape" int4)"
-q4_0="$(gguf "$shape" q4_0)"
-echo "== side by side: $int4 vs $q4_0, $rounds rounds, $threads threads, pp$prompt_tokens, tg$gen_tokens"
+if [[ -n "$same_weights" ]]; then
+  # llama.cpp runs the GGUF, EdgeLLM its import: the same quantized blocks on both sides.
+  q4_0="$(gguf "$shape" "$same_weights")"
+  int4="$out/models/$shape-$same_weights-import"
+  if ! edgellm verify "$int4" >/dev/null 2>&1; then
+    edgellm quantize "$q4_0" -o "$int4" --quiet --force >&2
+  fi
+else
+  int4="$(edgellm_model "$shape" int4)"
+  q4_0="$(gguf "$shape" q4_0)"
+fi
+onnx_too=()
+[[ "$engine" == onnx ]] || onnx_too=(--onnx-engine-too)
+if [[ "$depth" -gt 0 ]]; then
+  echo "== at depth $depth: decode after a $depth-token prompt, $int4 (--engine $engine) vs $q4_0, $rounds rounds, $threads threads, tg$gen_tokens"
+  harness alternate --edgellm "$edgellm_dll" --edgellm-model "$int4" --gguf "$q4_0" --rounds "$rounds" --threads "$threads" \
+    --prompt-tokens "$depth" --gen-tokens "$gen_tokens" --engine "$engine" --depth "$depth" "${onnx_too[@]}" --no-genai \
+    ${libllama:+--libllama "$libllama"} ${llama_bench:+--llama-bench "$llama_bench"} | sed 's/^decode_ratio=/depth_decode_ratio=/'
+  echo
+fi
+echo "== side by side: $int4 (--engine $engine) vs $q4_0, $rounds rounds, $threads threads, pp$prompt_tokens, tg$gen_tokens"
 harness alternate --edgellm "$edgellm_dll" --edgellm-model "$int4" --gguf "$q4_0" --rounds "$rounds" --threads "$threads" \
-  --prompt-tokens "$prompt_tokens" --gen-tokens "$gen_tokens" \
+  --prompt-tokens "$prompt_tokens" --gen-tokens "$gen_tokens" --engine "$engine" "${onnx_too[@]}" \
   ${libllama:+--libllama "$libllama"} ${llama_bench:+--llama-bench "$llama_bench"} $([[ "$genai" == 1 ]] || echo --no-genai)

@@ -48,22 +48,106 @@ public sealed class ProjectReferenceTests
         Assert.DoesNotContain("EdgeLLM.Tui", map.Allowed["EdgeLLM.Runtime"]);
     }
 
-    private static IEnumerable<(string Name, IReadOnlyList<string> References)> Projects()
+    [Theory]
+    [InlineData("EdgeLLM.Runtime")]
+    [InlineData("EdgeLLM.Packaging")]
+    [InlineData("EdgeLLM.Devices")]
+    [InlineData("EdgeLLM.Format")]
+    [InlineData("EdgeLLM.Text")]
+    public void TheModelFolderIsReadWithoutTheConverter(string project)
     {
-        foreach (string root in ProjectRoots)
+        // The map forbids the arrow, and nothing the project references brings the converter in either:
+        // building it never builds EdgeLLM.Quantize.
+        ArchitectureMap map = ArchitectureMap.Read(Path.Combine(RepoRoot, "docs", "architecture.md"));
+        Assert.DoesNotContain("EdgeLLM.Quantize", map.Allowed[project]);
+        Assert.DoesNotContain("EdgeLLM.Quantize", ReferencedTransitively(project));
+    }
+
+    [Fact]
+    public void FormatReferencesNoProject()
+    {
+        ArchitectureMap map = ArchitectureMap.Read(Path.Combine(RepoRoot, "docs", "architecture.md"));
+        Assert.Empty(map.Allowed["EdgeLLM.Format"]);
+        Assert.Empty(ReferencedTransitively("EdgeLLM.Format"));
+    }
+
+    [Fact]
+    public void TextNeedsNeitherTheRuntimeNorOnnxRuntime()
+    {
+        // Tokenizers and chat templates serve the converter as well as the runtime: EdgeLLM.Text never references the
+        // runtime, and nothing it brings in (itself included) references an ONNX Runtime package.
+        ArchitectureMap map = ArchitectureMap.Read(Path.Combine(RepoRoot, "docs", "architecture.md"));
+        Assert.DoesNotContain("EdgeLLM.Runtime", map.Allowed["EdgeLLM.Text"]);
+        HashSet<string> closure = ReferencedTransitively("EdgeLLM.Text");
+        Assert.DoesNotContain("EdgeLLM.Runtime", closure);
+        closure.Add("EdgeLLM.Text");
+        Assert.DoesNotContain(closure.SelectMany(PackagesOf), package => package.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LibcIsDeclaredOnlyInFormatPlatform()
+    {
+        // One door per native library: every [LibraryImport("libc"...)] lies in src/EdgeLLM.Format/Platform.
+        string platform = Path.Combine(RepoRoot, "src", "EdgeLLM.Format", "Platform") + Path.DirectorySeparatorChar;
+        List<string> outside = [];
+        foreach (string root in ProjectRoots.Where(root => root != "tests"))
         {
-            string folder = Path.Combine(RepoRoot, root);
-            foreach (string csproj in Directory.EnumerateFiles(folder, "*.csproj", SearchOption.AllDirectories)
-                         .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" || part.StartsWith('.'))))
+            foreach (string file in Directory.EnumerateFiles(Path.Combine(RepoRoot, root), "*.cs", SearchOption.AllDirectories)
+                         .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")))
             {
-                XDocument document = XDocument.Load(csproj);
-                string[] references = [.. document.Descendants("ProjectReference")
-                    .Select(element => Path.GetFileNameWithoutExtension((string?)element.Attribute("Include") ?? string.Empty))
-                    .Where(name => name.Length > 0)];
-                yield return (Path.GetFileNameWithoutExtension(csproj), references);
+                if (!file.StartsWith(platform, StringComparison.Ordinal) && File.ReadAllText(file).Contains("Import(\"libc", StringComparison.Ordinal))
+                {
+                    outside.Add(Path.GetRelativePath(RepoRoot, file));
+                }
             }
         }
+
+        Assert.Empty(outside);
     }
+
+    private static HashSet<string> ReferencedTransitively(string project)
+    {
+        Dictionary<string, IReadOnlyList<string>> graph = Projects().ToDictionary(entry => entry.Name, entry => entry.References, StringComparer.Ordinal);
+        HashSet<string> seen = new(StringComparer.Ordinal);
+        Stack<string> pending = new(graph[project]);
+        while (pending.TryPop(out string? next))
+        {
+            if (seen.Add(next) && graph.TryGetValue(next, out IReadOnlyList<string>? references))
+            {
+                foreach (string reference in references)
+                {
+                    pending.Push(reference);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    private static IEnumerable<(string Name, IReadOnlyList<string> References)> Projects()
+    {
+        foreach (string csproj in ProjectFiles())
+        {
+            XDocument document = XDocument.Load(csproj);
+            string[] references = [.. document.Descendants("ProjectReference")
+                .Select(element => Path.GetFileNameWithoutExtension((string?)element.Attribute("Include") ?? string.Empty))
+                .Where(name => name.Length > 0)];
+            yield return (Path.GetFileNameWithoutExtension(csproj), references);
+        }
+    }
+
+    /// <summary>The packages a project references directly (any condition: the Windows RID's included).</summary>
+    private static IEnumerable<string> PackagesOf(string project)
+    {
+        string csproj = ProjectFiles().Single(path => Path.GetFileNameWithoutExtension(path) == project);
+        return XDocument.Load(csproj).Descendants("PackageReference")
+            .Select(element => (string?)element.Attribute("Include") ?? string.Empty)
+            .Where(name => name.Length > 0);
+    }
+
+    private static IEnumerable<string> ProjectFiles()
+        => ProjectRoots.SelectMany(root => Directory.EnumerateFiles(Path.Combine(RepoRoot, root), "*.csproj", SearchOption.AllDirectories)
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" || part.StartsWith('.'))));
 
     private static string RepoRoot { get; } = FindRepoRoot();
 

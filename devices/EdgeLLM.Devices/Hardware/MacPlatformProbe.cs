@@ -1,16 +1,17 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Devices.Hardware;
 
 /// <summary>
-/// macOS: sysctl for the CPU name, core counts, RAM, swap and (Apple silicon) the ARM features;
+/// macOS: sysctl (<see cref="SystemControl"/>) for the CPU name, core counts, RAM, swap and (Apple silicon) the ARM features;
 /// available memory from kern.memorystatus_level (the percentage of RAM the kernel considers free).
 /// No GPU: ONNX Runtime's CoreML provider is not one EdgeLLM uses.
 /// </summary>
 [SupportedOSPlatform("macos")]
-public sealed unsafe partial class MacPlatformProbe : IPlatformProbe
+public sealed unsafe class MacPlatformProbe : IPlatformProbe
 {
     public CpuDescription ReadCpu()
     {
@@ -39,7 +40,7 @@ public sealed unsafe partial class MacPlatformProbe : IPlatformProbe
         int freePercent = ReadInt32("kern.memorystatus_level") ?? throw new IOException("sysctl kern.memorystatus_level failed");
         SwapUsage swap;
         nuint size = (nuint)sizeof(SwapUsage);
-        bool hasSwap = sysctlbyname("vm.swapusage", &swap, &size, null, 0) == 0;
+        bool hasSwap = SystemControl.Read("vm.swapusage", &swap, &size) == 0;
         return new MemoryStatus(
             total,
             total / 100 * freePercent,
@@ -55,20 +56,20 @@ public sealed unsafe partial class MacPlatformProbe : IPlatformProbe
     {
         int value;
         nuint size = sizeof(int);
-        return sysctlbyname(name, &value, &size, null, 0) == 0 ? value : null;
+        return SystemControl.Read(name, &value, &size) == 0 ? value : null;
     }
 
     private static long? ReadInt64(string name)
     {
         long value;
         nuint size = sizeof(long);
-        return sysctlbyname(name, &value, &size, null, 0) == 0 ? value : null;
+        return SystemControl.Read(name, &value, &size) == 0 ? value : null;
     }
 
     private static string? ReadString(string name)
     {
         nuint size = 0;
-        if (sysctlbyname(name, null, &size, null, 0) != 0 || size == 0)
+        if (SystemControl.Read(name, null, &size) != 0 || size == 0)
         {
             return null;
         }
@@ -76,14 +77,11 @@ public sealed unsafe partial class MacPlatformProbe : IPlatformProbe
         byte[] buffer = new byte[size];
         fixed (byte* start = buffer)
         {
-            return sysctlbyname(name, start, &size, null, 0) == 0
+            return SystemControl.Read(name, start, &size) == 0
                 ? Encoding.UTF8.GetString(buffer, 0, (int)size).TrimEnd('\0').Trim()
                 : null;
         }
     }
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int sysctlbyname(string name, void* oldValue, nuint* oldSize, void* newValue, nuint newSize);
 
     /// <summary>struct xsw_usage.</summary>
     [StructLayout(LayoutKind.Sequential)]

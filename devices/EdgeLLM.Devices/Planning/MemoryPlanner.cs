@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Devices.Planning;
 
@@ -24,7 +25,7 @@ public static class MemoryPlanner
             // The CPU engine: every weight is a mapped file page (read each token, so resident, but shared and
             // evictable, never copied); only the embedding rows a chunk gathers are touched of an untied table.
             // No prepacked copy and no load peak above the running cost; the cache is fp16 for quantized models.
-            bool quantized = model.Precision is ModelPrecision.Int4 or ModelPrecision.Int8;
+            bool quantized = model.Precision is WeightPrecision.Int4 or WeightPrecision.Int8;
             long mappedKv = model.KvBytesPerToken(quantized || kvPrecision == KvPrecision.Fp16 ? 2 : 4) * context;
             long mappedActivations = ActivationBytes(model, context, Math.Min(prefillChunk, context));
             return new MemoryEstimate(context, EngineMappedWeightBytes(model, Math.Min(prefillChunk, context)), 0, mappedKv, mappedActivations, PlannerCalibration.RuntimeBaseBytes);
@@ -117,7 +118,7 @@ public static class MemoryPlanner
     /// <see cref="PlannerCalibration.MappedBytesPerTouchedRow"/>).</summary>
     private static long MappedWeightBytes(ModelFootprint model, int chunk)
     {
-        ModelPrecision embedding = model.TiedEmbeddings ? model.LmHeadWeights : model.EmbeddingWeights;
+        WeightPrecision embedding = model.TiedEmbeddings ? model.LmHeadWeights : model.EmbeddingWeights;
         int embeddingBlock = model.TiedEmbeddings ? LmHeadBlock(model) : model.QuantizationBlockSize;
         long embeddingRowBytes = StoredBytes(embedding, embeddingBlock, model.HiddenSize);
         long embeddingTableBytes = embeddingRowBytes * model.VocabSize;
@@ -151,7 +152,7 @@ public static class MemoryPlanner
             + ReleasedOnPrepackBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
             + ReleasedOnPrepackBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
 
-    private static long ReleasedOnPrepackBytes(ModelPrecision precision, int blockSize, long elementCount)
+    private static long ReleasedOnPrepackBytes(WeightPrecision precision, int blockSize, long elementCount)
         => ValueBytes(precision, elementCount) + (PlannerCalibration.ScalesLeaveMemoryAfterLoad ? ScaleBytes(precision, blockSize, elementCount) : 0);
 
     /// <summary>MatMul weights after ONNX Runtime prepacks them (the mapped originals are released):
@@ -163,28 +164,28 @@ public static class MemoryPlanner
             + PrepackedWeightBytes(model.Precision, MlpBlock(model), model.MlpMatMulParameterCount)
             + PrepackedWeightBytes(model.LmHeadWeights, LmHeadBlock(model), model.LmHeadParameterCount);
 
-    private static long PrepackedWeightBytes(ModelPrecision precision, int blockSize, long elementCount) => precision switch
+    private static long PrepackedWeightBytes(WeightPrecision precision, int blockSize, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 or ModelPrecision.Int8 => StoredBytes(precision, blockSize, elementCount) + BlockCount(blockSize, elementCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
+        WeightPrecision.Int4 or WeightPrecision.Int8 => StoredBytes(precision, blockSize, elementCount) + BlockCount(blockSize, elementCount) * PlannerCalibration.PrepackedExtraBytesPerBlock,
         _ => elementCount * FloatBytes,
     };
 
     /// <summary>Bytes of <paramref name="elementCount"/> weights in the model file: packed values plus one fp32 scale per block when quantized.</summary>
-    private static long StoredBytes(ModelPrecision precision, int blockSize, long elementCount)
+    private static long StoredBytes(WeightPrecision precision, int blockSize, long elementCount)
         => ValueBytes(precision, elementCount) + ScaleBytes(precision, blockSize, elementCount);
 
     /// <summary>The weights' values alone: nibbles, bytes, halves or floats.</summary>
-    private static long ValueBytes(ModelPrecision precision, long elementCount) => precision switch
+    private static long ValueBytes(WeightPrecision precision, long elementCount) => precision switch
     {
-        ModelPrecision.Int4 => elementCount / 2,
-        ModelPrecision.Int8 => elementCount,
-        ModelPrecision.Fp16 => elementCount * 2,
+        WeightPrecision.Int4 => elementCount / 2,
+        WeightPrecision.Int8 => elementCount,
+        WeightPrecision.Fp16 => elementCount * 2,
         _ => elementCount * FloatBytes,
     };
 
     /// <summary>One fp32 scale per block of quantized weights; none for float weights.</summary>
-    private static long ScaleBytes(ModelPrecision precision, int blockSize, long elementCount)
-        => precision is ModelPrecision.Int4 or ModelPrecision.Int8 ? BlockCount(blockSize, elementCount) * FloatBytes : 0;
+    private static long ScaleBytes(WeightPrecision precision, int blockSize, long elementCount)
+        => precision is WeightPrecision.Int4 or WeightPrecision.Int8 ? BlockCount(blockSize, elementCount) * FloatBytes : 0;
 
     private static int MlpBlock(ModelFootprint model) => model.MlpBlockSize ?? model.QuantizationBlockSize;
 

@@ -1,8 +1,10 @@
+using EdgeLLM.Format.ModelFolder;
+
 namespace EdgeLLM.Devices.Planning;
 
 /// <summary>
 /// The shape and size of a converted model, as the memory planner needs them (read from the
-/// model folder's edgellm.json by <see cref="ModelManifestReader"/>).
+/// model folder's edgellm.json by <see cref="ModelManifestReader"/>, <see cref="Read"/>).
 /// </summary>
 /// <param name="Name">The model's name (or its folder's).</param>
 /// <param name="Precision">MatMul weight precision.</param>
@@ -19,7 +21,7 @@ namespace EdgeLLM.Devices.Planning;
 /// <param name="TiedEmbeddings">True when the embedding is gathered from the quantized lm_head (no fp32 table).</param>
 public sealed record ModelFootprint(
     string Name,
-    ModelPrecision Precision,
+    WeightPrecision Precision,
     int QuantizationBlockSize,
     long WeightBytes,
     int LayerCount,
@@ -32,11 +34,39 @@ public sealed record ModelFootprint(
     int MaxContext,
     bool TiedEmbeddings)
 {
+    /// <summary>Elements per block when the manifest names none (fp32/fp16 models).</summary>
+    public const int DefaultBlockSize = 32;
+
+    /// <summary>The footprint of the model in <paramref name="modelFolder"/>, named after the folder.</summary>
+    public static ModelFootprint Read(string modelFolder)
+    {
+        ArgumentNullException.ThrowIfNull(modelFolder);
+        return Of(ModelManifestReader.Read(modelFolder), Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelFolder))));
+    }
+
+    /// <summary>The footprint a read edgellm.json describes.</summary>
+    public static ModelFootprint Of(ModelManifestInfo manifest, string name)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ManifestQuantization? quantization = manifest.Quantization;
+        return new ModelFootprint(
+            name, manifest.Weights, quantization?.BlockSize ?? DefaultBlockSize, manifest.WeightBytes, manifest.LayerCount, manifest.HeadCount,
+            manifest.KvHeadCount, manifest.HeadDim, manifest.HiddenSize, manifest.IntermediateSize, manifest.VocabSize, manifest.MaxContext,
+            manifest.TiedEmbeddings)
+        {
+            LmHeadPrecision = quantization?.LmHead,
+            EmbeddingPrecision = quantization?.Embeddings,
+            LastPositionLogitsOnly = manifest.LastPositionLogitsOnly,
+            MlpBlockSize = quantization?.MlpBlockSize,
+            LmHeadBlockSize = quantization?.LmHeadBlockSize,
+        };
+    }
+
     /// <summary>lm_head's precision when it differs from the layers' (edgellm.json quantization.lm_head); null: <see cref="Precision"/>.</summary>
-    public ModelPrecision? LmHeadPrecision { get; init; }
+    public WeightPrecision? LmHeadPrecision { get; init; }
 
     /// <summary>An untied embedding table's precision (quantization.embeddings); null: fp16 for fp16 models, else fp32.</summary>
-    public ModelPrecision? EmbeddingPrecision { get; init; }
+    public WeightPrecision? EmbeddingPrecision { get; init; }
 
     /// <summary>The MLP projections' block size when it differs (quantization.mlp_block_size); null: <see cref="QuantizationBlockSize"/>.</summary>
     public int? MlpBlockSize { get; init; }
@@ -48,10 +78,10 @@ public sealed record ModelFootprint(
     public bool LastPositionLogitsOnly { get; init; }
 
     /// <summary>lm_head's precision, resolved.</summary>
-    public ModelPrecision LmHeadWeights => LmHeadPrecision ?? Precision;
+    public WeightPrecision LmHeadWeights => LmHeadPrecision ?? Precision;
 
     /// <summary>The untied embedding table's precision, resolved.</summary>
-    public ModelPrecision EmbeddingWeights => EmbeddingPrecision ?? (Precision == ModelPrecision.Fp16 ? ModelPrecision.Fp16 : ModelPrecision.Fp32);
+    public WeightPrecision EmbeddingWeights => EmbeddingPrecision ?? (Precision == WeightPrecision.Fp16 ? WeightPrecision.Fp16 : WeightPrecision.Fp32);
 
     /// <summary>Weights of the decoder layers' attention MatMuls: q, k, v and o.</summary>
     public long AttentionMatMulParameterCount

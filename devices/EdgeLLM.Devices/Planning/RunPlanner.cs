@@ -50,9 +50,10 @@ public static class RunPlanner
     }
 
     /// <summary>
-    /// The plan for <c>--engine auto</c>: ONNX Runtime (weights prepacked on the heap) when that fits, else EdgeLLM's CPU
-    /// engine (weights stay mapped file pages) when that fits on the CPU, with a line saying so
-    /// (<see cref="RunPlan.MappedCpuWeights"/>). Refuses like <see cref="Plan"/> when neither fits.
+    /// The plan for <c>--engine auto</c>. When EdgeLLM's CPU engine runs the folder (<paramref name="cpuEngineRuns"/>)
+    /// and the plan lands on the CPU provider, the CPU engine runs with its weights as mapped file pages
+    /// (<see cref="RunPlan.MappedCpuWeights"/>): also when ONNX Runtime's prepacked copy would not fit (a line says so).
+    /// Otherwise ONNX Runtime, planned as <see cref="Plan"/> (refusing when it does not fit).
     /// </summary>
     public static RunPlan PlanForAutoEngine(
         HardwareDescription hardware,
@@ -61,13 +62,15 @@ public static class RunPlanner
         string requestedProvider,
         IReadOnlyList<string> ortProviders,
         ModelFootprint model,
-        int? requestedContext)
+        int? requestedContext,
+        bool cpuEngineRuns)
     {
+        RunPlan packed;
         try
         {
-            return Plan(hardware, catalog, profileOverride, requestedProvider, ortProviders, model, requestedContext);
+            packed = Plan(hardware, catalog, profileOverride, requestedProvider, ortProviders, model, requestedContext);
         }
-        catch (InsufficientMemoryException packedRefusal)
+        catch (InsufficientMemoryException packedRefusal) when (cpuEngineRuns)
         {
             RunPlan mapped = Plan(hardware, catalog, profileOverride, requestedProvider, ortProviders, model, requestedContext, mappedCpuWeights: true);
             if (mapped.ExecutionProvider.Provider != ExecutionProvider.Cpu)
@@ -81,6 +84,14 @@ public static class RunPlanner
                 EngineNote = $"--engine auto: {packedRefusal.Message}; EdgeLLM's CPU engine fits (its weights stay mapped file pages), so it runs",
             };
         }
+
+        if (!cpuEngineRuns || packed.ExecutionProvider.Provider != ExecutionProvider.Cpu)
+        {
+            return packed;
+        }
+
+        RunPlan onCpu = Plan(hardware, catalog, profileOverride, requestedProvider, ortProviders, model, requestedContext, mappedCpuWeights: true);
+        return onCpu.ExecutionProvider.Provider == ExecutionProvider.Cpu ? onCpu with { MappedCpuWeights = true } : packed;
     }
 
     private static MemoryPlan PlanMemory(HardwareDescription hardware, DeviceProfile profile, ExecutionProviderChoice provider, ModelFootprint model, int? requestedContext, bool mappedCpuWeights)

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Files;
 
 namespace EdgeLLM.Devices.Profiles;
 
@@ -16,17 +17,7 @@ public static class DeviceProfileReader
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(source);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"{source}: not valid JSON ({exception.Message})", exception);
-        }
-
-        using (document)
+        using (JsonDocument document = JsonFile.Parse(json, source))
         {
             return Read(JsonFields.Parse(document, source));
         }

@@ -51,7 +51,7 @@ public sealed record DeviceReport(
         ModelFootprint footprint;
         try
         {
-            footprint = ModelManifestReader.Read(folder);
+            footprint = ModelFootprint.Read(folder);
         }
         catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
         {

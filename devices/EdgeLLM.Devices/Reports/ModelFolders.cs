@@ -1,4 +1,4 @@
-using EdgeLLM.Devices.Planning;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Devices.Reports;
 
@@ -72,5 +72,5 @@ public static class ModelFolders
         return Find(searchPaths).FirstOrDefault(folder => Path.GetFileName(folder) == nameOrPath) ?? nameOrPath;
     }
 
-    private static bool IsModelFolder(string folder) => File.Exists(Path.Combine(folder, ModelManifestReader.FileName));
+    private static bool IsModelFolder(string folder) => File.Exists(Path.Combine(folder, ModelManifest.FileName));
 }

@@ -1,6 +1,6 @@
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Packaging.Kits;
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Packaging.Integrity;
 

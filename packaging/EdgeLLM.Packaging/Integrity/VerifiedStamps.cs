@@ -2,8 +2,8 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Packaging.Integrity;
 

@@ -19,8 +19,11 @@ public static class KitLayout
 
     public const string ReadmeName = "README.txt";
 
-    /// <summary>The platforms a kit can carry, as .NET runtime identifiers.</summary>
-    public static IReadOnlyList<string> KnownTargets { get; } = ["linux-x64", "linux-arm64", "win-x64", "win-arm64", "osx-arm64", "osx-x64"];
+    /// <summary>
+    /// The platforms a kit can carry, as .NET runtime identifiers, plus <c>linux-x64-v3</c>: the linux-x64 build for
+    /// x86-64-v3 CPUs (AVX2, FMA), whose CPU engine runs AVX2 kernels; edgellm.sh starts it where the CPU allows.
+    /// </summary>
+    public static IReadOnlyList<string> KnownTargets { get; } = ["linux-x64", "linux-x64-v3", "linux-arm64", "win-x64", "win-arm64", "osx-arm64", "osx-x64"];
 
     /// <summary><c>edgellm.exe</c> on Windows targets, <c>edgellm</c> elsewhere.</summary>
     public static string BinaryName(string rid) => rid.StartsWith("win-", StringComparison.Ordinal) ? "edgellm.exe" : "edgellm";

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
 
 namespace EdgeLLM.Packaging.Kits;
 
@@ -57,20 +56,7 @@ public sealed record KitManifest
 
     /// <summary>Reads and validates <c>&lt;kit&gt;/MANIFEST.json</c>; a bad one is one <see cref="InvalidDataException"/> naming it.</summary>
     public static KitManifest Read(string kitFolder)
-    {
-        try
-        {
-            return ReadUnchecked(kitFolder);
-        }
-        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
-        {
-            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
-        }
-        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
-        {
-            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
-        }
-    }
+        => MessageText.InOneLine(() => ReadUnchecked(kitFolder));
 
     private static KitManifest ReadUnchecked(string kitFolder)
     {

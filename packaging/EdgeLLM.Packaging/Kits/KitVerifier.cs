@@ -1,5 +1,5 @@
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
+
 
 namespace EdgeLLM.Packaging.Kits;
 

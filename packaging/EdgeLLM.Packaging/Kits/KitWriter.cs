@@ -1,5 +1,6 @@
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
+
 
 namespace EdgeLLM.Packaging.Kits;
 

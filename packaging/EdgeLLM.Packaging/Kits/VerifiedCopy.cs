@@ -1,6 +1,6 @@
 using System.IO.Hashing;
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Packaging.Kits;
 
@@ -36,7 +36,7 @@ public static class VerifiedCopy
             }
 
             output.Flush(flushToDisk: true);
-            PageCache.Drop(output.SafeFileHandle);
+            FileCacheAdvice.TryDrop(output.SafeFileHandle);
         }
 
         string checksum = FileChecksum.Format(sourceHash);

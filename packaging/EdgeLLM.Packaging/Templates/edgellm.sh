@@ -21,6 +21,19 @@ esac
 rid="$os-$arch"
 name=edgellm
 [ "$os" = win ] && name=edgellm.exe
+# x64 Linux: the x86-64-v3 build (AVX2 kernels in the CPU engine) where the kit carries it and the CPU and the kernel
+# enable every x86-64-v3 feature (it would refuse to start otherwise); the baseline build everywhere else.
+if [ "$rid" = linux-x64 ] && [ -f "$kit_dir/bin/linux-x64-v3/$name" ] && [ -r /proc/cpuinfo ]; then
+  flags=" $(grep -m 1 '^flags' /proc/cpuinfo | cut -d ':' -f 2) "
+  v3=yes
+  for feature in avx avx2 bmi1 bmi2 f16c fma abm movbe xsave; do
+    case "$flags" in
+      *" $feature "*) ;;
+      *) v3=no ;;
+    esac
+  done
+  [ "$v3" = yes ] && rid=linux-x64-v3
+fi
 binary="$kit_dir/bin/$rid/$name"
 if [ ! -f "$binary" ]; then
   echo "edgellm.sh: this kit has no binary for $rid ($binary); it has: $(ls "$kit_dir/bin" 2>/dev/null | tr '\n' ' ')" >&2

@@ -49,6 +49,11 @@ internal sealed class Alternation(AlternationSettings settings)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"genai_decode_ratio={MedianRatio("ort-genai", m => m.DecodeTokensPerSecond):F3} genai_prompt_ratio={MedianRatio("ort-genai", m => m.PromptTokensPerSecond):F3} (EdgeLLM ÷ ONNX Runtime GenAI 0.19 on the same graph)"));
         }
 
+        if (rounds[0].ContainsKey("edgellm-onnx"))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"onnx_engine_decode_ratio={MedianRatio("edgellm-onnx", m => m.DecodeTokensPerSecond):F3} onnx_engine_prompt_ratio={MedianRatio("edgellm-onnx", m => m.PromptTokensPerSecond):F3} onnx_engine_rss_ratio={MedianRatio("edgellm-onnx", m => m.PeakResidentBytes):F3} (EdgeLLM --engine {settings.Engine} ÷ EdgeLLM --engine onnx on the same folder)"));
+        }
+
         if (rounds[0].ContainsKey("llama-bench"))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native_decode_ratio={MedianRatio("llama-bench", m => m.DecodeTokensPerSecond):F3} native_prompt_ratio={MedianRatio("llama-bench", m => m.PromptTokensPerSecond):F3} (EdgeLLM ÷ {rounds[0]["llama-bench"].Build})"));
@@ -68,13 +73,15 @@ internal sealed class Alternation(AlternationSettings settings)
         string threads = Invariant(settings.Threads);
         string prompt = Invariant(settings.PromptTokens);
         string generated = Invariant(settings.GeneratedTokens);
-        yield return ("edgellm", () =>
+        EngineMeasurement EdgeLlmBench(string engine)
         {
             using JsonDocument record = ChildProcess.RunJson(
                 ChildProcess.Command(settings.EdgeLlm),
-                ["bench", "-m", settings.EdgeLlmModel, "--engine", settings.Engine, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated, "--repetitions", "1", "--warmup", "1", "--no-bandwidth", "--json"]);
+                ["bench", "-m", settings.EdgeLlmModel, "--engine", engine, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated, "--repetitions", "1", "--warmup", "1", "--no-bandwidth", "--json"]);
             return EngineMeasurement.FromEdgeLlmBench(record.RootElement);
-        });
+        }
+
+        yield return ("edgellm", () => EdgeLlmBench(settings.Engine));
         List<string> llamaArguments = ["llama-run", "--gguf", settings.Gguf, "--vocab-from", settings.EdgeLlmModel, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated];
         if (settings.LibLlama is { } library)
         {
@@ -87,9 +94,17 @@ internal sealed class Alternation(AlternationSettings settings)
             yield return ("ort-genai", () => Child(["genai-run", "--model", settings.EdgeLlmModel, "--threads", threads, "--prompt-tokens", prompt, "--gen-tokens", generated]));
         }
 
+        if (settings.OnnxEngineToo)
+        {
+            yield return ("edgellm-onnx", () => EdgeLlmBench("onnx"));
+        }
+
         if (settings.LlamaBench is { } llamaBench)
         {
-            yield return ("llama-bench", () => NativeLlamaBench.Run(llamaBench, settings.Gguf, settings.Threads, settings.PromptTokens, settings.GeneratedTokens));
+            // At a depth the harness's prompt is the depth itself (decode runs after it); llama-bench gets it as -d.
+            yield return ("llama-bench", () => settings.Depth > 0
+                ? NativeLlamaBench.Run(llamaBench, settings.Gguf, settings.Threads, 0, settings.GeneratedTokens, settings.Depth)
+                : NativeLlamaBench.Run(llamaBench, settings.Gguf, settings.Threads, settings.PromptTokens, settings.GeneratedTokens, 0));
         }
     }
 
@@ -114,4 +129,6 @@ internal sealed record AlternationSettings(
     bool GenAi,
     string? LibLlama,
     string? LlamaBench,
-    string Engine = "auto");
+    string Engine = "auto",
+    bool OnnxEngineToo = false,
+    int Depth = 0);

@@ -36,9 +36,10 @@ internal static class ChildProcess
             throw new InvalidOperationException($"{command.FileName} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {error.Result.Trim()}");
         }
 
-        int objectStart = output.IndexOf('{', StringComparison.Ordinal);
-        return objectStart >= 0
-            ? JsonDocument.Parse(output[objectStart..])
+        // The document starts at the first '{' or '[' (llama-bench -o json prints an array of records; our verbs one object).
+        int documentStart = output.IndexOfAny(['{', '[']);
+        return documentStart >= 0
+            ? JsonDocument.Parse(output[documentStart..])
             : throw new InvalidDataException($"{command.FileName} printed no JSON: {output.Trim()}");
     }
 }

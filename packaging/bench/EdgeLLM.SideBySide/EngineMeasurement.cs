@@ -50,7 +50,7 @@ internal sealed record EngineMeasurement(
         double Median(string name) => summary.GetProperty(name).GetProperty("median").GetDouble();
         return new EngineMeasurement(
             "edgellm",
-            "EdgeLLM " + record.GetProperty("model").GetProperty("precision").GetString() + " (ONNX Runtime 1.32)",
+            "EdgeLLM " + record.GetProperty("model").GetProperty("precision").GetString() + " (" + record.GetProperty("decoder_engine").GetString() + ")",
             Median("prompt_tokens_per_s"),
             Median("decode_tokens_per_s"),
             Median("time_to_first_token_ms"),

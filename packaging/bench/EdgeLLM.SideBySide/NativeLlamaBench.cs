@@ -9,12 +9,13 @@ namespace EdgeLLM.SideBySide;
 /// </summary>
 internal static class NativeLlamaBench
 {
-    public static EngineMeasurement Run(string llamaBench, string gguf, int threads, int promptTokens, int generatedTokens)
+    /// <param name="depth">Tokens already in the context before each test (llama-bench -d), 0 for none.</param>
+    public static EngineMeasurement Run(string llamaBench, string gguf, int threads, int promptTokens, int generatedTokens, int depth)
     {
         using JsonDocument document = ChildProcess.RunJson(
             (llamaBench, []),
             ["-m", gguf, "-t", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "-p", promptTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
-             "-n", generatedTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), "-r", "1", "-o", "json"]);
+             "-n", generatedTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), "-d", depth.ToString(System.Globalization.CultureInfo.InvariantCulture), "-r", "1", "-o", "json"]);
         double prompt = 0, decode = 0;
         string build = "native llama-bench";
         foreach (JsonElement test in document.RootElement.EnumerateArray())
@@ -35,6 +36,6 @@ internal static class NativeLlamaBench
             }
         }
 
-        return new EngineMeasurement("llama-bench", build, prompt, decode, promptTokens / prompt * 1000, 0, 0);
+        return new EngineMeasurement("llama-bench", build, prompt, decode, prompt > 0 ? promptTokens / prompt * 1000 : 0, 0, 0);
     }
 }

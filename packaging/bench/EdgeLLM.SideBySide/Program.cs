@@ -1,6 +1,6 @@
 using EdgeLLM.Runtime.Benchmarking;
 using EdgeLLM.Runtime.Engines;
-using EdgeLLM.Runtime.Text;
+using EdgeLLM.Text.Tokenization;
 using LLama;
 using LLama.Native;
 
@@ -54,7 +54,9 @@ public static class Program
             !options.Flag("no-genai"),
             options.Optional("libllama"),
             options.Optional("llama-bench"),
-            EngineNames.ParseEngine(options.Optional("engine") ?? "auto").Name())).Run(Console.Out);
+            EngineNames.ParseEngine(options.Optional("engine") ?? "auto").Name(),
+            options.Flag("onnx-engine-too"),
+            options.Integer("depth", 0))).Run(Console.Out);
 
     private static int LlamaRun(Arguments options)
     {

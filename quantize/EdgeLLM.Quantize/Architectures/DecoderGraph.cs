@@ -1,7 +1,8 @@
+using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx;
 using EdgeLLM.Quantize.Onnx.Proto;
-using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace EdgeLLM.Quantize.Architectures;
 

@@ -21,13 +21,16 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
     private readonly FloatLinearEncoder floatEncoder;
     private readonly DataType activation;
     private readonly int layerCount;
+    private readonly ChannelImportance? importance;
     private readonly List<QuantizedTensor> quantized = [];
     private QuantizedInitializers? tiedEmbedding;
 
     /// <param name="activation">The type the graph computes in: the scales are stored in it (MatMulNBits' T1, GatherBlockQuantized's output).</param>
     /// <param name="layerCount">Decoder layers, for the per-tensor rules (<see cref="TensorQuantizationRules"/>).</param>
-    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings, DataType activation = DataType.Float, int layerCount = 0)
+    /// <param name="importance">Input-channel importance of the Linear weights it names (weighted scale search), or null.</param>
+    public MatMulNBitsLinearEncoder(QuantizationSettings settings, bool tiedEmbeddings, DataType activation = DataType.Float, int layerCount = 0, ChannelImportance? importance = null)
     {
+        this.importance = importance;
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         this.settings = settings;
@@ -105,10 +108,17 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
         var rows = new WeightRows(weight.Name, weight.OutFeatures, layout.ColumnCount, weight.ReadRows);
         QuantizedTensor? tensor = null;
         string packed = graph.Initializer($"{weight.Name}.MatMulNBits.qweight", DataType.Uint8, layout.PackedShape,
-            writer => tensor = BlockQuantizer.Quantize(rows, options, writer.Write));
+            writer => tensor = BlockQuantizer.Quantize(rows, options, writer.Write, importance?.For(weight.Name)));
         QuantizedTensor result = tensor!;
-        string scales = graph.Initializer($"{weight.Name}.MatMulNBits.scales", activation, layout.ScaleShape,
-            writer => FloatTensorEncoding.Write(writer, result.Scales, activation));
+        DataType scaleType = options.HalfScales ? DataType.Float16 : activation;
+        string scales = graph.Initializer($"{weight.Name}.MatMulNBits.scales", scaleType, layout.ScaleShape,
+            writer => FloatTensorEncoding.Write(writer, result.Scales, scaleType));
+        if (scaleType != activation)
+        {
+            // fp16 scales in an fp32 graph: MatMulNBits wants its scales in the input's type.
+            scales = graph.Node("Cast", $"{weight.Name}/MatMulNBits/ScalesToFloat", [scales], [$"{weight.Name}.MatMulNBits.scales_float"], string.Empty, NodeAttribute.Int("to", (long)activation))[0];
+        }
+
         string? zeroPoints = result.ZeroPoints is { } points
             ? graph.Initializer($"{weight.Name}.MatMulNBits.qzeros", DataType.Uint8, layout.ZeroPointShape, writer => writer.Write(points))
             : null;

@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -123,18 +124,18 @@ public sealed record ModelConfig
                 _ => throw new NotSupportedException($"{source}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
             };
 
-            int hiddenSize = RequiredInt(root, "hidden_size", source);
-            int headCount = RequiredInt(root, "num_attention_heads", source);
-            int headDim = OptionalInt(root, "head_dim", source) ?? (hiddenSize % headCount == 0
+            int hiddenSize = ConfigFields.RequiredInt(root, "hidden_size", source);
+            int headCount = ConfigFields.RequiredInt(root, "num_attention_heads", source);
+            int headDim = ConfigFields.OptionalInt(root, "head_dim", source) ?? (hiddenSize % headCount == 0
                 ? hiddenSize / headCount
                 : throw new InvalidDataException($"{source}: hidden_size {hiddenSize} is not a multiple of num_attention_heads {headCount} and no head_dim is given"));
-            int kvHeadCount = OptionalInt(root, "num_key_value_heads", source) ?? headCount;
+            int kvHeadCount = ConfigFields.OptionalInt(root, "num_key_value_heads", source) ?? headCount;
             if (kvHeadCount <= 0 || headCount % kvHeadCount != 0)
             {
                 throw new InvalidDataException($"{source}: num_attention_heads {headCount} is not a multiple of num_key_value_heads {kvHeadCount}");
             }
 
-            string? activation = OptionalString(root, "hidden_act");
+            string? activation = ConfigFields.OptionalString(root, "hidden_act");
             if (activation is not null && activation != "silu")
             {
                 throw new NotSupportedException($"{source}: hidden_act '{activation}' is not supported (only silu)");
@@ -146,15 +147,15 @@ public sealed record ModelConfig
                 throw new NotSupportedException($"{source}: head_dim {headDim} is not supported (RoPE needs a positive even head_dim)");
             }
 
-            int maxPositions = OptionalInt(root, "max_position_embeddings", source) ?? 4096;
+            int maxPositions = ConfigFields.OptionalInt(root, "max_position_embeddings", source) ?? 4096;
             JsonElement? ropeParameters = root.TryGetProperty("rope_parameters", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object ? parameters : null;
-            double ropeTheta = (ropeParameters is { } ropeObject ? OptionalDouble(ropeObject, "rope_theta", source) : null)
-                ?? OptionalDouble(root, "rope_theta", source) ?? 10000.0;
+            double ropeTheta = (ropeParameters is { } ropeObject ? ConfigFields.OptionalDouble(ropeObject, "rope_theta", source) : null)
+                ?? ConfigFields.OptionalDouble(root, "rope_theta", source) ?? 10000.0;
             (RopeScaling? llama3, YarnRopeScaling? yarn) = ReadRopeScaling(root, ropeParameters, maxPositions, source);
 
-            IReadOnlyList<int> eos = ReadIds(root, "eos_token_id", source);
-            int? bos = OptionalInt(root, "bos_token_id", source);
-            int? pad = OptionalInt(root, "pad_token_id", source);
+            IReadOnlyList<int> eos = ConfigFields.Ids(root, "eos_token_id", source);
+            int? bos = ConfigFields.OptionalInt(root, "bos_token_id", source);
+            int? pad = ConfigFields.OptionalInt(root, "pad_token_id", source);
             GenerationDefaults generation = GenerationDefaults.None;
             if (generationConfigJson is not null)
             {
@@ -166,70 +167,47 @@ public sealed record ModelConfig
                 Architecture = architecture,
                 ModelType = modelType,
                 HiddenSize = hiddenSize,
-                IntermediateSize = RequiredInt(root, "intermediate_size", source),
-                LayerCount = RequiredInt(root, "num_hidden_layers", source),
+                IntermediateSize = ConfigFields.RequiredInt(root, "intermediate_size", source),
+                LayerCount = ConfigFields.RequiredInt(root, "num_hidden_layers", source),
                 HeadCount = headCount,
                 KvHeadCount = kvHeadCount,
                 HeadDim = headDim,
-                VocabSize = RequiredInt(root, "vocab_size", source),
+                VocabSize = ConfigFields.RequiredInt(root, "vocab_size", source),
                 MaxPositionEmbeddings = maxPositions,
-                RmsNormEps = OptionalDouble(root, "rms_norm_eps", source) ?? 1e-6,
+                RmsNormEps = ConfigFields.OptionalDouble(root, "rms_norm_eps", source) ?? 1e-6,
                 RopeTheta = ropeTheta,
                 RopeScaling = llama3,
                 Yarn = yarn,
-                TieWordEmbeddings = OptionalBool(root, "tie_word_embeddings") ?? false,
-                HasQkvBias = architecture == ModelArchitecture.Qwen2 || (OptionalBool(root, "attention_bias") ?? false),
+                TieWordEmbeddings = ConfigFields.OptionalBool(root, "tie_word_embeddings") ?? false,
+                HasQkvBias = architecture == ModelArchitecture.Qwen2 || (ConfigFields.OptionalBool(root, "attention_bias") ?? false),
                 BosTokenId = bos,
                 EosTokenIds = eos,
                 PadTokenId = pad,
-                TorchDtype = OptionalString(root, "torch_dtype"),
+                TorchDtype = ConfigFields.OptionalString(root, "torch_dtype"),
                 Generation = generation,
             };
         }
     }
 
-    /// <summary>The sampling defaults of a generation_config.json's text (<paramref name="path"/> names it in errors).</summary>
-    internal static GenerationDefaults ReadGenerationDefaults(string json, string path)
-        => ApplyGenerationConfig(json, [], null, null, path).Generation;
-
     private static (IReadOnlyList<int> Eos, int? Bos, int? Pad, GenerationDefaults Generation) ApplyGenerationConfig(
         string json, IReadOnlyList<int> eos, int? bos, int? pad, string source)
     {
         string generationSource = Path.Combine(Path.GetDirectoryName(source) ?? string.Empty, "generation_config.json");
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"{generationSource}: not valid JSON ({exception.Message})");
-        }
-
-        using (document)
+        using (JsonDocument document = JsonFile.Parse(json, generationSource))
         {
             JsonElement root = document.RootElement;
             if (root.TryGetProperty("eos_token_id", out _))
             {
-                IReadOnlyList<int> generationEos = ReadIds(root, "eos_token_id", generationSource);
+                IReadOnlyList<int> generationEos = ConfigFields.Ids(root, "eos_token_id", generationSource);
                 if (generationEos.Count > 0)
                 {
                     eos = generationEos;
                 }
             }
 
-            bos = OptionalInt(root, "bos_token_id", generationSource) ?? bos;
-            pad = OptionalInt(root, "pad_token_id", generationSource) ?? pad;
-            var generation = new GenerationDefaults
-            {
-                DoSample = OptionalBool(root, "do_sample"),
-                Temperature = OptionalDouble(root, "temperature", generationSource),
-                TopP = OptionalDouble(root, "top_p", generationSource),
-                TopK = OptionalInt(root, "top_k", generationSource),
-                MinP = OptionalDouble(root, "min_p", generationSource),
-                RepetitionPenalty = OptionalDouble(root, "repetition_penalty", generationSource),
-            };
-            return (eos, bos, pad, generation);
+            bos = ConfigFields.OptionalInt(root, "bos_token_id", generationSource) ?? bos;
+            pad = ConfigFields.OptionalInt(root, "pad_token_id", generationSource) ?? pad;
+            return (eos, bos, pad, GenerationDefaults.Read(root, generationSource));
         }
     }
 
@@ -256,7 +234,7 @@ public sealed record ModelConfig
             throw new InvalidDataException($"{source}: {key} must be an object or null");
         }
 
-        string? type = OptionalString(scaling, "rope_type") ?? OptionalString(scaling, "type");
+        string? type = ConfigFields.OptionalString(scaling, "rope_type") ?? ConfigFields.OptionalString(scaling, "type");
         switch (type)
         {
             case "default" or null:
@@ -265,10 +243,10 @@ public sealed record ModelConfig
             case "llama3":
                 RefuseUnknownKeys(scaling, Llama3Keys, key, type, source);
                 return (new RopeScaling(
-                    OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} llama3 needs 'factor'"),
-                    OptionalDouble(scaling, "low_freq_factor", source) ?? 1.0,
-                    OptionalDouble(scaling, "high_freq_factor", source) ?? 4.0,
-                    OptionalInt(scaling, "original_max_position_embeddings", source) ?? 8192), null);
+                    ConfigFields.OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} llama3 needs 'factor'"),
+                    ConfigFields.OptionalDouble(scaling, "low_freq_factor", source) ?? 1.0,
+                    ConfigFields.OptionalDouble(scaling, "high_freq_factor", source) ?? 4.0,
+                    ConfigFields.OptionalInt(scaling, "original_max_position_embeddings", source) ?? 8192), null);
             case "yarn":
                 RefuseUnknownKeys(scaling, YarnKeys, key, type, source);
                 return (null, ReadYarn(scaling, maxPositions, key, source));
@@ -280,8 +258,8 @@ public sealed record ModelConfig
     /// <summary>YaRN's parameters exactly as transformers' <c>_compute_yarn_parameters</c> resolves them.</summary>
     private static YarnRopeScaling ReadYarn(JsonElement scaling, int maxPositions, string key, string source)
     {
-        double statedFactor = OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} yarn needs 'factor'");
-        int? original = OptionalInt(scaling, "original_max_position_embeddings", source);
+        double statedFactor = ConfigFields.OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} yarn needs 'factor'");
+        int? original = ConfigFields.OptionalInt(scaling, "original_max_position_embeddings", source);
         if (original is <= 0)
         {
             throw new InvalidDataException($"{source}: {key} original_max_position_embeddings must be positive, got {original}");
@@ -294,9 +272,9 @@ public sealed record ModelConfig
             throw new NotSupportedException($"{source}: {key} yarn factor {factor} is below 1 (max_position_embeddings / original_max_position_embeddings)");
         }
 
-        double? attentionFactor = OptionalDouble(scaling, "attention_factor", source);
-        double? mscale = OptionalDouble(scaling, "mscale", source);
-        double? mscaleAllDim = OptionalDouble(scaling, "mscale_all_dim", source);
+        double? attentionFactor = ConfigFields.OptionalDouble(scaling, "attention_factor", source);
+        double? mscale = ConfigFields.OptionalDouble(scaling, "mscale", source);
+        double? mscaleAllDim = ConfigFields.OptionalDouble(scaling, "mscale_all_dim", source);
         if (attentionFactor is null)
         {
             attentionFactor = mscale is { } m && m != 0 && mscaleAllDim is { } all && all != 0
@@ -309,8 +287,8 @@ public sealed record ModelConfig
         }
 
         // transformers: beta_fast = get("beta_fast") or 32, beta_slow = get("beta_slow") or 1, truncate = get("truncate", True).
-        double betaFast = OptionalDouble(scaling, "beta_fast", source) is { } fast && fast != 0 ? fast : 32;
-        double betaSlow = OptionalDouble(scaling, "beta_slow", source) is { } slow && slow != 0 ? slow : 1;
+        double betaFast = ConfigFields.OptionalDouble(scaling, "beta_fast", source) is { } fast && fast != 0 ? fast : 32;
+        double betaSlow = ConfigFields.OptionalDouble(scaling, "beta_slow", source) is { } slow && slow != 0 ? slow : 1;
         bool truncate = !scaling.TryGetProperty("truncate", out JsonElement truncateElement) || truncateElement.ValueKind == JsonValueKind.True
             || (truncateElement.ValueKind is not (JsonValueKind.False or JsonValueKind.Null)
                 ? throw new InvalidDataException($"{source}: {key} truncate must be true or false, got {truncateElement.GetRawText()}")
@@ -318,7 +296,7 @@ public sealed record ModelConfig
         return new YarnRopeScaling(factor, original ?? maxPositions, betaFast, betaSlow, truncate, attentionFactor.Value)
         {
             StatedFactor = statedFactor,
-            IgnoredAttnFactor = OptionalDouble(scaling, "attn_factor", source),
+            IgnoredAttnFactor = ConfigFields.OptionalDouble(scaling, "attn_factor", source),
         };
     }
 
@@ -332,87 +310,4 @@ public sealed record ModelConfig
             }
         }
     }
-
-    private static IReadOnlyList<int> ReadIds(JsonElement root, string name, string source)
-    {
-        if (!root.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        if (element.ValueKind == JsonValueKind.Number)
-        {
-            return [ToInt(element, name, source)];
-        }
-
-        if (element.ValueKind == JsonValueKind.Array)
-        {
-            var ids = new List<int>();
-            foreach (JsonElement item in element.EnumerateArray())
-            {
-                ids.Add(ToInt(item, name, source));
-            }
-
-            return ids;
-        }
-
-        throw new InvalidDataException($"{source}: '{name}' must be an integer or a list of integers");
-    }
-
-    private static int RequiredInt(JsonElement root, string name, string source)
-        => OptionalInt(root, name, source) ?? throw new InvalidDataException($"{source}: missing '{name}'");
-
-    private static int? OptionalInt(JsonElement root, string name, string source)
-    {
-        if (!root.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        int value = ToInt(element, name, source);
-        return value;
-    }
-
-    private static int ToInt(JsonElement element, string name, string source)
-    {
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int value))
-        {
-            return value;
-        }
-
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out double real) && real == Math.Floor(real) && Math.Abs(real) <= int.MaxValue)
-        {
-            return (int)real;
-        }
-
-        throw new InvalidDataException($"{source}: '{name}' must be an integer, got {element.GetRawText()}");
-    }
-
-    private static double? OptionalDouble(JsonElement root, string name, string source)
-    {
-        if (!root.TryGetProperty(name, out JsonElement element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (element.ValueKind == JsonValueKind.Number)
-        {
-            return element.GetDouble();
-        }
-
-        if (element.ValueKind == JsonValueKind.String && double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
-        {
-            return parsed;
-        }
-
-        throw new InvalidDataException($"{source}: '{name}' must be a number, got {element.GetRawText()}");
-    }
-
-    private static bool? OptionalBool(JsonElement root, string name)
-        => root.TryGetProperty(name, out JsonElement element) && element.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? element.GetBoolean()
-            : null;
-
-    private static string? OptionalString(JsonElement root, string name)
-        => root.TryGetProperty(name, out JsonElement element) && element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 }

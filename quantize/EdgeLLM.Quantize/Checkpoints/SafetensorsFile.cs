@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Checkpoints;
@@ -37,20 +39,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     /// <summary>Maps and validates a safetensors file; every inconsistency is an <see cref="InvalidDataException"/> naming the file.</summary>
     public static SafetensorsFile Open(string path)
-    {
-        try
-        {
-            return OpenUnchecked(path);
-        }
-        catch (InvalidDataException exception) when (!MessageText.IsOneLine(exception.Message))
-        {
-            throw new InvalidDataException(MessageText.OneLine(exception.Message), exception);
-        }
-        catch (NotSupportedException exception) when (!MessageText.IsOneLine(exception.Message))
-        {
-            throw new NotSupportedException(MessageText.OneLine(exception.Message), exception);
-        }
-    }
+        => MessageText.InOneLine(() => OpenUnchecked(path));
 
     private static SafetensorsFile OpenUnchecked(string path)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Quantizers;
 
@@ -50,6 +51,18 @@ public sealed record ConversionOptions
 
     /// <summary>Files made for the output folder instead of copied from <see cref="SourceFolder"/> (tokenizer files rebuilt from GGUF metadata).</summary>
     public IReadOnlyList<(string Name, byte[] Content)> GeneratedFiles { get; init; } = [];
+
+    /// <summary>
+    /// int4/int8: the importance of each Linear layer's input channels that weights the scale search, or null. Takes
+    /// precedence over <see cref="Calibration"/>.
+    /// </summary>
+    public ChannelImportance? Importance { get; init; }
+
+    /// <summary>
+    /// int4/int8: measures <see cref="Importance"/> inside the staging area before the weights are quantized (a
+    /// calibration text through a full-precision copy), or null for the unweighted search. Ignored for fp32/fp16.
+    /// </summary>
+    public ImportanceCalibration? Calibration { get; init; }
 
     /// <summary>Told after each checkpoint tensor is written (on the converting thread), or null.</summary>
     public IProgress<ConversionProgress>? Progress { get; init; }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format.Files;
+
 namespace EdgeLLM.Quantize.Conversion;
 
 /// <summary>What a conversion wrote.</summary>
@@ -9,7 +11,7 @@ public sealed record ConversionResult(string OutputFolder, int ContextLength, lo
 {
     /// <summary>Every block-quantized weight with its error (empty for fp32/fp16).</summary>
     public IReadOnlyList<Quantizers.QuantizedTensor> QuantizedTensors { get; init; } = [];
-}
 
-/// <summary>One written file: name inside the output folder, size and XXH3-128 checksum (<see cref="Files.FileChecksum"/>).</summary>
-public sealed record OutputFile(string Name, long Bytes, string Checksum);
+    /// <summary>The input-channel importance that weighted the scale search, or null.</summary>
+    public Quantizers.ChannelImportance? Importance { get; init; }
+}

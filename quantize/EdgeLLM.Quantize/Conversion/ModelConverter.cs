@@ -1,9 +1,11 @@
 using System.Globalization;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Files;
 using EdgeLLM.Quantize.Onnx;
 using EdgeLLM.Quantize.Onnx.Proto;
+using EdgeLLM.Quantize.Quantizers;
 using Google.Protobuf;
 
 namespace EdgeLLM.Quantize.Conversion;
@@ -40,7 +42,8 @@ public static class ModelConverter
         string temporary = staged.Path;
         var files = new List<OutputFile>();
         var graphOptions = new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary, options.Target);
-        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType, config.LayerCount);
+        ChannelImportance? importance = options.Precision.QuantizedBits() is null ? null : options.Importance ?? Calibrate(options.Calibration, temporary, cancellation);
+        ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType, config.LayerCount, importance);
         if (checkpoint is Gguf.GgufCheckpoint)
         {
             // ggml blocks go into MatMulNBits as stored; the asked precision covers the rest.
@@ -48,7 +51,7 @@ public static class ModelConverter
         }
 
         long weightBytes = WriteModel(checkpoint, temporary, encoder, graphOptions, files, options.Progress, cancellation);
-        files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfig.Write(stream, config, contextLength, ModelFileName)));
+        files.Add(WriteFile(temporary, GenAiConfig.FileName, stream => GenAiConfigWriter.Write(stream, GenAi(config), contextLength, ModelFileName)));
         if (options.SourceFolder is { } source)
         {
             foreach (string name in TokenizerFiles)
@@ -70,7 +73,7 @@ public static class ModelConverter
 
         cancellation.ThrowIfCancellationRequested();
         string? sourcePath = options.SourceFile ?? options.SourceFolder;
-        var manifest = new ManifestContents(config, sourcePath is null ? null : Path.GetFullPath(sourcePath),
+        var manifest = new ConversionManifest(config, sourcePath is null ? null : Path.GetFullPath(sourcePath),
             encoder.Precision, contextLength, options.LastPositionLogitsOnly, fusedRotary, weightBytes, files)
         {
             SourceFiles = options.SourceFile is { } sourceFile
@@ -81,12 +84,43 @@ public static class ModelConverter
                 : options.SourceDetails,
             Quantization = options.Precision.QuantizedBits() is { } bits ? options.Quantization with { Bits = bits } : null,
             QuantizedTensors = encoder.Quantized,
+            Importance = importance,
             Target = options.Target,
         };
-        WriteFile(temporary, ModelManifest.FileName, stream => ModelManifest.Write(stream, manifest));
+        WriteFile(temporary, ModelManifest.FileName, stream => ModelManifestWriter.Write(stream, manifest.ToContents()));
         staged.Commit();
-        return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files) { QuantizedTensors = encoder.Quantized };
+        return new ConversionResult(staged.OutputFolder, contextLength, weightBytes, files) { QuantizedTensors = encoder.Quantized, Importance = importance };
     }
+
+    /// <summary>What genai_config.json describes of the checkpoint's config.</summary>
+    private static GenAiModel GenAi(ModelConfig config) => new(
+        config.ModelType, config.BosTokenId, config.EosTokenIds, config.PadTokenId, config.HeadDim, config.HiddenSize,
+        config.HeadCount, config.LayerCount, config.KvHeadCount, config.VocabSize, config.Generation);
+
+    /// <summary>Runs the calibration (if any) in a scratch folder inside the staging area and removes that folder afterwards.</summary>
+    private static ChannelImportance? Calibrate(ImportanceCalibration? calibration, string staging, CancellationToken cancellation)
+    {
+        if (calibration is null)
+        {
+            return null;
+        }
+
+        string scratch = Path.Combine(staging, CalibrationFolderName);
+        try
+        {
+            return calibration(scratch, cancellation);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The scratch folder (inside the staging area) a calibration may write its full-precision model into.</summary>
+    public const string CalibrationFolderName = "calibration-model";
 
     /// <summary>The DirectML target's fixed choices: RoPE outside GroupQueryAttention, MatMulNBits accuracy_level 0.</summary>
     private static ConversionOptions ForTarget(ConversionOptions options)

@@ -1,5 +1,5 @@
+using EdgeLLM.Format.Files;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Conversion;
 

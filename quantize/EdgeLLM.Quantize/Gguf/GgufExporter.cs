@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Gguf;
 

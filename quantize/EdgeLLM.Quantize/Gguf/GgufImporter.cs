@@ -1,3 +1,4 @@
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Conversion;
 
 namespace EdgeLLM.Quantize.Gguf;

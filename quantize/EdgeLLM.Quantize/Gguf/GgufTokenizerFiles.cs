@@ -1,4 +1,6 @@
 using System.Text.Json;
+using EdgeLLM.Text.Tokenization;
+using EdgeLLM.Text.Tokenization.PreTokenization;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -12,8 +14,8 @@ namespace EdgeLLM.Quantize.Gguf;
 /// </summary>
 public static class GgufTokenizerFiles
 {
-    public const string TokenizerFileName = "tokenizer.json";
-    public const string ConfigFileName = "tokenizer_config.json";
+    public const string TokenizerFileName = TokenizerLoader.TokenizerFileName;
+    public const string ConfigFileName = TokenizerLoader.ConfigFileName;
 
     private const int Normal = 1;
     private const int Control = 3;
@@ -123,7 +125,7 @@ public static class GgufTokenizerFiles
         json.WriteStartObject();
         json.WriteString("type", "Split");
         json.WriteStartObject("pattern");
-        json.WriteString("Regex", llama ? GgufTokenizerMetadata.LlamaBpeRegex : GgufTokenizerMetadata.Qwen2Regex);
+        json.WriteString("Regex", llama ? SplitPatterns.Llama3 : SplitPatterns.Qwen);
         json.WriteEndObject();
         json.WriteString("behavior", "Isolated");
         json.WriteBoolean("invert", false);

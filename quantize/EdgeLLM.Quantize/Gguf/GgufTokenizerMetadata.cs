@@ -1,4 +1,7 @@
 using System.Text.Json;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Text.Tokenization;
+using EdgeLLM.Text.Tokenization.PreTokenization;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -18,11 +21,7 @@ public static class GgufTokenizerMetadata
     private const int UserDefined = 4;
     private const int Unused = 5;
 
-    // The pre-tokenizer regexes of Llama 3 and of Qwen2/Qwen3 (digits split one by one).
-    internal const string LlamaBpeRegex = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
-    internal const string Qwen2Regex = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
-
-    private static readonly string[] SpecialTypes = ["bos", "eos", "unk", "sep", "pad", "cls", "mask"];
+    private static IReadOnlyList<string> SpecialTypes => TokenizerConfig.SpecialTokenKinds;
 
     private static readonly Dictionary<string, string> IdKeys = new(StringComparer.Ordinal)
     {
@@ -38,14 +37,15 @@ public static class GgufTokenizerMetadata
     /// <summary>Adds the tokenizer metadata of <paramref name="folder"/> for a model of <paramref name="vocabSize"/> ids.</summary>
     public static void Add(GgufMetadata metadata, string folder, int vocabSize)
     {
-        string tokenizerPath = Path.Combine(folder, "tokenizer.json");
+        string tokenizerPath = Path.Combine(folder, TokenizerLoader.TokenizerFileName);
         if (!File.Exists(tokenizerPath))
         {
             throw new FileNotFoundException($"{folder}: no tokenizer.json (a GGUF file carries the vocabulary; llama.cpp cannot run without it)", tokenizerPath);
         }
 
-        using JsonDocument tokenizer = Parse(tokenizerPath);
-        using JsonDocument? tokenizerConfig = OptionalDocument(Path.Combine(folder, "tokenizer_config.json"));
+        using JsonDocument tokenizer = JsonFile.Parse(tokenizerPath);
+        string tokenizerConfigPath = Path.Combine(folder, TokenizerLoader.ConfigFileName);
+        TokenizerConfig? tokenizerConfig = File.Exists(tokenizerConfigPath) ? TokenizerConfig.Read(tokenizerConfigPath) : null;
         using JsonDocument? modelConfig = OptionalDocument(Path.Combine(folder, "config.json"));
         JsonElement root = tokenizer.RootElement;
         JsonElement model = Property(root, "model", tokenizerPath);
@@ -69,7 +69,7 @@ public static class GgufTokenizerMetadata
         metadata.AddStringArray("tokenizer.ggml.tokens", tokens);
         metadata.AddInt32Array("tokenizer.ggml.token_type", types);
         metadata.AddStringArray("tokenizer.ggml.merges", Merges(Property(model, "merges", tokenizerPath), tokenizerPath));
-        AddSpecialTokens(metadata, root, tokenizerConfig?.RootElement, modelConfig?.RootElement, addedTokens, vocabSize);
+        AddSpecialTokens(metadata, root, tokenizerConfig, modelConfig?.RootElement, addedTokens, vocabSize);
     }
 
     /// <summary>
@@ -90,8 +90,8 @@ public static class GgufTokenizerMetadata
 
         return regex switch
         {
-            LlamaBpeRegex => "llama-bpe",
-            Qwen2Regex => LeadingTemplateToken(root) is not null ? "deepseek-r1-qwen" : "qwen2",
+            SplitPatterns.Llama3 => "llama-bpe",
+            SplitPatterns.Qwen => LeadingTemplateToken(root) is not null ? "deepseek-r1-qwen" : "qwen2",
             _ => throw new NotSupportedException($"{path}: pre-tokenizer not recognized (supported: Llama 3, Qwen2/Qwen3, DeepSeek-R1-Distill-Qwen)"),
         };
     }
@@ -162,12 +162,12 @@ public static class GgufTokenizerMetadata
 
     private static string EncodeSpaces(string part) => part.Replace(' ', '\u0120');
 
-    private static void AddSpecialTokens(GgufMetadata metadata, JsonElement tokenizer, JsonElement? tokenizerConfig, JsonElement? modelConfig, List<(int Id, string Content, bool Special)> addedTokens, int vocabSize)
+    private static void AddSpecialTokens(GgufMetadata metadata, JsonElement tokenizer, TokenizerConfig? tokenizerConfig, JsonElement? modelConfig, List<(int Id, string Content, bool Special)> addedTokens, int vocabSize)
     {
         var contents = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (string type in SpecialTypes)
         {
-            contents[type] = tokenizerConfig is { } config ? TokenContent(config, $"{type}_token") : null;
+            contents[type] = tokenizerConfig?.SpecialToken(type);
         }
 
         contents["bos"] ??= contents["cls"];
@@ -177,7 +177,7 @@ public static class GgufTokenizerMetadata
         {
             if (String(processor, "type") == "TemplateProcessing")
             {
-                AddTemplateFlags(processor, contents, add, tokenizerConfig.HasValue);
+                AddTemplateFlags(processor, contents, add, tokenizerConfig is not null);
             }
         }
 
@@ -186,12 +186,12 @@ public static class GgufTokenizerMetadata
         {
             foreach (string type in SpecialTypes)
             {
-                if (tokenizerSettings.TryGetProperty($"add_{type}_token", out JsonElement flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                if (tokenizerSettings.AddsSpecialToken(type) is { } flag)
                 {
-                    SetFlag(add, type, flag.GetBoolean());
+                    SetFlag(add, type, flag);
                 }
 
-                if (TokenContent(tokenizerSettings, $"{type}_token") is { } content
+                if (tokenizerSettings.SpecialToken(type) is { } content
                     && addedTokens.FirstOrDefault(token => token.Content == content) is { Content: not null } match)
                 {
                     SetId(ids, type, match.Id, vocabSize);
@@ -220,9 +220,9 @@ public static class GgufTokenizerMetadata
             metadata.AddBool($"tokenizer.ggml.add_{type}_token", value);
         }
 
-        if (tokenizerConfig is { } settings && settings.TryGetProperty("chat_template", out JsonElement template) && template.ValueKind == JsonValueKind.String)
+        if (tokenizerConfig?.ChatTemplate is { } template)
         {
-            metadata.AddString("tokenizer.chat_template", template.GetString()!);
+            metadata.AddString("tokenizer.chat_template", template);
         }
     }
 
@@ -314,21 +314,6 @@ public static class GgufTokenizerMetadata
     private static string? SequenceId(JsonElement piece)
         => piece.TryGetProperty("Sequence", out JsonElement sequence) ? String(sequence, "id") : null;
 
-    private static string? TokenContent(JsonElement config, string name)
-    {
-        if (!config.TryGetProperty(name, out JsonElement entry))
-        {
-            return null;
-        }
-
-        return entry.ValueKind switch
-        {
-            JsonValueKind.String => entry.GetString(),
-            JsonValueKind.Object => String(entry, "content"),
-            _ => null,
-        };
-    }
-
     private static void SetFlag(List<(string Type, bool Value)> flags, string type, bool value)
     {
         int index = flags.FindIndex(flag => flag.Type == type);
@@ -357,17 +342,5 @@ public static class GgufTokenizerMetadata
     private static JsonElement Property(JsonElement element, string name, string path)
         => element.TryGetProperty(name, out JsonElement value) ? value : throw new InvalidDataException($"{path}: missing '{name}'");
 
-    private static JsonDocument Parse(string path)
-    {
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({exception.Message})");
-        }
-    }
-
-    private static JsonDocument? OptionalDocument(string path) => File.Exists(path) ? Parse(path) : null;
+    private static JsonDocument? OptionalDocument(string path) => File.Exists(path) ? JsonFile.Parse(path) : null;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Files;
 

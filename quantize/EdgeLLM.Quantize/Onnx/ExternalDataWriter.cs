@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using EdgeLLM.Format.Files;
 
 namespace EdgeLLM.Quantize.Onnx;
 
@@ -89,11 +90,11 @@ internal sealed class ExternalDataWriter : IDisposable
         return range;
     }
 
-    /// <summary>Flushes the file to disk and returns the XXH3-128 (<see cref="Files.FileChecksum"/>) of everything written.</summary>
+    /// <summary>Flushes the file to disk and returns the XXH3-128 (<see cref="FileChecksum"/>) of everything written.</summary>
     public string Complete()
     {
         stream.Flush(flushToDisk: true);
-        return Files.FileChecksum.Format(hash);
+        return FileChecksum.Format(hash);
     }
 
     public void Dispose() => stream.Dispose();

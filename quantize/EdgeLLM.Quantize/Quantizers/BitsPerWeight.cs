@@ -28,7 +28,7 @@ public sealed record BitsPerWeight(double Linear, double Quantized, double Folde
         ArgumentNullException.ThrowIfNull(tensor);
         MatMulNBitsLayout layout = tensor.Layout;
         // From the options, not the arrays: a written tensor keeps only its error report (QuantizedTensor.WithoutValues).
-        return layout.PackedByteCount + (layout.ScaleCount * scaleBytes) + (tensor.Options.Asymmetric ? layout.ZeroPointByteCount : 0);
+        return layout.PackedByteCount + (layout.ScaleCount * (tensor.Options.HalfScales ? 2 : scaleBytes)) + (tensor.Options.Asymmetric ? layout.ZeroPointByteCount : 0);
     }
 
     /// <summary>Weights of one tensor.</summary>

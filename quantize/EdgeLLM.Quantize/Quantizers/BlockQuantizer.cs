@@ -12,8 +12,11 @@ public sealed class BlockQuantizer
     /// <summary>Upper bound of fp32 weights held at once by <see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> (16 MiB).</summary>
     private const int ChunkWeightCount = 1 << 22;
 
-    private BlockQuantizer(BlockQuantizationOptions options, int columnCount)
+    private readonly float[]? importance;
+
+    private BlockQuantizer(BlockQuantizationOptions options, int columnCount, float[]? importance)
     {
+        this.importance = importance;
         Options = options;
         ColumnCount = columnCount;
         Layout = new MatMulNBitsLayout(1, columnCount, options.Bits, options.BlockSize);
@@ -27,12 +30,24 @@ public sealed class BlockQuantizer
     /// <summary>The layout of one row (RowCount 1); per-row byte and block counts.</summary>
     public MatMulNBitsLayout Layout { get; }
 
-    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount)
+    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount) => Create(options, columnCount, null);
+
+    /// <summary>
+    /// A quantizer whose scale search weighs each weight's error by <paramref name="importance"/>[column] (the input
+    /// channel's importance from <see cref="ChannelImportance"/>, one per column), or unweighted when null.
+    /// Round-to-nearest scales ignore it.
+    /// </summary>
+    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount, float[]? importance)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnCount);
-        return new BlockQuantizer(options, columnCount);
+        if (importance is not null && importance.Length != columnCount)
+        {
+            throw new ArgumentException($"{importance.Length} channel importances for rows of {columnCount}", nameof(importance));
+        }
+
+        return new BlockQuantizer(options, columnCount, importance);
     }
 
     /// <summary>
@@ -78,14 +93,23 @@ public sealed class BlockQuantizer
     /// zero points and error. Weights that are not finite are reported by name, row and column.
     /// </summary>
     public static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked)
-        => Quantize(weight, options, writePacked, ChunkWeightCount);
+        => Quantize(weight, options, writePacked, ChunkWeightCount, null);
+
+    /// <summary><see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> with the search weighted by <paramref name="importance"/> (one per column; null: unweighted).</summary>
+    public static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, float[]? importance)
+        => Quantize(weight, options, writePacked, ChunkWeightCount, importance);
 
     /// <summary><see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> with a chosen chunk bound (tests use small ones).</summary>
-    internal static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, int chunkWeightCount)
+    internal static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, int chunkWeightCount, float[]? importance = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(writePacked);
-        var quantizer = Create(options, weight.ColumnCount);
+        if (importance is not null && importance.Length != weight.ColumnCount)
+        {
+            throw new InvalidDataException($"tensor '{weight.Name}': {importance.Length} channel importances for {weight.ColumnCount} input features");
+        }
+
+        var quantizer = Create(options, weight.ColumnCount, importance);
         var layout = quantizer.Layout with { RowCount = weight.RowCount };
         var scales = new float[checked((int)layout.ScaleCount)];
         byte[]? zeroPoints = options.Asymmetric ? new byte[checked((int)layout.ZeroPointByteCount)] : null;
@@ -164,7 +188,13 @@ public sealed class BlockQuantizer
             int start = block * blockSize;
             ReadOnlySpan<float> weights = row.Slice(start, Math.Min(blockSize, ColumnCount - start));
             CheckFinite(weights, rowNumber, start);
-            BlockParameters parameters = Choose(weights);
+            BlockParameters parameters = Choose(weights, importance is null ? [] : importance.AsSpan(start, weights.Length));
+            if (Options.HalfScales)
+            {
+                // The codes stay; dequantization (and the recorded error) uses the scale as stored.
+                parameters = parameters with { Scale = (float)(Half)parameters.Scale };
+            }
+
             scales[block] = parameters.Scale;
             Span<byte> blob = packed.Slice(block * Layout.BlobSize, Layout.BlobSize);
             double squaredErrorSum = 0;
@@ -190,11 +220,11 @@ public sealed class BlockQuantizer
         }
     }
 
-    private BlockParameters Choose(ReadOnlySpan<float> weights)
+    private BlockParameters Choose(ReadOnlySpan<float> weights, ReadOnlySpan<float> channelImportance)
     {
         if (Options.ScaleChoice == ScaleChoice.Search)
         {
-            return ClippingScaleSearch.Choose(weights, Options.Bits, Options.Asymmetric);
+            return ClippingScaleSearch.Choose(weights, channelImportance, Options.Bits, Options.Asymmetric);
         }
 
         return Options.Asymmetric

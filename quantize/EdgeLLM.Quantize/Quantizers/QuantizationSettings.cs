@@ -51,6 +51,13 @@ public sealed record QuantizationSettings
 
     public int AccuracyLevel { get; init; } = 4;
 
+    /// <summary>
+    /// The decoder Linear layers' scales stored as fp16 and cast to float in the graph before MatMulNBits (4.5 bits per
+    /// weight at int4 block 32 instead of 5.0). lm_head and embeddings keep their scales in the activation type. Off by
+    /// default: EdgeLLM's CPU engine reads MatMulNBits scales only straight from an initializer.
+    /// </summary>
+    public bool HalfScales { get; init; }
+
     /// <summary>Which tensors get 8 bits in an int4 model (<see cref="TensorQuantizationRules"/> applies it).</summary>
     public QuantizationRecipe Recipe { get; init; } = QuantizationRecipe.Uniform;
 
@@ -66,18 +73,18 @@ public sealed record QuantizationSettings
     };
 
     /// <summary>The block quantization of the decoder's Linear layers.</summary>
-    public BlockQuantizationOptions Linear => new(Bits, BlockSize, Asymmetric, ScaleChoice);
+    public BlockQuantizationOptions Linear => new(Bits, BlockSize, Asymmetric, ScaleChoice) { HalfScales = HalfScales };
 
     /// <summary>The block quantization of lm_head, or null when it stays fp32.</summary>
     public BlockQuantizationOptions? LmHeadOptions => OptionsFor(LmHead) is { } options
-        ? options with { BlockSize = LmHeadBlockSize ?? (options.Bits == 8 ? Int8LmHeadBlockSize : BlockSize) }
+        ? options with { BlockSize = LmHeadBlockSize ?? (options.Bits == 8 ? Int8LmHeadBlockSize : BlockSize), HalfScales = false }
         : null;
 
     /// <summary>The block quantization of the MLP projections.</summary>
     public BlockQuantizationOptions Mlp => Linear with { BlockSize = MlpBlockSize ?? BlockSize };
 
     /// <summary>The block quantization of an untied embedding, or null when it stays fp32.</summary>
-    public BlockQuantizationOptions? EmbeddingOptions => OptionsFor(Embeddings);
+    public BlockQuantizationOptions? EmbeddingOptions => OptionsFor(Embeddings) is { } options ? options with { HalfScales = false } : null;
 
     /// <summary>Throws <see cref="ArgumentException"/> for settings MatMulNBits does not run.</summary>
     public void Validate()

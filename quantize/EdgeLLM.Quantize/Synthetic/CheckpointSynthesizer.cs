@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using EdgeLLM.Format.Files;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Synthetic;
 

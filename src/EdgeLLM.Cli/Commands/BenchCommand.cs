@@ -4,6 +4,7 @@ using EdgeLLM.Devices;
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Runtime.Benchmarking;
 using EdgeLLM.Runtime.Engines;
+using EdgeLLM.Runtime.Engines.Cpu.Kernels;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -25,10 +26,11 @@ public static class BenchCommand
         var coldOption = new Option<bool>("--cold") { Description = "Drop the model files from the page cache (posix_fadvise DONTNEED, no root needed) before every load" };
         var bandwidthOption = new Option<bool>("--no-bandwidth") { Description = "Skip the memory read-bandwidth probe (1 GiB, after the repetitions)" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON record instead of the table" };
+        var kernelsOption = new Option<bool>("--kernels") { Description = "Also measure the CPU engine's int4/int8 matrix-vector kernels on the 1.5B layer shapes (GB/s of weights, beside the read-bandwidth probe)" };
         var engineOption = new Option<string>("--engine") { Description = "Engine: auto (EdgeLLM's CPU engine when it supports the folder, else ONNX Runtime), cpu or onnx", HelpName = "auto|cpu|onnx", DefaultValueFactory = _ => "auto" };
         var kvCacheOption = new Option<string>("--kv-cache") { Description = "CPU engine KV cache: auto (fp16 for int4/int8 folders, fp32 otherwise), fp32 or fp16", HelpName = "auto|fp32|fp16", DefaultValueFactory = _ => "auto" };
         var command = new Command("bench", "Measure prompt processing, decode speed, time to first token, load time and peak RSS of a model folder");
-        foreach (Option option in new Option[] { modelOption, promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption, engineOption, kvCacheOption })
+        foreach (Option option in new Option[] { modelOption, promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption, kernelsOption, engineOption, kvCacheOption })
         {
             command.Options.Add(option);
         }
@@ -58,10 +60,19 @@ public static class BenchCommand
             }
 
             BenchmarkRecord record = BenchmarkRunner.Run(parse.GetValue(modelOption)!, settings, machine, json ? null : PrintRepetition, cancellation.Token);
+            int measuredThreads = settings.Threads > 0 ? settings.Threads : Math.Max(1, hardware.Cpu.PhysicalCoreCount);
             if (!parse.GetValue(bandwidthOption))
             {
-                int threads = settings.Threads > 0 ? settings.Threads : Math.Max(1, hardware.Cpu.PhysicalCoreCount);
-                record = record with { Machine = Describe(hardware, MemoryBandwidthProbe.MeasureGBps(threads)) };
+                record = record with { Machine = Describe(hardware, MemoryBandwidthProbe.MeasureGBps(measuredThreads)) };
+            }
+
+            if (parse.GetValue(kernelsOption))
+            {
+                record = record with
+                {
+                    Kernels = KernelThroughput.Measure(
+                        KernelSet.Detect(), KernelThroughputShape.Qwen15B, [WeightLayout.Int4Blocks, WeightLayout.Int8Blocks], [measuredThreads], 32, TimeSpan.FromSeconds(0.5)),
+                };
             }
 
             if (json)
@@ -103,6 +114,11 @@ public static class BenchCommand
         output.WriteLine($"machine  {machine.CpuModel}, {machine.PhysicalCores} cores / {machine.LogicalCores} threads, {string.Join(' ', machine.SimdFeatures)}"
             + (machine.ReadBandwidthGBps is { } bandwidth ? string.Create(CultureInfo.InvariantCulture, $", read bandwidth {bandwidth:F1} GB/s") : string.Empty));
         output.WriteLine($"engine   {record.Engine}");
+        foreach (KernelThroughputFigure figure in record.Kernels)
+        {
+            output.WriteLine($"kernel   {figure}");
+        }
+
         output.WriteLine($"loads    {(record.ColdMethod is { } method ? $"cold ({method} before each)" : $"warm ({settings.Warmups} untimed warm-up)")}");
         output.WriteLine();
         output.WriteLine($"| {"test",-14} | {"threads",7} | {"mean ± sd",20} | {"median",10} |");

@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
 
 namespace EdgeLLM.Cli.Commands;
 

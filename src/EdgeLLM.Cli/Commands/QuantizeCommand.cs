@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Cli.Calibration;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
@@ -91,9 +93,22 @@ public static class QuantizeCommand
             HelpName = "uniform|mixed",
             DefaultValueFactory = _ => QuantizationSettings.Name(defaults.Recipe),
         };
+        var scaleTypeOption = new Option<string>("--scale-type")
+        {
+            Description = "int4/int8: how the decoder layers' scales are stored: fp16 (the default: 4.5 instead of 5.0 bits per weight at int4 block 32; the CPU engine reads them as they are, the graph casts them to float for ONNX Runtime) or fp32",
+            HelpName = "fp16|fp32",
+            DefaultValueFactory = _ => "fp16",
+        };
+        var calibrationOption = new Option<string?>("--calibration")
+        {
+            Description = "int4/int8: weight each scale search by the input channels' mean squared activation over a text run through the model (llama.cpp's importance matrix): the built-in text (a few KB of English, code and math) when no file is given, or this UTF-8 file [default: " + (CalibrateByDefault ? "the built-in text" : "off") + "]",
+            HelpName = "text-file",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var noCalibrationOption = new Option<bool>("--no-calibration") { Description = "int4/int8: unweighted scale search (no calibration run)" };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, scaleTypeOption, calibrationOption, noCalibrationOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -117,19 +132,25 @@ public static class QuantizeCommand
                     parse.GetValue(embeddingsOption)!,
                     parse.GetValue(accuracyLevelOption),
                     parse.GetValue(scalesOption)!,
-                    parse.GetValue(recipeOption)!),
+                    parse.GetValue(recipeOption)!) with { HalfScales = ParseScaleType(parse.GetValue(scaleTypeOption)!) },
                 SourceFolder = source,
                 Target = GraphTargets.Parse(parse.GetValue(targetOption)!),
             };
+            bool gguf = File.Exists(source); // a folder is a checkpoint; a file is read as GGUF (a bad magic is its error)
+            CalibrationText? calibrationText = ParseCalibration(parse.GetResult(calibrationOption) is not null, parse.GetValue(calibrationOption), parse.GetValue(noCalibrationOption), options.Precision, gguf);
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
-            bool gguf = File.Exists(source); // a folder is a checkpoint; a file is read as GGUF (a bad magic is its error)
             if (!gguf)
             {
                 RefuseWithoutTokenizer(source);
             }
 
             using ICheckpoint checkpoint = gguf ? GgufCheckpoint.Open(source) : CheckpointFolder.Open(source);
+            if (calibrationText is not null)
+            {
+                options = options with { Calibration = CalibrationPass.For(checkpoint, source, calibrationText, threads: 0) };
+            }
+
             string output = parse.GetValue(outputOption)!;
             ConversionResult result = TerminalProgressBar.Run<ConversionProgress, ConversionResult>(
                 parse.GetValue(quietOption),
@@ -147,6 +168,11 @@ public static class QuantizeCommand
                 Console.WriteLine($"quantize: {BitsPerWeight.Of(result.QuantizedTensors, BitsPerWeight.ScaleBytes(options.Target), result.WeightBytes, checkpoint.Config)}");
             }
 
+            if (result.Importance is { } importance)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quantize: scale search weighted by {importance.Names.Count} activation importance rows from {importance.TokenCount} tokens of the {(importance.Source == CalibrationText.BuiltInSource ? "built-in calibration text" : $"calibration text {importance.Source}")}"));
+            }
+
             if (checkpoint.Config.Yarn is { } yarn)
             {
                 Console.WriteLine(YarnSummary(yarn));
@@ -155,6 +181,34 @@ public static class QuantizeCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Whether int4/int8 conversions of a checkpoint folder run the built-in calibration text unless --no-calibration.</summary>
+    public const bool CalibrateByDefault = false;
+
+    /// <summary>
+    /// The calibration text to run, or null: <c>--calibration</c> alone is the built-in text, <c>--calibration F</c> the file
+    /// (read now, so a bad file fails before any work); without either the built-in text when <see cref="CalibrateByDefault"/>;
+    /// none with --no-calibration, for fp32/fp16 or for a GGUF import.
+    /// </summary>
+    private static CalibrationText? ParseCalibration(bool given, string? file, bool noCalibration, WeightPrecision precision, bool gguf)
+    {
+        if (given && noCalibration)
+        {
+            throw new ArgumentException("--calibration and --no-calibration exclude each other");
+        }
+
+        if (given && (precision.QuantizedBits() is null || gguf))
+        {
+            throw new ArgumentException(gguf ? "--calibration applies to checkpoint folders, not GGUF imports" : "--calibration applies to --precision int4 or int8");
+        }
+
+        if (given)
+        {
+            return file is null ? CalibrationText.BuiltIn() : CalibrationText.Load(file);
+        }
+
+        return CalibrateByDefault && !noCalibration && !gguf && precision.QuantizedBits() is not null ? CalibrationText.BuiltIn() : null;
     }
 
     private static QuantizationSettings ParseQuantization(int blockSize, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales, string recipe)
@@ -209,6 +263,13 @@ public static class QuantizeCommand
         + (yarn.IgnoredAttnFactor is { } ignored
             ? string.Create(CultureInfo.InvariantCulture, $"; rope_scaling.attn_factor {ignored:G6} is not applied (transformers and llama.cpp ignore it; vLLM would multiply it in)")
             : string.Empty);
+
+    private static bool ParseScaleType(string value) => value switch
+    {
+        "fp32" => false,
+        "fp16" => true,
+        _ => throw new ArgumentException($"--scale-type must be 'fp32' or 'fp16', got '{value}'"),
+    };
 
     private static bool ParseLogits(string value) => value switch
     {

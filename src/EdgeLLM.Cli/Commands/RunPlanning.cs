@@ -3,6 +3,7 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Runtime.Engines;
+using EdgeLLM.Runtime.Engines.Cpu;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
@@ -22,16 +23,22 @@ public static class RunPlanning
     public static (RunPlan Plan, SessionSettings Settings) Plan(string modelFolder, RunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ModelFootprint model = ModelManifestReader.Read(modelFolder);
+        ModelFootprint model = ModelFootprint.Read(modelFolder);
         HardwareDescription hardware = HardwareProbe.Detect();
         DeviceProfileCatalog catalog = DeviceProfileCatalog.LoadBuiltIn();
         IReadOnlyList<string> ortProviders = OnnxRuntimeEnvironment.Instance.GetAvailableProviders();
 
-        // auto: ONNX Runtime (today's faster CPU kernels) unless only the CPU engine's mapped weights fit.
+        // auto: EdgeLLM's CPU engine on the CPU provider when it runs the folder, else ONNX Runtime.
+        string? cpuEngineRefusal = request.Engine == EngineChoice.Auto ? CpuEngineRefusal(modelFolder) : null;
         RunPlan plan = request.Engine == EngineChoice.Auto
-            ? RunPlanner.PlanForAutoEngine(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context)
+            ? RunPlanner.PlanForAutoEngine(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context, cpuEngineRuns: cpuEngineRefusal is null)
             : RunPlanner.Plan(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context, mappedCpuWeights: request.Engine == EngineChoice.Cpu);
-        EngineChoice engine = request.Engine == EngineChoice.Auto && plan.MappedCpuWeights ? EngineChoice.Cpu : request.Engine;
+        EngineChoice engine = request.Engine != EngineChoice.Auto ? request.Engine : plan.MappedCpuWeights ? EngineChoice.Cpu : EngineChoice.Onnx;
+        if (cpuEngineRefusal is not null && plan.ExecutionProvider.Provider == Devices.Providers.ExecutionProvider.Cpu)
+        {
+            // Resolved here, auto never reaches the runtime's fallback notice: the plan carries the same line.
+            plan = plan with { EngineNote = DecoderEngines.AutoFallbackNotice(cpuEngineRefusal) };
+        }
         var settings = new SessionSettings
         {
             Threads = request.Threads ?? plan.IntraOpThreadCount,
@@ -43,6 +50,22 @@ public static class RunPlanning
             KvCache = request.KvCache,
         };
         return (plan, settings);
+    }
+
+    /// <summary>
+    /// Why the CPU engine cannot run the folder, or null. A damaged or unreadable folder is not decided here: loading
+    /// checks it (a kit's model against its checksums first) and reports it in one line.
+    /// </summary>
+    private static string? CpuEngineRefusal(string modelFolder)
+    {
+        try
+        {
+            return CpuEngine.CannotRun(modelFolder);
+        }
+        catch (Exception damaged) when (damaged is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static RuntimeProvider ToRuntime(Devices.Providers.ExecutionProvider provider) => provider switch

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using EdgeLLM.Runtime.Text;
+using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Cli.Commands;
 

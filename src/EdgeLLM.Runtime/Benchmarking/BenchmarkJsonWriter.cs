@@ -81,6 +81,29 @@ public static class BenchmarkJsonWriter
         WriteSummary(writer, "rss_file_bytes", record.FileResidentBytes);
         WriteSummary(writer, "rss_anon_bytes", record.AnonymousResidentBytes);
         writer.WriteEndObject();
+        if (record.Kernels.Count > 0)
+        {
+            writer.WriteStartArray("kernels");
+            foreach (var figure in record.Kernels)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("shape", figure.Shape.Name);
+                writer.WriteNumber("outputs", figure.Shape.OutputCount);
+                writer.WriteNumber("inputs", figure.Shape.InputCount);
+                writer.WriteString("layout", figure.Layout.ToString());
+                writer.WriteNumber("block_size", figure.BlockSize);
+                writer.WriteNumber("threads", figure.ThreadCount);
+                writer.WriteString("kernels", figure.Kernels);
+                writer.WriteNumber("weight_bytes", figure.WeightBytes);
+                writer.WriteNumber("microseconds_per_call", Math.Round(figure.SecondsPerCall * 1e6, 1));
+                writer.WriteNumber("gb_per_s", Math.Round(figure.GigabytesPerSecond, 2));
+                writer.WriteNumber("gb_per_cpu_s", Math.Round(figure.GigabytesPerCpuSecond, 2));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     }
 

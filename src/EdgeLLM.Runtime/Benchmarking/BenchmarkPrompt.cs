@@ -1,5 +1,5 @@
 using EdgeLLM.Runtime.Sampling;
-using EdgeLLM.Runtime.Text;
+using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Runtime.Benchmarking;
 

@@ -27,6 +27,12 @@ public sealed record BenchmarkRecord
 
     public required IReadOnlyList<BenchmarkRepetition> Repetitions { get; init; }
 
+    /// <summary>
+    /// <c>bench --kernels</c>: the CPU engine's matrix–vector kernels on the 1.5B layer shapes (GB/s of weights streamed,
+    /// to set beside <see cref="BenchmarkMachine.ReadBandwidthGBps"/>), or empty.
+    /// </summary>
+    public IReadOnlyList<Engines.Cpu.Kernels.KernelThroughputFigure> Kernels { get; init; } = [];
+
     public SampleSummary PromptTokensPerSecond => Summarise(repetition => repetition.PromptTokensPerSecond);
 
     public SampleSummary DecodeTokensPerSecond => Summarise(repetition => repetition.DecodeTokensPerSecond);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using EdgeLLM.Format.Platform;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeLLM.Runtime.Benchmarking;
@@ -8,12 +8,10 @@ namespace EdgeLLM.Runtime.Benchmarking;
 /// <c>posix_fadvise(POSIX_FADV_DONTNEED)</c> on every file, which needs no root (clean pages not
 /// mapped by any process are dropped). Linux only.
 /// </summary>
-public static partial class PageCache
+public static class PageCache
 {
     /// <summary>The method <see cref="Drop"/> uses, as the JSON record names it.</summary>
-    public const string Method = "posix_fadvise(POSIX_FADV_DONTNEED)";
-
-    private const int DontNeed = 4;
+    public const string Method = FileCacheAdvice.Method;
 
     /// <summary>Drops every file under <paramref name="folder"/> from the page cache; returns the bytes advised.</summary>
     public static long Drop(string folder)
@@ -27,7 +25,7 @@ public static partial class PageCache
         foreach (string path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            int error = PosixFadvise((int)handle.DangerousGetHandle(), 0, 0, DontNeed);
+            int error = FileCacheAdvice.Drop(handle);
             if (error != 0)
             {
                 throw new IOException($"{path}: posix_fadvise(POSIX_FADV_DONTNEED) failed with error {error}");
@@ -38,7 +36,4 @@ public static partial class PageCache
 
         return bytes;
     }
-
-    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
-    private static partial int PosixFadvise(int fileDescriptor, long offset, long length, int advice);
 }

@@ -1,8 +1,7 @@
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Sampling;
-using EdgeLLM.Runtime.Text;
-using EdgeLLM.Runtime.Text.Reasoning;
+using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Runtime.Chat;
 

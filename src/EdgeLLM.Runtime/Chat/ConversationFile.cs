@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format.Files;
 
 namespace EdgeLLM.Runtime.Chat;
 
@@ -19,17 +20,7 @@ public static class ConversationFile
 
     public static IReadOnlyList<ChatMessage> Parse(string json, string source)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"{source}: not valid JSON ({exception.Message})", exception);
-        }
-
-        using (document)
+        using (JsonDocument document = JsonFile.Parse(json, source))
         {
             JsonElement root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("messages", out JsonElement wrapped))

@@ -1,7 +1,6 @@
-using EdgeLLM.Runtime.Text;
-using EdgeLLM.Runtime.Text.Reasoning;
-using EdgeLLM.Runtime.Text.Templates;
-using TemplateMessage = EdgeLLM.Runtime.Text.Templates.ChatMessage;
+using EdgeLLM.Text.Templates;
+using EdgeLLM.Text.Tokenization;
+using TemplateMessage = EdgeLLM.Text.Templates.ChatMessage;
 
 namespace EdgeLLM.Runtime.Chat;
 

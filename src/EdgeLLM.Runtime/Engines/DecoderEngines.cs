@@ -5,9 +5,10 @@ namespace EdgeLLM.Runtime.Engines;
 
 /// <summary>
 /// Opens the engine <see cref="SessionSettings.Engine"/> asks for: <c>cpu</c> is EdgeLLM's CPU engine (an
-/// unsupported folder is one line), <c>onnx</c> and <c>auto</c> are ONNX Runtime. Auto stays on ONNX Runtime
-/// because its kernels are still the faster ones on the CPU (docs/performance.md); the command line's planner
-/// turns auto into <c>cpu</c> when only the CPU engine's mapped weights fit in memory.
+/// unsupported folder is one line), <c>onnx</c> is ONNX Runtime, and <c>auto</c> is the CPU engine on the CPU
+/// provider when it supports the folder (its weights stay mapped file pages and it decodes faster,
+/// docs/performance.md), ONNX Runtime otherwise (other providers, or a folder the CPU engine does not run: a notice
+/// says why). The command line's planner resolves auto before this (<c>RunPlanning</c>).
 /// </summary>
 public static class DecoderEngines
 {
@@ -31,8 +32,25 @@ public static class DecoderEngines
             }
         }
 
+        if (settings.Engine == EngineChoice.Auto && settings.ExecutionProvider == ExecutionProvider.Cpu)
+        {
+            // The graph is read before anything is allocated, so an unsupported folder costs one parse.
+            try
+            {
+                return OpenCpu(modelFolder, contextLength, settings);
+            }
+            catch (NotSupportedException unsupported)
+            {
+                notice?.Invoke(AutoFallbackNotice(unsupported.Message));
+            }
+        }
+
         return ModelSession.Open(modelFolder, contextLength, settings.Threads, settings.ExecutionProvider, notice, settings.DeviceId, settings.PrefillChunk);
     }
+
+    /// <summary>The line <c>--engine auto</c> prints when the CPU engine cannot run a folder and ONNX Runtime runs it.</summary>
+    public static string AutoFallbackNotice(string reason)
+        => $"--engine auto: EdgeLLM's CPU engine cannot run this folder ({reason}); ONNX Runtime runs it";
 
     private static CpuEngine OpenCpu(string modelFolder, int contextLength, SessionSettings settings)
         => CpuEngine.Open(modelFolder, new CpuEngineOptions

@@ -39,5 +39,5 @@ public static class FolderEvaluation
         return ModelEvaluator.Evaluate(modelLogits, referenceLogits, tokens, new EvaluationOptions { Context = context, MaxChunks = request.MaxChunks, BeginningOfSequenceId = bos }, progress, cancellation);
     }
 
-    private static int MaxContext(string folder) => EdgeLLM.Quantize.Conversion.ModelManifestReader.Read(folder).MaxContext;
+    private static int MaxContext(string folder) => EdgeLLM.Format.ModelFolder.ModelManifestReader.Read(folder).MaxContext;
 }

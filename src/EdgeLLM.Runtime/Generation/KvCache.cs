@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Architectures;
+using EdgeLLM.Format.ModelFolder;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

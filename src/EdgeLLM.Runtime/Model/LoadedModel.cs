@@ -1,10 +1,8 @@
-using System.Text.Json;
-using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Sampling;
-using EdgeLLM.Runtime.Text;
+using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Runtime.Model;
 
@@ -104,38 +102,10 @@ public sealed class LoadedModel : IDisposable
 
     public void Dispose() => Engine.Dispose();
 
+    /// <summary>genai_config.json's end-of-sequence ids, or the tokenizer's when it names none.</summary>
     private static IReadOnlyList<int> ReadEndOfSequenceIds(string folder, TextTokenizer tokenizer)
     {
-        string path = Path.Combine(folder, "genai_config.json");
-        var ids = new List<int>();
-        if (File.Exists(path))
-        {
-            try
-            {
-                using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
-                if (document.RootElement.TryGetProperty("model", out JsonElement model) && model.TryGetProperty("eos_token_id", out JsonElement eos))
-                {
-                    if (eos.ValueKind == JsonValueKind.Number)
-                    {
-                        ids.Add(eos.GetInt32());
-                    }
-                    else if (eos.ValueKind == JsonValueKind.Array)
-                    {
-                        ids.AddRange(eos.EnumerateArray().Select(item => item.GetInt32()));
-                    }
-                }
-            }
-            catch (JsonException exception)
-            {
-                throw new InvalidDataException($"{path}: not valid JSON ({exception.Message})", exception);
-            }
-        }
-
-        if (ids.Count == 0 && tokenizer.EndOfSequenceId is int fallback)
-        {
-            ids.Add(fallback);
-        }
-
-        return ids;
+        IReadOnlyList<int> ids = GenAiConfig.ReadEndOfSequenceIds(folder);
+        return ids.Count == 0 && tokenizer.EndOfSequenceId is int fallback ? [fallback] : ids;
     }
 }

@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Architectures;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Native;

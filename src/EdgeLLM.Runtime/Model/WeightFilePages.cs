@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
-using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Runtime.Model;
 
@@ -25,7 +24,7 @@ namespace EdgeLLM.Runtime.Model;
 /// Runtime our own mapping as an in-memory file makes it copy every initializer (tried: +1.6 GB).
 /// </para>
 /// </summary>
-internal static unsafe partial class WeightFilePages
+internal static unsafe class WeightFilePages
 {
     private static bool unavailable;
 
@@ -103,20 +102,7 @@ internal static unsafe partial class WeightFilePages
     {
         try
         {
-            nint resolved = Realpath(path, 0);
-            if (resolved == 0)
-            {
-                return null;
-            }
-
-            try
-            {
-                return Marshal.PtrToStringUTF8(resolved);
-            }
-            finally
-            {
-                Free(resolved);
-            }
+            return KernelPath.Resolve(path);
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -124,12 +110,6 @@ internal static unsafe partial class WeightFilePages
             return null;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint Realpath(string path, nint resolved);
-
-    [LibraryImport("libc", EntryPoint = "free")]
-    private static partial void Free(nint pointer);
 
     /// <summary>A mapping's header line in /proc/self/smaps (as in /proc/self/maps): <c>start-end perms offset dev inode path</c>.</summary>
     private readonly record struct Mapping(nint Start, nuint Length, string Path)

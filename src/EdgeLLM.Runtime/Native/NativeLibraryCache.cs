@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
 
 namespace EdgeLLM.Runtime.Native;
 

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using EdgeLLM.Format.Platform;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.Native;
@@ -13,7 +13,7 @@ namespace EdgeLLM.Runtime.Native;
 /// created environment also gets <see cref="OrtEnv.DisableTelemetryEvents"/>. Every ONNX Runtime use goes through
 /// <see cref="Instance"/>; <see cref="DisableTelemetry"/> is also called first thing in the executable's Main.
 /// </summary>
-public static partial class OnnxRuntimeEnvironment
+public static class OnnxRuntimeEnvironment
 {
     /// <summary>The variable ONNX Runtime's telemetry provider reads; "1" turns it off (no files, no lookups).</summary>
     public const string TelemetryVariable = "ORT_DISABLE_TELEMETRY";
@@ -30,7 +30,7 @@ public static partial class OnnxRuntimeEnvironment
         if (!OperatingSystem.IsWindows())
         {
             // Process start, before other threads read the environment: setenv is then safe.
-            _ = SetEnv(TelemetryVariable, "1", 1);
+            _ = NativeEnvironment.Set(TelemetryVariable, "1");
         }
     }
 
@@ -58,7 +58,4 @@ public static partial class OnnxRuntimeEnvironment
         environment.DisableTelemetryEvents();
         return environment;
     }
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
 }

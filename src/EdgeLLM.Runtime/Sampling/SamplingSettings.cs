@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeLLM.Quantize.Checkpoints;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Runtime.Sampling;
 

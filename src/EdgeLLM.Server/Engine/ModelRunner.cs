@@ -3,8 +3,7 @@ using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Sampling;
-using EdgeLLM.Runtime.Text;
-using EdgeLLM.Runtime.Text.Reasoning;
+using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Server.Engine;
 

@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 
@@ -56,7 +57,7 @@ public sealed class MemoryEstimateTests
         // 145,858,560), so weight bytes 1,898,805,248 + 91,161,600 = 1,989,966,848.
         ModelFootprint model = ModelShapes.Qwen15BInt4 with
         {
-            WeightBytes = 1_989_966_848, LmHeadPrecision = ModelPrecision.Int8, LmHeadBlockSize = 256, LastPositionLogitsOnly = true,
+            WeightBytes = 1_989_966_848, LmHeadPrecision = WeightPrecision.Int8, LmHeadBlockSize = 256, LastPositionLogitsOnly = true,
         };
 
         MemoryEstimate estimate = MemoryPlanner.Estimate(model, context, prefillChunk: 256, KvPrecision.Fp32, WeightPlacement.CpuPrepacked);

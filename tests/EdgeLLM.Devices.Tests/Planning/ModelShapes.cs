@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Planning;
+using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 
@@ -45,19 +46,19 @@ internal static class ModelShapes
     public const long Qwen15BMixedBlocksWeightBytes = 1_917_713_408;
 
     public static ModelFootprint Qwen15BInt4 { get; } = new(
-        "DeepSeek-R1-Distill-Qwen-1.5B-int4", ModelPrecision.Int4, 32, Qwen15BWeightBytes,
+        "DeepSeek-R1-Distill-Qwen-1.5B-int4", WeightPrecision.Int4, 32, Qwen15BWeightBytes,
         LayerCount: 28, HeadCount: 12, KvHeadCount: 2, HeadDim: 128, HiddenSize: 1536, IntermediateSize: 8960, VocabSize: 151936, MaxContext: 131072, TiedEmbeddings: false);
 
     public static ModelFootprint Qwen7BInt4 { get; } = new(
-        "DeepSeek-R1-Distill-Qwen-7B-int4", ModelPrecision.Int4, 32, Qwen7BWeightBytes,
+        "DeepSeek-R1-Distill-Qwen-7B-int4", WeightPrecision.Int4, 32, Qwen7BWeightBytes,
         LayerCount: 28, HeadCount: 28, KvHeadCount: 4, HeadDim: 128, HiddenSize: 3584, IntermediateSize: 18944, VocabSize: 152064, MaxContext: 131072, TiedEmbeddings: false);
 
     public static ModelFootprint Qwen15BMixedBlocks { get; } = Qwen15BInt4 with
     {
         WeightBytes = Qwen15BMixedBlocksWeightBytes,
         MlpBlockSize = 64,
-        LmHeadPrecision = ModelPrecision.Int8,
+        LmHeadPrecision = WeightPrecision.Int8,
         LmHeadBlockSize = 256,
-        EmbeddingPrecision = ModelPrecision.Fp32,
+        EmbeddingPrecision = WeightPrecision.Fp32,
     };
 }

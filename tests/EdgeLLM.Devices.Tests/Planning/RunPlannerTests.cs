@@ -98,7 +98,7 @@ public sealed class RunPlannerTests
     }
 
     [Fact]
-    public void AutoEngine_KeepsOnnxRuntimeWhenItFits_AndTakesTheMappedCpuEngineWhenOnlyThatFits()
+    public void AutoEngine_TakesTheMappedCpuEngineWhenItRunsTheFolder_AndOnnxRuntimeOtherwise()
     {
         const long MiB = 1024 * 1024;
         HardwareDescription WithRam(long bytes) => Machines.RaspberryPi5 with { Memory = new MemoryStatus(bytes, bytes, 0, 0) };
@@ -107,19 +107,24 @@ public sealed class RunPlannerTests
 
         // The smallest RAM (64 MiB steps) where the mapped weights fit but ONNX Runtime's packed copy does not.
         long tight = Enumerable.Range(8, 256).Select(step => step * 64 * MiB).First(bytes => MappedFits(bytes) && !PackedFits(bytes));
-        RunPlan onlyMapped = RunPlanner.PlanForAutoEngine(WithRam(tight), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096);
+        RunPlan onlyMapped = RunPlanner.PlanForAutoEngine(WithRam(tight), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: true);
         Assert.True(onlyMapped.MappedCpuWeights);
         Assert.Equal(4096, onlyMapped.Memory.Context);
         Assert.Contains(onlyMapped.Warnings, line => line.StartsWith("--engine auto: ", StringComparison.Ordinal) && line.Contains("CPU engine", StringComparison.Ordinal));
 
+        // Where both fit, the CPU engine runs (no note); a folder it cannot run stays with ONNX Runtime.
         long roomy = Enumerable.Range(8, 256).Select(step => step * 64 * MiB).First(PackedFits);
-        RunPlan packed = RunPlanner.PlanForAutoEngine(WithRam(roomy), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096);
+        RunPlan cpu = RunPlanner.PlanForAutoEngine(WithRam(roomy), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: true);
+        Assert.True(cpu.MappedCpuWeights);
+        Assert.Null(cpu.EngineNote);
+        RunPlan packed = RunPlanner.PlanForAutoEngine(WithRam(roomy), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: false);
         Assert.False(packed.MappedCpuWeights);
         Assert.Null(packed.EngineNote);
+        Assert.Throws<InsufficientMemoryException>(() => RunPlanner.PlanForAutoEngine(WithRam(tight), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: false));
 
         // Neither fits: the packed plan's refusal, one line.
         long tooSmall = Enumerable.Range(1, 256).Select(step => step * 64 * MiB).First(bytes => MappedFits(bytes)) - (64 * MiB);
-        var refusal = Assert.Throws<InsufficientMemoryException>(() => RunPlanner.PlanForAutoEngine(WithRam(tooSmall), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
+        var refusal = Assert.Throws<InsufficientMemoryException>(() => RunPlanner.PlanForAutoEngine(WithRam(tooSmall), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: true));
         Assert.DoesNotContain('\n', refusal.Message);
     }
 

@@ -18,8 +18,8 @@ public sealed class DeviceReportTests
     public void Pi4WithTwoModels_ReportsTheSmallOneFittingAndTheLargeOneRefused()
     {
         using TempFolder models = TestPaths.CreateTemp();
-        WriteManifest(models.Path, "r1-1.5b-int4", ModelShapes.Qwen15BInt4.Name, layers: 28, heads: 12, kvHeads: 2, hidden: 1536, intermediate: 8960, vocab: 151936, ModelShapes.Qwen15BWeightBytes);
-        WriteManifest(models.Path, "r1-7b-int4", ModelShapes.Qwen7BInt4.Name, layers: 28, heads: 28, kvHeads: 4, hidden: 3584, intermediate: 18944, vocab: 152064, ModelShapes.Qwen7BWeightBytes);
+        WriteManifest(models.Path, "r1-1.5b-int4", layers: 28, heads: 12, kvHeads: 2, hidden: 1536, intermediate: 8960, vocab: 151936, ModelShapes.Qwen15BWeightBytes);
+        WriteManifest(models.Path, "r1-7b-int4", layers: 28, heads: 28, kvHeads: 4, hidden: 3584, intermediate: 18944, vocab: 152064, ModelShapes.Qwen7BWeightBytes);
         Directory.CreateDirectory(Path.Combine(models.Path, "not-a-model"));
 
         DeviceReport report = DeviceReport.Create(Machines.RaspberryPi4, Catalog, profileOverride: null, CpuOnlyBuild, [models.Path]);
@@ -96,16 +96,23 @@ public sealed class DeviceReportTests
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static void WriteManifest(string root, string folder, string name, int layers, int heads, int kvHeads, int hidden, int intermediate, int vocab, long weightBytes)
+    /// <summary>edgellm.json as the converter writes it (checksums, source and per-tensor errors cut short); the model is named after its folder.</summary>
+    private static void WriteManifest(string root, string folder, int layers, int heads, int kvHeads, int hidden, int intermediate, int vocab, long weightBytes)
     {
         string path = Path.Combine(root, folder);
         Directory.CreateDirectory(path);
         File.WriteAllText(Path.Combine(path, "edgellm.json"), $$"""
             {
-              "format_version": 1, "name": "{{name}}", "precision": "int4", "block_size": 32, "max_context": 131072,
-              "layer_count": {{layers}}, "head_count": {{heads}}, "kv_head_count": {{kvHeads}}, "head_dim": 128,
-              "hidden_size": {{hidden}}, "intermediate_size": {{intermediate}}, "vocab_size": {{vocab}},
-              "files": [ { "path": "model.onnx.data", "size": {{weightBytes}} } ]
+              "format_version": 1, "tool": { "name": "edgellm", "version": "0.1.0" },
+              "source": { "path": null, "architecture": "qwen2", "files": [] },
+              "precision": "int4", "max_context": 131072, "logits": "all",
+              "model": {
+                "layers": {{layers}}, "hidden_size": {{hidden}}, "intermediate_size": {{intermediate}}, "heads": {{heads}}, "kv_heads": {{kvHeads}},
+                "head_dim": 128, "vocab_size": {{vocab}}, "tied_embeddings": false
+              },
+              "quantization": { "bits": 4, "block_size": 32 },
+              "weights_bytes": {{weightBytes}},
+              "files": [ { "name": "model.onnx.data", "bytes": {{weightBytes}}, "xxh3_128": "00" } ]
             }
             """);
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Packaging.Kits;
-using EdgeLLM.Quantize.Conversion;
 
 namespace EdgeLLM.Packaging.Tests.Kits;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Packaging.Kits;
-using EdgeLLM.Quantize.Conversion;
-using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Packaging.Tests.Kits;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using EdgeLLM.Format.Files;
 using EdgeLLM.Packaging.Kits;
-using EdgeLLM.Quantize.Conversion;
 using Xunit.Abstractions;
 
 namespace EdgeLLM.Packaging.Tests.Kits;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Tests.Shared;

@@ -1,8 +1,8 @@
+using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Onnx.Proto;
-using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace EdgeLLM.Quantize.Tests.Architectures;
 

@@ -1,6 +1,6 @@
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Conversion;
 using Xunit.Abstractions;
 
 namespace EdgeLLM.Quantize.Tests.Architectures;

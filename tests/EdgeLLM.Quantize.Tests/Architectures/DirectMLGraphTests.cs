@@ -1,4 +1,6 @@
 using System.Text.Json;
+using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
@@ -6,7 +8,6 @@ using EdgeLLM.Quantize.Onnx.Proto;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit.Abstractions;
-using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace EdgeLLM.Quantize.Tests.Architectures;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Tests.Shared;

@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Tests.Architectures;
 using Microsoft.ML.OnnxRuntimeGenAI;
 

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text.Json;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;

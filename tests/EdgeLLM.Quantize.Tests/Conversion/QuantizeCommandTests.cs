@@ -28,7 +28,7 @@ public sealed class QuantizeCommandTests
         Assert.Equal(3, lines.Length);
         Assert.StartsWith($"quantize: wrote {output}: qwen2 int4, context 4096, logits last,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("quantize: 12 tensors quantized", lines[1], StringComparison.Ordinal); // 2 layers × 5 (qkv fused), lm_head, the int8 embedding
-        Assert.StartsWith("quantize: 5.000 bits per weight in the decoder's linear layers, ", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("quantize: 4.500 bits per weight in the decoder's linear layers, ", lines[2], StringComparison.Ordinal);
         Assert.EndsWith("(llama.cpp: Q4_0 4.5, Q4_K_M ≈ 4.85)", lines[2], StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', stdout);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
@@ -87,14 +87,17 @@ public sealed class QuantizeCommandTests
     }
 
     /// <summary>
-    /// Bits per weight from the layout alone: int4 block 32 with an fp32 scale is 4 + 32/32 = 5 bits, block 64 with
-    /// 4-bit zero points 4 + 32/64 + 4/64 = 4.5625; the int8 lm_head in blocks of 256 over rows of 128 stores one padded block per row,
+    /// Bits per weight from the layout alone: int4 block 32 with an fp16 scale (the default) is 4 + 16/32 = 4.5 bits, with
+    /// an fp32 scale 4 + 32/32 = 5; block 64 with 4-bit zero points 4 + 16/64 + 4/64 = 4.3125 (fp32 scales 4.5625);
+    /// lm_head keeps fp32 scales; the int8 lm_head in blocks of 256 over rows of 128 stores one padded block per row,
     /// (256 + 4 [+ 1 zero point]) bytes per 128 weights = 16.25 (16.3125); the folder
     /// figure is the weight file over every parameter of the checkpoint (counted from its tensors here).
     /// </summary>
     [Theory]
-    [InlineData(new string[0], 5.0, 16.25)]
-    [InlineData(new[] { "--block-size", "64", "--asymmetric" }, 4.5625, 16.3125)]
+    [InlineData(new string[0], 4.5, 16.25)]
+    [InlineData(new[] { "--scale-type", "fp32" }, 5.0, 16.25)]
+    [InlineData(new[] { "--block-size", "64", "--asymmetric" }, 4.3125, 16.3125)]
+    [InlineData(new[] { "--block-size", "64", "--asymmetric", "--scale-type", "fp32" }, 4.5625, 16.3125)]
     public void ManifestRecordsBitsPerWeightPerTensorForTheLinearLayersAndTheFolder(string[] options, double linearBits, double lmHeadBits)
     {
         using TempFolder temp = TestPaths.CreateTemp();

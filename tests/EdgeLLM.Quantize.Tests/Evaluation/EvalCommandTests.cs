@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;

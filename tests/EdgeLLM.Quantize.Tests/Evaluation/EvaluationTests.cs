@@ -1,5 +1,5 @@
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Gguf;

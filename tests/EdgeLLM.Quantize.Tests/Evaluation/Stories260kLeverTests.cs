@@ -1,4 +1,6 @@
 using System.Globalization;
+using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Cli.Calibration;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Gguf;
@@ -58,23 +60,35 @@ public sealed class Stories260kLeverTests(ITestOutputHelper output)
         output.WriteLine("|---|---|---|---|---|---|");
         Measure("llama.cpp Q4_0 emulated (output Q8_0)", q4Zero, "linear 4.5");
         QuantizationSettings defaults = new();
-        foreach ((string name, QuantizationSettings settings) in new[]
+        CalibrationText calibrationText = CalibrationText.BuiltIn();
+        foreach ((string name, QuantizationSettings settings, bool calibrated) in new[]
         {
-            ("default", defaults),
-            ("asymmetric", defaults with { Asymmetric = true }),
-            ("mixed", defaults with { Recipe = QuantizationRecipe.Mixed }),
-            ("mixed asymmetric", defaults with { Recipe = QuantizationRecipe.Mixed, Asymmetric = true }),
+            ("default", defaults, false),
+            ("default, calibration", defaults, true),
+            ("asymmetric", defaults with { Asymmetric = true }, false),
+            ("asymmetric, calibration", defaults with { Asymmetric = true }, true),
+            ("fp16 scales, asymmetric, calibration", defaults with { Asymmetric = true, HalfScales = true }, true),
+            ("mixed", defaults with { Recipe = QuantizationRecipe.Mixed }, false),
+            ("mixed asymmetric", defaults with { Recipe = QuantizationRecipe.Mixed, Asymmetric = true }, false),
+            ("mixed asymmetric, calibration", defaults with { Recipe = QuantizationRecipe.Mixed, Asymmetric = true }, true),
         })
         {
-            string folder = Path.Combine(temp.Path, name.Replace(' ', '-'));
+            string folder = Path.Combine(temp.Path, name.Replace(' ', '-').Replace(",", string.Empty, StringComparison.Ordinal));
             using CheckpointFolder checkpoint = CheckpointFolder.Open(source);
-            ConversionResult conversion = ModelConverter.Convert(checkpoint, folder, new ConversionOptions { Precision = WeightPrecision.Int4, Quantization = settings, SourceFolder = source });
+            ConversionResult conversion = ModelConverter.Convert(checkpoint, folder, new ConversionOptions
+            {
+                Precision = WeightPrecision.Int4,
+                Quantization = settings,
+                SourceFolder = source,
+                Calibration = calibrated ? CalibrationPass.For(checkpoint, source, calibrationText, threads: 0) : null,
+            });
             BitsPerWeight bits = BitsPerWeight.Of(conversion.QuantizedTensors, 4, conversion.WeightBytes, config);
             Measure(name, folder, string.Create(CultureInfo.InvariantCulture, $"linear {bits.Linear:F3}, file {bits.Folder:F2}"));
         }
 
         double q40 = results["llama.cpp Q4_0 emulated (output Q8_0)"].MeanKl.Value;
         Assert.True(results["asymmetric"].MeanKl.Value < results["default"].MeanKl.Value, "zero points did not lower the KL");
+        Assert.True(results["default, calibration"].MeanKl.Value < q40, $"calibrated default KL {results["default, calibration"].MeanKl.Value:E2} ≥ Q4_0's {q40:E2}");
         Assert.True(results["mixed asymmetric"].MeanKl.Value < q40, $"mixed asymmetric KL {results["mixed asymmetric"].MeanKl.Value:E2} ≥ Q4_0's {q40:E2}");
     }
 

@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
 using EdgeLLM.Quantize.Synthetic;
 using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Synthetic;

@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Quantize.Tests.Files;

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Files;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Quantize.Tests.Synthetic;

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Synthetic;
-using EdgeLLM.Runtime.Text;
 using EdgeLLM.Tests.Shared;
+using EdgeLLM.Text.Tokenization;
 using Xunit.Abstractions;
 
 namespace EdgeLLM.Quantize.Tests.Gguf;
@@ -63,7 +64,7 @@ public sealed class GgufImportTests(ExportedTinyModels models, ITestOutputHelper
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(temp.Path, "imported", ModelManifest.FileName)));
         JsonElement source = manifest.RootElement.GetProperty("source");
         Assert.Equal(Path.GetFullPath(gguf), source.GetProperty("path").GetString());
-        Assert.Equal(EdgeLLM.Quantize.Files.FileChecksum.Of(gguf), source.GetProperty("files")[0].GetProperty("xxh3_128").GetString());
+        Assert.Equal(EdgeLLM.Format.Files.FileChecksum.Of(gguf), source.GetProperty("files")[0].GetProperty("xxh3_128").GetString());
         Assert.True(source.GetProperty("tensor_types").GetProperty("F16").GetInt32() > 0);
     }
 
@@ -122,9 +123,10 @@ public sealed class GgufImportTests(ExportedTinyModels models, ITestOutputHelper
             texts++;
         }
 
-        using JsonDocument originalConfig = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(TestTokenizers.ForShape(model), "tokenizer_config.json")));
-        using JsonDocument importedConfig = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(temp.Path, "tokenizer_config.json")));
-        Assert.Equal(originalConfig.RootElement.GetProperty("chat_template").GetString(), importedConfig.RootElement.GetProperty("chat_template").GetString());
+        TokenizerConfig originalConfig = TokenizerConfig.Read(Path.Combine(TestTokenizers.ForShape(model), "tokenizer_config.json"));
+        TokenizerConfig importedConfig = TokenizerConfig.Read(Path.Combine(temp.Path, "tokenizer_config.json"));
+        Assert.NotNull(originalConfig.ChatTemplate);
+        Assert.Equal(originalConfig.ChatTemplate, importedConfig.ChatTemplate);
         output.WriteLine($"{model}: {texts} reference texts and chats encode alike");
     }
 

@@ -1,4 +1,4 @@
-using EdgeLLM.Quantize.Conversion;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Onnx;
 using EdgeLLM.Quantize.Onnx.Proto;
 using EdgeLLM.Quantize.Tests.Architectures;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Quantizers;
@@ -132,13 +133,13 @@ public sealed class DistillPlanTests(ConvertedModels models, ITestOutputHelper o
     {
         var settings = new QuantizationSettings();
         return new ModelFootprint(
-            name, ModelPrecision.Int4, settings.BlockSize, Int4WeightBytes(config, settings, 32768),
+            name, WeightPrecision.Int4, settings.BlockSize, Int4WeightBytes(config, settings, 32768),
             config.LayerCount, config.HeadCount, config.KvHeadCount, config.HeadDim, config.HiddenSize, config.IntermediateSize, config.VocabSize,
             config.MaxPositionEmbeddings, config.TieWordEmbeddings)
         {
-            LmHeadPrecision = ModelPrecision.Int8,
+            LmHeadPrecision = WeightPrecision.Int8,
             LmHeadBlockSize = settings.LmHeadOptions!.BlockSize,
-            EmbeddingPrecision = settings.Embeddings == LmHeadPrecision.Int8 ? ModelPrecision.Int8 : ModelPrecision.Fp32,
+            EmbeddingPrecision = settings.Embeddings == LmHeadPrecision.Int8 ? WeightPrecision.Int8 : WeightPrecision.Fp32,
             LastPositionLogitsOnly = true,
         };
     }

@@ -1,6 +1,6 @@
 using EdgeLLM.Runtime.Benchmarking;
-using EdgeLLM.Runtime.Tests.Text;
-using EdgeLLM.Runtime.Text;
+using EdgeLLM.Runtime.Tests.Text.Tokenization;
+using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Runtime.Tests.Benchmarking;
 

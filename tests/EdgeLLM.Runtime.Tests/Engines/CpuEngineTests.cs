@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Runtime.Diagnostics;
@@ -136,23 +137,27 @@ public sealed class CpuEngineTests(ModelFolders models, ITestOutputHelper output
         var asked = Assert.Throws<NotSupportedException>(() => DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Cpu }));
         Assert.Contains("--engine onnx", asked.Message, StringComparison.Ordinal);
 
-        using IDecoderEngine engine = DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Auto });
+        Assert.Equal(refusal.Message, CpuEngine.CannotRun(folder));
+        var notices = new List<string>();
+        using IDecoderEngine engine = DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Auto }, notices.Add);
         Assert.Equal("onnx", engine.Name);
+        Assert.Contains(notices, line => line.StartsWith("--engine auto: EdgeLLM's CPU engine cannot run this folder (", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void AutoOpensOnnxRuntimeAndCpuOpensTheCpuEngine()
+    public void AutoOpensTheCpuEngineOnTheCpuAndOnnxOpensOnnxRuntime()
     {
-        // auto stays on ONNX Runtime (today's faster CPU kernels); the CLI's planner turns it into cpu only when
-        // ONNX Runtime's packed weights do not fit (RunPlanningTests).
+        // auto on the CPU provider: the CPU engine when it runs the folder (DirectMLVariantIsRefusedAndAutoRunsOnnxRuntime
+        // covers a folder it does not run); the CLI's planner resolves auto the same way (RunPlannerTests).
         using (IDecoderEngine auto = DecoderEngines.Open(models.Tiny(ModelFolders.Qwen2), 64, new SessionSettings { Threads = 1 }))
         {
-            Assert.Equal("onnx", auto.Name);
+            Assert.Equal("cpu", auto.Name);
+            Assert.NotNull(auto.KernelIsa);
         }
 
-        using IDecoderEngine cpu = DecoderEngines.Open(models.Tiny(ModelFolders.Qwen2), 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Cpu });
-        Assert.Equal("cpu", cpu.Name);
-        Assert.NotNull(cpu.KernelIsa);
+        Assert.Null(CpuEngine.CannotRun(models.Tiny(ModelFolders.Qwen2)));
+        using IDecoderEngine onnx = DecoderEngines.Open(models.Tiny(ModelFolders.Qwen2), 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Onnx });
+        Assert.Equal("onnx", onnx.Name);
     }
 
     private static CpuEngine Open(string folder) => CpuEngine.Open(folder, new CpuEngineOptions { ContextLength = 256, Threads = 2 });

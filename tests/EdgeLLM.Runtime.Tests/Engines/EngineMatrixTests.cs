@@ -1,3 +1,4 @@
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Quantizers;

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using EdgeLLM.Format.Files;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Packaging.Kits;
 using EdgeLLM.Quantize.Checkpoints;
-using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Runtime.Tests.Generation;
-using EdgeLLM.Runtime.Text;
-using EdgeLLM.Runtime.Text.Templates;
 using EdgeLLM.Tests.Shared;
+using EdgeLLM.Text.Templates;
+using EdgeLLM.Text.Tokenization;
 using Xunit.Abstractions;
 
 namespace EdgeLLM.Runtime.Tests.Fuzzing;

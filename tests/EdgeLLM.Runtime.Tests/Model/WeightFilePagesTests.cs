@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;

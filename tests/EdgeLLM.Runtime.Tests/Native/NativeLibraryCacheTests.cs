@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.Versioning;
-using EdgeLLM.Quantize.Files;
+using EdgeLLM.Format.Files;
 using EdgeLLM.Runtime.Native;
 using EdgeLLM.Tests.Shared;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using EdgeLLM.Runtime.Tests.Text;
+using EdgeLLM.Runtime.Tests.Text.Tokenization;
 
 namespace EdgeLLM.Runtime.Tests.Planning;
 

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Runtime.Sampling;
 using EdgeLLM.Tests.Shared;

@@ -38,6 +38,7 @@ public sealed unsafe class CpuEngine : IDecoderEngine
     private readonly float[] scores;
     private readonly float[] logits;
     private readonly int[] decodeToken = new int[1];
+    private readonly ILinearInputObserver? linearInputs;
     private volatile bool stopRequested;
     private bool disposed;
 
@@ -46,6 +47,7 @@ public sealed unsafe class CpuEngine : IDecoderEngine
         this.file = file;
         this.model = model;
         this.kernels = kernels;
+        linearInputs = options.LinearInputs;
         ContextLength = options.ContextLength;
         Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         PrefillChunk = Math.Min(options.PrefillChunk > 0 ? options.PrefillChunk : DefaultPrefillChunk, ContextLength);
@@ -115,6 +117,32 @@ public sealed unsafe class CpuEngine : IDecoderEngine
 
     /// <summary>The mapped weight file's path.</summary>
     public string WeightFilePath => file.Path;
+
+    /// <summary>
+    /// Why the CPU engine cannot run <paramref name="modelFolder"/> (one line), or null when it can: reads the graph and
+    /// checks every weight against the mapped file as <see cref="Open"/> does, without allocating the KV cache. A damaged
+    /// folder throws as <see cref="Open"/> does.
+    /// </summary>
+    public static string? CannotRun(string modelFolder)
+    {
+        string modelPath = Path.Combine(modelFolder, "model.onnx");
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"no model.onnx in '{modelFolder}'", modelPath);
+        }
+
+        OnnxModelFile graph = OnnxModelFile.Read(modelPath);
+        using WeightFile file = WeightFile.Open(modelFolder);
+        try
+        {
+            DecoderGraphReader.Read(graph, file);
+            return null;
+        }
+        catch (NotSupportedException unsupported)
+        {
+            return unsupported.Message;
+        }
+    }
 
     /// <summary>
     /// Opens the folder's graph and maps its weights. An unsupported graph throws <see cref="NotSupportedException"/>
@@ -240,16 +268,20 @@ public sealed unsafe class CpuEngine : IDecoderEngine
             ThrowIfStopRequested();
             DecoderLayerWeights layer = model.Layers[layerIndex];
             Normalize(hiddenRows, normedRows, tokens, layer.InputNorm);
+            linearInputs?.Observe(layerIndex, LinearInput.QueryKeyValue, normedRows);
             linear.Multiply(layer.Qkv, normedRows, tokens, qkvRows, scratch, pool);
             PrepareQueriesAndKeys(layerIndex, layer, qkvRows, tokens, first);
             Attend(layerIndex, qkvRows, attentionRows, tokens, first);
+            linearInputs?.Observe(layerIndex, LinearInput.AttentionOutput, attentionRows);
             linear.Multiply(layer.Output, attentionRows, tokens, projectionRows, scratch, pool);
             VectorKernel.AddInPlace(hiddenRows, projectionRows);
 
             Normalize(hiddenRows, normedRows, tokens, layer.PostAttentionNorm);
+            linearInputs?.Observe(layerIndex, LinearInput.GateUp, normedRows);
             linear.Multiply(layer.Gate, normedRows, tokens, gateRows, scratch, pool);
             linear.Multiply(layer.Up, normedRows, tokens, upRows, scratch, pool);
             ActivationKernel.SiluMultiply(gateRows, upRows, activatedRows);
+            linearInputs?.Observe(layerIndex, LinearInput.Down, activatedRows);
             linear.Multiply(layer.Down, activatedRows, tokens, projectionRows, scratch, pool);
             VectorKernel.AddInPlace(hiddenRows, projectionRows);
         }
@@ -339,8 +371,9 @@ public sealed unsafe class CpuEngine : IDecoderEngine
                 HeadDim = model.HeadDim,
                 GroupSize = model.HeadCount / model.KvHeadCount,
                 Scale = model.AttentionScale,
+                ByKvHead = model.KvHeadCount >= pool.ThreadCount && model.HeadDim <= AttentionKernel.MaxHeadDim,
             };
-            pool.Run(model.HeadCount, 1, ref work);
+            pool.Run(work.ByKvHead ? model.KvHeadCount : model.HeadCount, 1, ref work);
         }
     }
 

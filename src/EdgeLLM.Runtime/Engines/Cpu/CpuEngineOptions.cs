@@ -18,4 +18,7 @@ public sealed record CpuEngineOptions
 
     /// <summary>The kernels to use; null detects the best the CPU and OS enable.</summary>
     public KernelSet? Kernels { get; init; }
+
+    /// <summary>Sees every decoder Linear layer's input rows (a calibration run), or null.</summary>
+    public ILinearInputObserver? LinearInputs { get; init; }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EdgeLLM.Runtime.Text.Templates;
 using EdgeLLM.Tests.Shared;
+using EdgeLLM.Text.Templates;
 
 namespace EdgeLLM.Runtime.Tests.Text.Templates;
 
@@ -55,7 +55,7 @@ public sealed class ChatTemplateConfigTests
     [Theory]
     [InlineData("""{"bos_token": "<s>"}""", "tokenizer_config.json: no chat_template")]
     [InlineData("""{"chat_template": [{"name": "tool_use", "template": "x"}]}""", "no template named \"default\"")]
-    [InlineData("""{"chat_template": 3}""", "chat_template must be a string or a list")]
+    [InlineData("""{"chat_template": 3}""", "chat_template is a number, expected a string or a list")]
     [InlineData("""{"chat_template": "x", "eos_token": 5}""", "eos_token must be a string or an object with \"content\"")]
     [InlineData("""[1, 2]""", "expected a JSON object")]
     public void RefusesConfigsWithoutAUsableTemplate(string json, string message)

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EdgeLLM.Runtime.Text.Templates;
 using EdgeLLM.Tests.Shared;
+using EdgeLLM.Text.Templates;
 
 namespace EdgeLLM.Runtime.Tests.Text.Templates;
 

@@ -1,4 +1,4 @@
-using EdgeLLM.Runtime.Text.Templates;
+using EdgeLLM.Text.Templates;
 
 namespace EdgeLLM.Runtime.Tests.Text.Templates;
 

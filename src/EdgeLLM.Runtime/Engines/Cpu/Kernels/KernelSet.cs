@@ -30,11 +30,31 @@ public sealed class KernelSet
         {
             if (IsSupported(isa))
             {
-                return For(isa);
+                return isa == KernelIsa.Vector128 && CpuHasAvx2ThisBuildCannotUse()
+                    ? new KernelSet(isa, Describe(isa) + " (this binary is built for baseline x86-64; on this CPU the linux-x64-v3 build runs the AVX2 kernels)")
+                    : For(isa);
             }
         }
 
         return For(KernelIsa.Scalar);
+    }
+
+    /// <summary>
+    /// True in a NativeAOT binary built for baseline x86-64 (where <c>Avx2.IsSupported</c> is false at compile time)
+    /// running on a CPU whose CPUID reports AVX2 and FMA.
+    /// </summary>
+    private static bool CpuHasAvx2ThisBuildCannotUse()
+    {
+        if (!X86Base.IsSupported || Avx2.IsSupported)
+        {
+            return false;
+        }
+
+        (_, _, int featureEcx, _) = X86Base.CpuId(1, 0);
+        (_, int extendedEbx, _, _) = X86Base.CpuId(7, 0);
+        const int FmaBit = 1 << 12;
+        const int Avx2Bit = 1 << 5;
+        return (featureEcx & FmaBit) != 0 && (extendedEbx & Avx2Bit) != 0;
     }
 
     /// <summary>A specific instruction set (tests); throws <see cref="PlatformNotSupportedException"/> where absent.</summary>

@@ -66,6 +66,11 @@ public sealed unsafe class LinearKernel
                 {
                     QuantizedActivations.ForToken(scratch, token).Quantize(x + ((long)token * inputCount), inputCount, weight.BlockSize, nibbleOrder);
                 }
+
+                if (Isa is KernelIsa.Avx2 or KernelIsa.AvxVnni && QuantizedRowsAvx2.RunsQuads(weight, tokenCount))
+                {
+                    scratch.ArrangeQuads(tokenCount, weight.BlockCount);
+                }
             }
 
             var work = new LinearWork

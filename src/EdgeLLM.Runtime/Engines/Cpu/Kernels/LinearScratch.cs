@@ -22,6 +22,8 @@ public sealed unsafe class LinearScratch
     private readonly float[] blockScaledSums;
     private readonly int[] blockSums;
     private readonly int[] laneZeroPointSums;
+    private readonly int[] quadZeroPointSums;
+    private readonly float[] quadScales;
 
     public LinearScratch(int maxTokenCount, int maxInputCount, int threadCount)
     {
@@ -40,6 +42,9 @@ public sealed unsafe class LinearScratch
         blockScaledSums = GC.AllocateArray<float>(checked(maxTokenCount * BlockStride), pinned: true);
         blockSums = GC.AllocateArray<int>(checked(maxTokenCount * BlockStride), pinned: true);
         laneZeroPointSums = GC.AllocateArray<int>(checked(maxTokenCount * LaneStride), pinned: true);
+        QuadStride = CodeStride / 64 * 8;
+        quadZeroPointSums = GC.AllocateArray<int>(checked(maxTokenCount / 4 * QuadStride), pinned: true);
+        quadScales = GC.AllocateArray<float>(checked(maxTokenCount / 4 * QuadStride), pinned: true);
     }
 
     public int MaxTokenCount { get; }
@@ -68,4 +73,44 @@ public sealed unsafe class LinearScratch
     internal int* BlockSums => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(blockSums));
 
     internal int* LaneZeroPointSums => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(laneZeroPointSums));
+
+    /// <summary>
+    /// Entries per group of four tokens in <see cref="QuadZeroPointSums"/> / <see cref="QuadScales"/>: 8 per 64-input step.
+    /// </summary>
+    internal int QuadStride { get; }
+
+    /// <summary>
+    /// 4-bit weights in blocks of 32, per group of four tokens and 64-input step: 8 × the code sum of the step's first
+    /// block for tokens 0..3, then of its second block for tokens 0..3 (the lane order the four-token kernel reduces
+    /// its dot products into).
+    /// </summary>
+    internal int* QuadZeroPointSums => (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(quadZeroPointSums));
+
+    /// <summary>The activation block scales in the order of <see cref="QuadZeroPointSums"/>.</summary>
+    internal float* QuadScales => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(quadScales));
+
+    /// <summary>Fills the four-token arrays from the quantized tokens [0, 4·⌊tokenCount/4⌋) of a K of blockCount blocks of 32.</summary>
+    internal void ArrangeQuads(int tokenCount, int blockCount)
+    {
+        int steps = blockCount / 2;
+        for (int quad = 0; quad < tokenCount / 4; quad++)
+        {
+            int* zeroPoints = QuadZeroPointSums + ((long)quad * QuadStride);
+            float* scales = QuadScales + ((long)quad * QuadStride);
+            for (int step = 0; step < steps; step++)
+            {
+                for (int half = 0; half < 2; half++)
+                {
+                    int block = (2 * step) + half;
+                    for (int t = 0; t < 4; t++)
+                    {
+                        long token = (4L * quad) + t;
+                        int lane = (step * 8) + (half * 4) + t;
+                        zeroPoints[lane] = 8 * BlockSums[(token * BlockStride) + block];
+                        scales[lane] = BlockScales[(token * BlockStride) + block];
+                    }
+                }
+            }
+        }
+    }
 }

@@ -36,6 +36,12 @@ internal unsafe struct LinearWork : IRangeWork
 
     private void QuantizedRows(int first, int last)
     {
+        if (Isa is KernelIsa.Avx2 or KernelIsa.AvxVnni && QuantizedRowsAvx2.RunsRange(Weight))
+        {
+            QuantizedRowsAvx2.Range(Weight, first, last, FirstOutput, Scratch, TokenCount, Output, OutputStride, Isa == KernelIsa.AvxVnni);
+            return;
+        }
+
         int blockCount = Weight.BlockCount;
         float* halfScales = stackalloc float[Weight.ScalesAreHalf ? 4 * blockCount : 0];
         float** rowScales = stackalloc float*[4];

@@ -17,6 +17,15 @@ namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
 /// </summary>
 internal static unsafe class QuantizedRowsAvx2
 {
+    /// <summary>
+    /// Above this many bytes of one token's activation data plus two passes' weights, the next pass is prefetched into
+    /// L2 instead of L1, where it would evict the activations (measured: down_proj, K = 8960, streams 1.3× faster from
+    /// L2; the K = 1536 projections 1.3× faster from L1).
+    /// </summary>
+    private const int NearPrefetchBytes = 16 << 10;
+
+    /// <summary>Tokens per pass of the several-token 4-bit kernel.</summary>
+    private const int TokensPerPass = 4;
     /// <summary>Computes rows (up to four; missing rows repeat the last) for one token; writes rowCount results.</summary>
     public static void Rows4(
         in WeightMatrix weight, int firstRow, int rowCount, float** rowScales, in QuantizedActivations activations, float* results, bool vnni)
@@ -50,14 +59,391 @@ internal static unsafe class QuantizedRowsAvx2
         }
     }
 
-    /// <summary>4-bit steps; returns the four rows' sums in lanes 0..3.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Vector256<float> Int4<TDot, TLanes>(in RowPointers rows, in QuantizedActivations activations, int stepCount, int stepShift)
+    /// <summary>
+    /// True when <see cref="Range"/> runs <paramref name="weight"/>: no stored zero points, and K a whole number of steps (every block size from 16 up whose padded K is a multiple of 64 for 4 bits, 32 for 8 bits).
+    /// </summary>
+    public static bool RunsRange(in WeightMatrix weight)
+    {
+        int stepInputs = weight.Layout == WeightLayout.Int4Blocks ? 64 : 32;
+        return weight.ZeroPoints == 0 && weight.PaddedInputCount % stepInputs == 0;
+    }
+
+    /// <summary>
+    /// True when <see cref="Range"/> runs <paramref name="weight"/>'s several-token calls with the reduced four-token
+    /// kernel (4-bit, blocks of 32, at least four tokens), which reads <see cref="LinearScratch.ArrangeQuads"/>.
+    /// </summary>
+    public static bool RunsQuads(in WeightMatrix weight, int tokenCount)
+        => weight.Layout == WeightLayout.Int4Blocks && weight.BlockSize == 32 && tokenCount >= TokensPerPass && RunsRange(weight);
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, <paramref name="last"/>) for every token of <paramref name="scratch"/>, written
+    /// straight to output[token · outputStride + row − firstOutput]: four rows per pass, the next pass's codes and scales
+    /// prefetched while this one is multiplied (the first token's pass streams them; the others find them in L1).
+    /// Only for weights where <see cref="RunsRange"/> holds.
+    /// </summary>
+    public static void Range(
+        in WeightMatrix weight, int first, int last, int firstOutput, LinearScratch scratch, int tokenCount, float* output, int outputStride, bool vnni)
+    {
+        bool int4 = weight.Layout == WeightLayout.Int4Blocks;
+        int stepInputs = int4 ? 64 : 32;
+        int blocksPerStep = stepInputs / weight.BlockSize;
+        var job = new RangeJob
+        {
+            Values = (byte*)weight.Values,
+            Scales = (byte*)weight.Scales,
+            HalfScales = weight.ScalesAreHalf,
+            RowBytes = weight.RowBytes,
+            BlockCount = weight.BlockCount,
+            First = first,
+            Last = last,
+            StepCount = weight.PaddedInputCount / stepInputs,
+            StepShift = blocksPerStep >= 1 ? 0 : System.Numerics.BitOperations.Log2((uint)(weight.BlockSize / stepInputs)),
+            Scratch = scratch,
+            TokenCount = tokenCount,
+            Output = output + (first - firstOutput),
+            OutputStride = outputStride,
+        };
+        if (int4 && tokenCount >= TokensPerPass)
+        {
+            // Prompt: four tokens share each unpacked weight step; the tokens after the last whole four run one by one.
+            switch (vnni, blocksPerStep)
+            {
+                case (false, 4): Int4Tokens<MultiplyAdd, FourBlocks>(job); break;
+                case (false, 2): Int4Quads<MultiplyAdd>(job); break;
+                case (false, _): Int4Tokens<MultiplyAdd, OneBlock>(job); break;
+                case (true, 4): Int4Tokens<Vnni, FourBlocks>(job); break;
+                case (true, 2): Int4Quads<Vnni>(job); break;
+                case (true, _): Int4Tokens<Vnni, OneBlock>(job); break;
+            }
+
+            job = job with { FirstToken = tokenCount - (tokenCount % TokensPerPass) };
+            if (job.FirstToken == tokenCount)
+            {
+                return;
+            }
+        }
+
+        switch (int4, vnni, blocksPerStep)
+        {
+            case (true, false, 4): RowsRange<FourBit, MultiplyAdd, FourBlocks>(job); break;
+            case (true, false, 2): RowsRange<FourBit, MultiplyAdd, TwoBlocks>(job); break;
+            case (true, false, _): RowsRange<FourBit, MultiplyAdd, OneBlock>(job); break;
+            case (true, true, 4): RowsRange<FourBit, Vnni, FourBlocks>(job); break;
+            case (true, true, 2): RowsRange<FourBit, Vnni, TwoBlocks>(job); break;
+            case (true, true, _): RowsRange<FourBit, Vnni, OneBlock>(job); break;
+            case (false, false, 2): RowsRange<EightBit, MultiplyAdd, TwoBlocks>(job); break;
+            case (false, false, _): RowsRange<EightBit, MultiplyAdd, OneBlock>(job); break;
+            case (false, true, 2): RowsRange<EightBit, Vnni, TwoBlocks>(job); break;
+            case (false, true, _): RowsRange<EightBit, Vnni, OneBlock>(job); break;
+        }
+    }
+
+    /// <summary>One token at a time, four rows per pass over the thread's range (4-bit or 8-bit codes by <typeparamref name="TCodes"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void RowsRange<TCodes, TDot, TLanes>(in RangeJob job)
+        where TCodes : struct, ICodeWidth
         where TDot : struct, IStepDot
         where TLanes : struct, IScaleLanes
     {
-        byte* w0 = rows.W0, w1 = rows.W1, w2 = rows.W2, w3 = rows.W3;
-        float* s0 = rows.S0, s1 = rows.S1, s2 = rows.S2, s3 = rows.S3;
+        int rowBytes = job.RowBytes, blockCount = job.BlockCount, stepCount = job.StepCount, stepShift = job.StepShift;
+        int scaleBytes = job.HalfScales ? sizeof(ushort) : sizeof(float);
+        int scaleBytesPerStep = 4 * blockCount * scaleBytes / stepCount;
+        float* widened = stackalloc float[job.HalfScales ? 4 * blockCount : 0];
+        bool near = NearPrefetch(rowBytes, stepCount);
+        LinearScratch scratch = job.Scratch;
+        for (int row = job.First; row < job.Last; row += 4)
+        {
+            int rowCount = Math.Min(4, job.Last - row);
+            byte* w0 = job.Values + ((long)row * rowBytes);
+            float* s0 = RowScales(job, row, rowCount, widened);
+            long w1 = rowCount > 1 ? rowBytes : 0, w2 = rowCount > 2 ? 2L * rowBytes : w1, w3 = rowCount > 3 ? 3L * rowBytes : w2;
+            long s1 = rowCount > 1 ? blockCount : 0, s2 = rowCount > 2 ? 2L * blockCount : s1, s3 = rowCount > 3 ? 3L * blockCount : s2;
+            byte* next = w0 + (4L * rowBytes);
+            byte* nextScales = job.Scales + ((long)(row + 4) * blockCount * scaleBytes);
+            float* y = job.Output + (row - job.First);
+            for (int token = job.FirstToken; token < job.TokenCount; token++)
+            {
+                var activations = QuantizedActivations.ForToken(scratch, token);
+                Vector256<float> sums = TCodes.Nibbles
+                    ? Int4Steps<TDot, TLanes>(
+                        w0, w0 + w1, w0 + w2, w0 + w3, s0, s0 + s1, s0 + s2, s0 + s3, activations, stepCount, stepShift, next, nextScales, scaleBytesPerStep, near)
+                    : Int8Steps<TDot, TLanes>(
+                        w0, w0 + w1, w0 + w2, w0 + w3, s0, s0 + s1, s0 + s2, s0 + s3, activations, stepCount, stepShift, next, nextScales, scaleBytesPerStep, near);
+                Store(sums, y + ((long)token * job.OutputStride), rowCount);
+            }
+        }
+    }
+
+    /// <summary>
+    /// 4-bit, several tokens: two rows by four tokens per pass, each 32-byte weight step unpacked once and multiplied
+    /// with the four tokens' codes (eight accumulators). Tokens [0, 4·⌊T/4⌋) only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Int4Tokens<TDot, TLanes>(in RangeJob job)
+        where TDot : struct, IStepDot
+        where TLanes : struct, IScaleLanes
+    {
+        int rowBytes = job.RowBytes, blockCount = job.BlockCount, stepCount = job.StepCount, stepShift = job.StepShift;
+        int wholeTokens = job.TokenCount - (job.TokenCount % TokensPerPass);
+        LinearScratch scratch = job.Scratch;
+        int codeStride = scratch.CodeStride, laneStride = scratch.LaneStride;
+        long outputStride = job.OutputStride;
+        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        float* widened = stackalloc float[job.HalfScales ? 2 * blockCount : 0];
+        for (int row = job.First; row < job.Last; row += 2)
+        {
+            bool pair = row + 1 < job.Last;
+            byte* wa = job.Values + ((long)row * rowBytes);
+            byte* wb = pair ? wa + rowBytes : wa;
+            float* sa = RowScales(job, row, pair ? 2 : 1, widened);
+            float* sb = pair ? sa + blockCount : sa;
+            float* y = job.Output + (row - job.First);
+            for (int token = 0; token < wholeTokens; token += TokensPerPass)
+            {
+                sbyte* c0 = scratch.Codes + ((long)token * codeStride);
+                sbyte* c1 = c0 + codeStride, c2 = c1 + codeStride, c3 = c2 + codeStride;
+                float* l0 = scratch.LaneScales + ((long)token * laneStride);
+                float* l1 = l0 + laneStride, l2 = l1 + laneStride, l3 = l2 + laneStride;
+                int* z0 = scratch.LaneZeroPointSums + ((long)token * laneStride);
+                int* z1 = z0 + laneStride, z2 = z1 + laneStride, z3 = z2 + laneStride;
+                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                for (int step = 0; step < stepCount; step++)
+                {
+                    int codeOffset = step * 64, laneOffset = step * 8;
+                    Vector256<byte> p = Vector256.Load(wa + (step * 32));
+                    Vector256<byte> low = p & mask, high = Avx2.ShiftRightLogical(p.AsUInt16(), 4).AsByte() & mask;
+                    Vector256<float> ws = TLanes.Load(sa, step, stepShift);
+                    a0 = Accumulate<TDot>(a0, low, high, c0 + codeOffset, z0 + laneOffset, l0 + laneOffset, ws);
+                    a1 = Accumulate<TDot>(a1, low, high, c1 + codeOffset, z1 + laneOffset, l1 + laneOffset, ws);
+                    a2 = Accumulate<TDot>(a2, low, high, c2 + codeOffset, z2 + laneOffset, l2 + laneOffset, ws);
+                    a3 = Accumulate<TDot>(a3, low, high, c3 + codeOffset, z3 + laneOffset, l3 + laneOffset, ws);
+                    p = Vector256.Load(wb + (step * 32));
+                    low = p & mask;
+                    high = Avx2.ShiftRightLogical(p.AsUInt16(), 4).AsByte() & mask;
+                    ws = TLanes.Load(sb, step, stepShift);
+                    b0 = Accumulate<TDot>(b0, low, high, c0 + codeOffset, z0 + laneOffset, l0 + laneOffset, ws);
+                    b1 = Accumulate<TDot>(b1, low, high, c1 + codeOffset, z1 + laneOffset, l1 + laneOffset, ws);
+                    b2 = Accumulate<TDot>(b2, low, high, c2 + codeOffset, z2 + laneOffset, l2 + laneOffset, ws);
+                    b3 = Accumulate<TDot>(b3, low, high, c3 + codeOffset, z3 + laneOffset, l3 + laneOffset, ws);
+                }
+
+                Vector256<float> rowA = HorizontalSums(a0, a1, a2, a3);
+                float* yt = y + (token * outputStride);
+                yt[0] = rowA.GetElement(0);
+                yt[outputStride] = rowA.GetElement(1);
+                yt[2 * outputStride] = rowA.GetElement(2);
+                yt[3 * outputStride] = rowA.GetElement(3);
+                if (pair)
+                {
+                    Vector256<float> rowB = HorizontalSums(b0, b1, b2, b3);
+                    yt[1] = rowB.GetElement(0);
+                    yt[outputStride + 1] = rowB.GetElement(1);
+                    yt[(2 * outputStride) + 1] = rowB.GetElement(2);
+                    yt[(3 * outputStride) + 1] = rowB.GetElement(3);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// 4-bit in blocks of 32, several tokens: four rows by four tokens per pass. Per row and step the four tokens' int32
+    /// dot products are reduced (three <c>vphaddd</c>) to one vector [token 0..3 of block A | token 0..3 of block B], so
+    /// the implied zero point, the conversion and both scales are applied once per row and step instead of once per
+    /// token (<see cref="LinearScratch.ArrangeQuads"/> holds the tokens' block sums and scales in that order).
+    /// Tokens [0, 4·⌊T/4⌋) only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Int4Quads<TDot>(in RangeJob job)
+        where TDot : struct, IStepDot
+    {
+        int rowBytes = job.RowBytes, blockCount = job.BlockCount, stepCount = job.StepCount;
+        int wholeTokens = job.TokenCount - (job.TokenCount % TokensPerPass);
+        LinearScratch scratch = job.Scratch;
+        int codeStride = scratch.CodeStride, quadStride = scratch.QuadStride;
+        long outputStride = job.OutputStride;
+        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        float* widened = stackalloc float[job.HalfScales ? 4 * blockCount : 0];
+        for (int row = job.First; row < job.Last; row += 4)
+        {
+            int rowCount = Math.Min(4, job.Last - row);
+            byte* w0 = job.Values + ((long)row * rowBytes);
+            float* s0 = RowScales(job, row, rowCount, widened);
+            long w1 = rowCount > 1 ? rowBytes : 0, w2 = rowCount > 2 ? 2L * rowBytes : w1, w3 = rowCount > 3 ? 3L * rowBytes : w2;
+            long s1 = rowCount > 1 ? blockCount : 0, s2 = rowCount > 2 ? 2L * blockCount : s1, s3 = rowCount > 3 ? 3L * blockCount : s2;
+            float* y = job.Output + (row - job.First);
+            for (int token = 0; token < wholeTokens; token += TokensPerPass)
+            {
+                sbyte* c0 = scratch.Codes + ((long)token * codeStride);
+                sbyte* c1 = c0 + codeStride, c2 = c1 + codeStride, c3 = c2 + codeStride;
+                int* zeroPoints = scratch.QuadZeroPointSums + ((long)(token / TokensPerPass) * quadStride);
+                float* scales = scratch.QuadScales + ((long)(token / TokensPerPass) * quadStride);
+                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (int step = 0; step < stepCount; step++)
+                {
+                    int codeOffset = step * 64, wordOffset = step * 32, quadOffset = step * 8;
+                    Vector256<int> quadZeroPoints = Vector256.Load(zeroPoints + quadOffset);
+                    Vector256<float> quadScales = Vector256.Load(scales + quadOffset);
+                    a0 = QuadStep<TDot>(a0, w0 + wordOffset, s0, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
+                    a1 = QuadStep<TDot>(a1, w0 + w1 + wordOffset, s0 + s1, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
+                    a2 = QuadStep<TDot>(a2, w0 + w2 + wordOffset, s0 + s2, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
+                    a3 = QuadStep<TDot>(a3, w0 + w3 + wordOffset, s0 + s3, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
+                }
+
+                // Lane t + lane t + 4 is token t's result for the row.
+                Vector128<float> r0 = a0.GetLower() + a0.GetUpper(), r1 = a1.GetLower() + a1.GetUpper();
+                Vector128<float> r2 = a2.GetLower() + a2.GetUpper(), r3 = a3.GetLower() + a3.GetUpper();
+                for (int t = 0; t < TokensPerPass; t++)
+                {
+                    float* yt = y + ((token + t) * outputStride);
+                    yt[0] = r0.GetElement(t);
+                    if (rowCount > 1)
+                    {
+                        yt[1] = r1.GetElement(t);
+                    }
+
+                    if (rowCount > 2)
+                    {
+                        yt[2] = r2.GetElement(t);
+                    }
+
+                    if (rowCount > 3)
+                    {
+                        yt[3] = r3.GetElement(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One row's step for four tokens, reduced to [tokens of block A | tokens of block B] and accumulated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> QuadStep<TDot>(
+        Vector256<float> acc, byte* weights, float* rowScales, int step, sbyte* c0, sbyte* c1, sbyte* c2, sbyte* c3,
+        Vector256<byte> mask, Vector256<int> quadZeroPoints, Vector256<float> quadScales)
+        where TDot : struct, IStepDot
+    {
+        Vector256<byte> p = Vector256.Load(weights);
+        Vector256<byte> low = p & mask, high = Avx2.ShiftRightLogical(p.AsUInt16(), 4).AsByte() & mask;
+        Vector256<int> d0 = TDot.Nibbles(low, high, Vector256.Load(c0), Vector256.Load(c0 + 32));
+        Vector256<int> d1 = TDot.Nibbles(low, high, Vector256.Load(c1), Vector256.Load(c1 + 32));
+        Vector256<int> d2 = TDot.Nibbles(low, high, Vector256.Load(c2), Vector256.Load(c2 + 32));
+        Vector256<int> d3 = TDot.Nibbles(low, high, Vector256.Load(c3), Vector256.Load(c3 + 32));
+        Vector256<int> sums = Avx2.HorizontalAdd(Avx2.HorizontalAdd(d0, d1), Avx2.HorizontalAdd(d2, d3)) - quadZeroPoints;
+        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(sums), quadScales * TwoBlocks.Load(rowScales, step, 0), acc);
+    }
+
+    /// <summary>acc + (nibbles · codes − implied zero point) · (activation lane scales × weight lane scales).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Accumulate<TDot>(
+        Vector256<float> acc, Vector256<byte> low, Vector256<byte> high, sbyte* codes, int* laneZeroPointSums, float* laneScales, Vector256<float> weightScales)
+        where TDot : struct, IStepDot
+    {
+        Vector256<int> d = TDot.Nibbles(low, high, Vector256.Load(codes), Vector256.Load(codes + 32)) - Vector256.Load(laneZeroPointSums);
+        return Fma.MultiplyAdd(Avx.ConvertToVector256Single(d), Vector256.Load(laneScales) * weightScales, acc);
+    }
+
+    /// <summary>
+    /// The fp32 scales of rows [row, row + rowCount): where they lie, or (fp16 scales) widened once into
+    /// <paramref name="widened"/> (rowCount × blockCount floats) for the whole pass.
+    /// </summary>
+    private static float* RowScales(in RangeJob job, int row, int rowCount, float* widened)
+    {
+        int blockCount = job.BlockCount;
+        if (!job.HalfScales)
+        {
+            return (float*)job.Scales + ((long)row * blockCount);
+        }
+
+        int count = rowCount * blockCount;
+        HalfKernel.ToSingle(new ReadOnlySpan<Half>((Half*)job.Scales + ((long)row * blockCount), count), new Span<float>(widened, count));
+        return widened;
+    }
+
+    /// <summary>A step's share of the next pass: 128 bytes of its codes (to L1 when near, else L2) and its scales.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchNextPass(byte* codes, byte* scales, bool near)
+    {
+        if (near)
+        {
+            Sse.Prefetch0(codes);
+            Sse.Prefetch0(codes + 64);
+        }
+        else
+        {
+            Sse.Prefetch1(codes);
+            Sse.Prefetch1(codes + 64);
+        }
+
+        Sse.Prefetch0(scales);
+    }
+
+    /// <summary>Whether the next pass goes to L1 (<see cref="NearPrefetchBytes"/>); a step reads 128 activation bytes.</summary>
+    private static bool NearPrefetch(int rowBytes, int stepCount) => (stepCount * 128L) + (8L * rowBytes) <= NearPrefetchBytes;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<float> sums, float* y, int rowCount)
+    {
+        if (rowCount == 4)
+        {
+            sums.GetLower().Store(y);
+            return;
+        }
+
+        for (int i = 0; i < rowCount; i++)
+        {
+            y[i] = sums.GetElement(i);
+        }
+    }
+
+    /// <summary>What <see cref="Range"/> hands its specialised loop.</summary>
+    private readonly struct RangeJob
+    {
+        public required byte* Values { get; init; }
+
+        public required byte* Scales { get; init; }
+
+        /// <summary>fp16 scales: each pass widens its rows' scales once into a stack buffer.</summary>
+        public required bool HalfScales { get; init; }
+
+        public required int RowBytes { get; init; }
+
+        public required int BlockCount { get; init; }
+
+        public required int First { get; init; }
+
+        public required int Last { get; init; }
+
+        public required int StepCount { get; init; }
+
+        public required int StepShift { get; init; }
+
+        public required LinearScratch Scratch { get; init; }
+
+        public required int TokenCount { get; init; }
+
+        public int FirstToken { get; init; }
+
+        public required float* Output { get; init; }
+
+        public required int OutputStride { get; init; }
+    }
+
+    /// <summary>4-bit steps; returns the four rows' sums in lanes 0..3.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<float> Int4<TDot, TLanes>(in RowPointers rows, in QuantizedActivations activations, int stepCount, int stepShift)
+        where TDot : struct, IStepDot
+        where TLanes : struct, IScaleLanes
+        => Int4Steps<TDot, TLanes>(
+            rows.W0, rows.W1, rows.W2, rows.W3, rows.S0, rows.S1, rows.S2, rows.S3, activations, stepCount, stepShift, rows.Next, rows.NextScales, rows.ScaleBytesPerStep, NearPrefetch(rows.RowBytes, stepCount));
+
+    /// <summary>4-bit steps of four rows, prefetching the next four; returns the rows' sums in lanes 0..3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Int4Steps<TDot, TLanes>(
+        byte* w0, byte* w1, byte* w2, byte* w3, float* s0, float* s1, float* s2, float* s3, in QuantizedActivations activations,
+        int stepCount, int stepShift, byte* next, byte* nextScales, int scaleBytesPerStep, bool near)
+        where TDot : struct, IStepDot
+        where TLanes : struct, IScaleLanes
+    {
         sbyte* codes = activations.Codes;
         float* laneScales = activations.LaneScales;
         int* laneZeroPointSums = activations.LaneZeroPointSums;
@@ -65,6 +451,7 @@ internal static unsafe class QuantizedRowsAvx2
         Vector256<byte> mask = Vector256.Create((byte)0x0F);
         for (int step = 0; step < stepCount; step++)
         {
+            PrefetchNextPass(next + (step * 128), nextScales + (step * scaleBytesPerStep), near);
             Vector256<sbyte> even = Vector256.Load(codes + (step * 64));
             Vector256<sbyte> odd = Vector256.Load(codes + (step * 64) + 32);
             Vector256<int> bias = Vector256.Load(laneZeroPointSums + (step * 8));
@@ -88,19 +475,28 @@ internal static unsafe class QuantizedRowsAvx2
     }
 
     /// <summary>8-bit steps; returns the four rows' sums in lanes 0..3.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> Int8<TDot, TLanes>(in RowPointers rows, in QuantizedActivations activations, int stepCount, int stepShift)
         where TDot : struct, IStepDot
         where TLanes : struct, IScaleLanes
+        => Int8Steps<TDot, TLanes>(
+            rows.W0, rows.W1, rows.W2, rows.W3, rows.S0, rows.S1, rows.S2, rows.S3, activations, stepCount, stepShift, rows.Next, rows.NextScales, rows.ScaleBytesPerStep, NearPrefetch(rows.RowBytes, stepCount));
+
+    /// <summary>8-bit steps of four rows, prefetching the next four; returns the rows' sums in lanes 0..3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Int8Steps<TDot, TLanes>(
+        byte* w0, byte* w1, byte* w2, byte* w3, float* s0, float* s1, float* s2, float* s3, in QuantizedActivations activations,
+        int stepCount, int stepShift, byte* next, byte* nextScales, int scaleBytesPerStep, bool near)
+        where TDot : struct, IStepDot
+        where TLanes : struct, IScaleLanes
     {
-        byte* w0 = rows.W0, w1 = rows.W1, w2 = rows.W2, w3 = rows.W3;
-        float* s0 = rows.S0, s1 = rows.S1, s2 = rows.S2, s3 = rows.S3;
         sbyte* codes = activations.Codes;
         float* laneScales = activations.LaneScales;
         Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero, acc2 = Vector256<float>.Zero, acc3 = Vector256<float>.Zero;
         Vector256<byte> centre = Vector256.Create((byte)0x80);
         for (int step = 0; step < stepCount; step++)
         {
+            PrefetchNextPass(next + (step * 128), nextScales + (step * scaleBytesPerStep), near);
             Vector256<sbyte> a = Vector256.Load(codes + (step * 32));
             Vector256<float> lanes = Vector256.Load(laneScales + (step * 8));
             int offset = step * 32;
@@ -161,7 +557,25 @@ internal static unsafe class QuantizedRowsAvx2
             S1 = rowScales[Math.Min(1, rowCount - 1)];
             S2 = rowScales[Math.Min(2, rowCount - 1)];
             S3 = rowScales[Math.Min(3, rowCount - 1)];
+
+            // The next four rows (the next pass of this thread's contiguous range) lie right after these, codes and
+            // scales alike: each step prefetches its share of them, so DRAM streams while these rows are multiplied.
+            // Past the matrix's end this points into whatever follows; a prefetch never faults.
+            Next = values + (4L * rowBytes);
+            RowBytes = rowBytes;
+            int scaleBytes = weight.ScalesAreHalf ? sizeof(ushort) : sizeof(float);
+            NextScales = (byte*)weight.Scales + ((long)(firstRow + 4) * weight.BlockCount * scaleBytes);
+            int stepCount = Math.Max(1, weight.PaddedInputCount / (weight.Layout == WeightLayout.Int4Blocks ? 64 : 32));
+            ScaleBytesPerStep = 4 * weight.BlockCount * scaleBytes / stepCount;
         }
+
+        public byte* Next { get; }
+
+        public int RowBytes { get; }
+
+        public byte* NextScales { get; }
+
+        public int ScaleBytesPerStep { get; }
 
         public byte* W0 { get; }
 
@@ -178,6 +592,22 @@ internal static unsafe class QuantizedRowsAvx2
         public float* S2 { get; }
 
         public float* S3 { get; }
+    }
+
+    /// <summary>Whether a kernel reads 4-bit (nibble) or 8-bit codes; a constant per instantiation.</summary>
+    private interface ICodeWidth
+    {
+        static abstract bool Nibbles { get; }
+    }
+
+    private readonly struct FourBit : ICodeWidth
+    {
+        public static bool Nibbles => true;
+    }
+
+    private readonly struct EightBit : ICodeWidth
+    {
+        public static bool Nibbles => false;
     }
 
     /// <summary>An int8 multiply-add of one step into 8 int32 lanes.</summary>

@@ -67,4 +67,39 @@ public sealed class AttentionKernelTests
             }
         }
     }
+
+    /// <summary>Every query head of a KV group at once gives each head's own <see cref="AttentionKernel.Attend"/> result, bit for bit.</summary>
+    [Theory]
+    [InlineData(KvElement.Float32)]
+    [InlineData(KvElement.Float16)]
+    public unsafe void GroupGivesEachHeadsOwnResult(KvElement element)
+    {
+        foreach ((int headDim, int groupSize, int length) in new[] { (1, 1, 1), (7, 3, 9), (64, 6, 40), (128, 6, 300), (128, 1, 17), (12, 8, 2) })
+        {
+            float[] queries = ElementwiseKernelTests.Random(groupSize * headDim, headDim + groupSize);
+            float[] keys = ElementwiseKernelTests.Random(length * headDim, length);
+            float[] values = ElementwiseKernelTests.Random(length * headDim, length + 7);
+            Half[] halfKeys = [.. keys.Select(v => (Half)(4 * v))];
+            Half[] halfValues = [.. values.Select(v => (Half)v)];
+            float scale = 1 / MathF.Sqrt(headDim);
+            int scoresStride = length + 5;
+            var scores = new float[groupSize * scoresStride];
+            var grouped = new float[groupSize * headDim];
+            var single = new float[headDim];
+            var singleScores = new float[length];
+            fixed (float* q = queries, s = scores, y = grouped, k32 = keys, v32 = values)
+            fixed (Half* k16 = halfKeys, v16 = halfValues)
+            {
+                nint k = element == KvElement.Float16 ? (nint)k16 : (nint)k32;
+                nint v = element == KvElement.Float16 ? (nint)v16 : (nint)v32;
+                AttentionKernel.AttendGroup(q, y, s, scoresStride, k, v, element, length, headDim, groupSize, scale);
+                for (int g = 0; g < groupSize; g++)
+                {
+                    AttentionKernel.Attend(queries.AsSpan(g * headDim, headDim), k, v, element, length, headDim, scale, singleScores, single);
+                    Assert.Equal(single, grouped.AsSpan(g * headDim, headDim).ToArray());
+                    Assert.Equal(singleScores, scores.AsSpan(g * scoresStride, length).ToArray());
+                }
+            }
+        }
+    }
 }

@@ -28,7 +28,8 @@ public sealed class QuantizedLinearKernelTests
     public void EveryIsaMatchesTheExactBlockSums(int bits, int blockSize, bool asymmetric, bool halfScales)
     {
         int seed = (bits * 1000) + blockSize + (asymmetric ? 7 : 0) + (halfScales ? 11 : 0);
-        foreach (int blockCount in new[] { 1, 2, 3, 5 })
+        // 4 and 8 blocks give whole 64-input steps at block 16 (the AVX2 range kernel's path), 3 and 5 its fallback.
+        foreach (int blockCount in new[] { 1, 2, 3, 4, 5, 8 })
         {
             foreach (int padding in new[] { 0, 1, blockSize / 2 + 3 })
             {
@@ -41,7 +42,8 @@ public sealed class QuantizedLinearKernelTests
                 foreach (int outputCount in new[] { 1, 6, 13 })
                 {
                     var weights = new QuantizedWeights(outputCount, inputCount, bits, blockSize, asymmetric, halfScales, seed++);
-                    Check(weights, tokenCount: blockCount == 3 ? 3 : 1, seed++);
+                    // 9 and 5 tokens: whole passes of the four-token kernel plus the tokens after them one by one.
+                    Check(weights, tokenCount: blockCount switch { 3 => 3, 4 => 9, 8 => 5, _ => 1 }, seed++);
                 }
             }
         }

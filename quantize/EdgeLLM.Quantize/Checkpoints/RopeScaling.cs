@@ -1,8 +1,0 @@
-namespace EdgeLLM.Quantize.Checkpoints;
-
-/// <summary>Llama 3 RoPE frequency scaling (config.json <c>rope_scaling</c> with rope_type "llama3"); YaRN is <see cref="YarnRopeScaling"/>.</summary>
-public sealed record RopeScaling(
-    double Factor,
-    double LowFreqFactor,
-    double HighFreqFactor,
-    int OriginalMaxPositionEmbeddings);

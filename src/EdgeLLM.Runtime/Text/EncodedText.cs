@@ -1,4 +1,0 @@
-namespace EdgeLLM.Runtime.Text;
-
-/// <summary>The result of encoding: token ids and their pieces (vocabulary spelling, e.g. "Ġworld" or "▁Once").</summary>
-public sealed record EncodedText(IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens);

@@ -1,4 +1,0 @@
-namespace EdgeLLM.Runtime.Text.Reasoning;
-
-/// <summary>A run of generated text of one kind, as <see cref="ReasoningSplitter"/> emits it.</summary>
-public readonly record struct ReasoningSegment(ReasoningKind Kind, string Text);
