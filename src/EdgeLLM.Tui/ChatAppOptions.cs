@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Tui.Settings;
@@ -22,8 +23,7 @@ public sealed record ChatAppOptions
     public string SettingsPath { get; init; } = SettingsFile.DefaultPath;
 
     /// <summary>Where Ctrl+S writes transcripts.</summary>
-    public string TranscriptFolder { get; init; } = Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".edgellm", "transcripts");
+    public string TranscriptFolder { get; init; } = UserFolders.Transcripts();
 
     /// <summary>What `edgellm devices` shows; null when this build has no device detection.</summary>
     public Func<string>? DescribeDevice { get; init; }

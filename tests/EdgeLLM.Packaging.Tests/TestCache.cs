@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using EdgeLLM.Packaging.Integrity;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Packaging.Tests;
 
@@ -15,6 +15,6 @@ internal static class TestCache
     internal static void Initialize()
     {
         Directory.CreateDirectory(Folder);
-        Environment.SetEnvironmentVariable(UserCache.Variable, Folder);
+        Environment.SetEnvironmentVariable(UserFolders.CacheVariable, Folder);
     }
 }

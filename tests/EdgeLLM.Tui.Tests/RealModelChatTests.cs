@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tests.Shared;
 using EdgeLLM.Tui.Conversation;

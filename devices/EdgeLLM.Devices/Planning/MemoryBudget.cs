@@ -1,6 +1,7 @@
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Planning;
 

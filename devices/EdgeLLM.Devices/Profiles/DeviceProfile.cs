@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Profiles;
 

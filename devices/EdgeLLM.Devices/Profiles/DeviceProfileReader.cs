@@ -3,6 +3,7 @@ using System.Text.Json;
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Profiles;
 

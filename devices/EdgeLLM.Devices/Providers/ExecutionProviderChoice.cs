@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Providers;
 

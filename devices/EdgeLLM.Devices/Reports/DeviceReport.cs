@@ -2,6 +2,8 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Platform;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Reports;
 

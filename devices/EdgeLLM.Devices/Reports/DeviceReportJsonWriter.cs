@@ -4,6 +4,7 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Reports;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Packaging.Integrity;
 
@@ -22,7 +23,7 @@ public sealed class VerifiedStamps(string cacheFolder)
 
     private string StampFolder { get; } = Path.Combine(cacheFolder, "verified");
 
-    public static VerifiedStamps ForCurrentUser() => new(UserCache.Folder());
+    public static VerifiedStamps ForCurrentUser() => new(UserFolders.Cache());
 
     /// <summary>True when this exact state of the folder was checked in full before.</summary>
     public bool Contains(string modelFolder) => Key(modelFolder) is { } key && File.Exists(StampPath(key));

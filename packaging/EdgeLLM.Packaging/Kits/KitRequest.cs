@@ -1,3 +1,5 @@
+using EdgeLLM.Format.Platform;
+
 namespace EdgeLLM.Packaging.Kits;
 
 /// <summary>What <see cref="KitWriter"/> packs, and where.</summary>

@@ -1,5 +1,6 @@
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format.Platform;
 
 
 namespace EdgeLLM.Packaging.Kits;

@@ -51,7 +51,10 @@ fi
 
 # No execute bit (FAT32/exFAT, noexec mount): run a copy from a per-user cache, made once per binary version.
 sum=$(cksum < "$binary" | cut -d ' ' -f 1)
-for cache in "${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/edgellm/kit-bin" "${TMPDIR:-/tmp}/edgellm-$(id -u)/kit-bin"; do
+# The per-user cache is the one the binary uses too: $EDGELLM_CACHE_DIR, else $XDG_CACHE_HOME/edgellm (absolute only).
+case "${XDG_CACHE_HOME:-}" in /*) user_cache="$XDG_CACHE_HOME/edgellm" ;; *) user_cache="${HOME:-/nonexistent}/.cache/edgellm" ;; esac
+user_cache="${EDGELLM_CACHE_DIR:-$user_cache}"
+for cache in "$user_cache/kit-bin" "${TMPDIR:-/tmp}/edgellm-$(id -u)/kit-bin"; do
   copy_dir="$cache/$rid-$sum"
   copy="$copy_dir/$name"
   if [ ! -x "$copy" ]; then

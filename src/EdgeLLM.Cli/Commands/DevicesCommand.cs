@@ -5,6 +5,8 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Format.Platform;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
 

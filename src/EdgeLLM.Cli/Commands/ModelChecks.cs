@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Packaging.Integrity;
 using EdgeLLM.Packaging.Kits;
 using EdgeLLM.Runtime.Model;

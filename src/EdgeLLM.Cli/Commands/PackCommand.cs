@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Packaging.Kits;
 
 namespace EdgeLLM.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Model;
 

@@ -2,12 +2,12 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Engines.Cpu;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
-using RuntimeProvider = EdgeLLM.Runtime.Model.ExecutionProvider;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -34,7 +34,7 @@ public static class RunPlanning
             ? RunPlanner.PlanForAutoEngine(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context, cpuEngineRuns: cpuEngineRefusal is null)
             : RunPlanner.Plan(hardware, catalog, request.DeviceProfile, request.ExecutionProvider, ortProviders, model, request.Context, mappedCpuWeights: request.Engine == EngineChoice.Cpu);
         EngineChoice engine = request.Engine != EngineChoice.Auto ? request.Engine : plan.MappedCpuWeights ? EngineChoice.Cpu : EngineChoice.Onnx;
-        if (cpuEngineRefusal is not null && plan.ExecutionProvider.Provider == Devices.Providers.ExecutionProvider.Cpu)
+        if (cpuEngineRefusal is not null && plan.ExecutionProvider.Provider == ExecutionProvider.Cpu)
         {
             // Resolved here, auto never reaches the runtime's fallback notice: the plan carries the same line.
             plan = plan with { EngineNote = DecoderEngines.AutoFallbackNotice(cpuEngineRefusal) };
@@ -43,7 +43,7 @@ public static class RunPlanning
         {
             Threads = request.Threads ?? plan.IntraOpThreadCount,
             ContextLength = plan.Memory.Context,
-            ExecutionProvider = ToRuntime(plan.ExecutionProvider.Provider),
+            ExecutionProvider = plan.ExecutionProvider.Provider,
             DeviceId = plan.ExecutionProvider.DeviceId,
             PrefillChunk = plan.PrefillChunk,
             Engine = engine,
@@ -67,12 +67,4 @@ public static class RunPlanning
             return null;
         }
     }
-
-    private static RuntimeProvider ToRuntime(Devices.Providers.ExecutionProvider provider) => provider switch
-    {
-        Devices.Providers.ExecutionProvider.Cpu => RuntimeProvider.Cpu,
-        Devices.Providers.ExecutionProvider.DirectML => RuntimeProvider.DirectML,
-        Devices.Providers.ExecutionProvider.Cuda => RuntimeProvider.Cuda,
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "unknown execution provider"),
-    };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeLLM.Devices.Planning;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Server;
 using EdgeLLM.Server.Engine;

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Sampling;
@@ -28,8 +29,8 @@ public sealed class ChatSession : IChatSession
 
     public string ExecutionProvider => model.Engine.ExecutionProvider switch
     {
-        Runtime.Model.ExecutionProvider.Cuda => "CUDA",
-        Runtime.Model.ExecutionProvider.DirectML => "DirectML",
+        Format.Providers.ExecutionProvider.Cuda => "CUDA",
+        Format.Providers.ExecutionProvider.DirectML => "DirectML",
         _ => "CPU",
     };
 

@@ -1,3 +1,5 @@
+using EdgeLLM.Format.Providers;
+
 namespace EdgeLLM.Runtime.Chat;
 
 /// <summary>

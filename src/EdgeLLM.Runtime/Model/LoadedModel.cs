@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Sampling;

@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Native;

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Runtime.Model;

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Runtime.Native;
 
@@ -7,7 +8,7 @@ namespace EdgeLLM.Runtime.Native;
 /// Where an <see cref="EmbeddedNativeLibrary"/> is extracted to be loaded: the first of its roots that
 /// holds a copy with the right XXH3-128 or can be written, by default a folder beside the executable
 /// (<c>&lt;bindir&gt;/.edgellm/native</c>, so a USB stick carries its own cache) and then the per-user cache
-/// (<c>$XDG_CACHE_HOME/edgellm/native</c> or <c>~/.cache/edgellm/native</c>) for a read-only stick.
+/// (<c>native</c> in <see cref="UserFolders.Cache"/>) for a read-only stick.
 /// A copy is written to a temporary file and renamed into place, so processes starting together never
 /// load a half-written library; a copy whose hash is wrong is replaced.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class NativeLibraryCache
     public IReadOnlyList<string> Roots { get; }
 
     /// <summary>Beside the executable first, then the per-user cache.</summary>
-    public static NativeLibraryCache ForThisExecutable() => new([Path.Combine(AppContext.BaseDirectory, ".edgellm", "native"), PerUserRoot()]);
+    public static NativeLibraryCache ForThisExecutable() => new([Path.Combine(AppContext.BaseDirectory, ".edgellm", "native"), Path.Combine(UserFolders.Cache(), "native")]);
 
     /// <summary>The path of a copy of <paramref name="library"/> whose bytes hash as built, extracting one where needed.</summary>
     /// <exception cref="InvalidDataException">The bytes built into the executable do not hash as recorded.</exception>
@@ -110,18 +111,5 @@ public sealed class NativeLibraryCache
         {
             return false;
         }
-    }
-
-    private static string PerUserRoot()
-    {
-        string? cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrEmpty(cache) || !Path.IsPathFullyQualified(cache))
-        {
-            cache = OperatingSystem.IsWindows()
-                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        }
-
-        return Path.Combine(cache, "edgellm", "native");
     }
 }

@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Format.Platform;
 
 namespace EdgeLLM.Tui.Models;
 

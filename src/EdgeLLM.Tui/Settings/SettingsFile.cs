@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Runtime.Chat;
 
 namespace EdgeLLM.Tui.Settings;
@@ -13,8 +14,7 @@ public static class SettingsFile
 {
     public const int FormatVersion = 1;
 
-    public static string DefaultPath => Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".edgellm", "settings.json");
+    public static string DefaultPath => UserFolders.ChatSettings();
 
     public static TuiSettings Load(string path)
     {

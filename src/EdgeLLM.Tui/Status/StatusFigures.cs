@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Tui.Status;
 

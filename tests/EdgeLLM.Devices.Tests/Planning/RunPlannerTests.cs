@@ -3,6 +3,7 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Tests.Profiles;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 

@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Devices.Tests.Profiles;

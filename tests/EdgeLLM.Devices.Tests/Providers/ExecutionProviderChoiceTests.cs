@@ -1,6 +1,7 @@
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Tests.Profiles;
+using EdgeLLM.Format.Providers;
 
 namespace EdgeLLM.Devices.Tests.Providers;
 

@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Reports;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Devices.Tests.Reports;

@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Packaging.Kits;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;

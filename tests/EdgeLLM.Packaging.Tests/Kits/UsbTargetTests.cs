@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Packaging.Kits;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format.Platform;
 using EdgeLLM.Packaging.Kits;
 using EdgeLLM.Packaging.Tests.Kits;
 using Xunit.Abstractions;
@@ -44,6 +45,12 @@ public sealed class LauncherTests(KitFixture fixture, ITestOutputHelper output)
         Assert.True(exitCode == 0, error);
         Assert.StartsWith("ok: ", text, StringComparison.Ordinal);
         Assert.Single(Directory.EnumerateFiles(Path.Combine(cache, "edgellm", "kit-bin"), "edgellm", SearchOption.AllDirectories));
+
+        // $EDGELLM_CACHE_DIR moves the launcher's copies where the binary keeps its own cache.
+        string explicitCache = fixture.NewFolder("explicit cache");
+        (exitCode, _, error) = Launch(kit, cache, ["verify", kit], explicitCache: explicitCache);
+        Assert.True(exitCode == 0, error);
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(explicitCache, "kit-bin"), "edgellm", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -119,6 +126,7 @@ public sealed class LauncherTests(KitFixture fixture, ITestOutputHelper output)
         }
 
         start.Environment["XDG_CACHE_HOME"] = fixture.NewFolder("xdg cache");
+        start.Environment[UserFolders.CacheVariable] = string.Empty;
         using System.Diagnostics.Process server = System.Diagnostics.Process.Start(start)!;
         Task<string> errors = server.StandardError.ReadToEndAsync();
         try
@@ -170,12 +178,13 @@ public sealed class LauncherTests(KitFixture fixture, ITestOutputHelper output)
     /// <summary>The published linux-x64 binary and the tiny model in "&lt;tmp&gt;/USB STICK/EDGELLM KIT".</summary>
     private string PackRealKit() => fixture.PackKit(PublishedBinary.Root, ["linux-x64"]);
 
-    private (int ExitCode, string Output, string Error) Launch(string kit, string cache, string[] arguments, string shell = "bash")
+    /// <summary>Runs the kit's launcher with <paramref name="cache"/> as XDG_CACHE_HOME and $EDGELLM_CACHE_DIR unset unless given.</summary>
+    private (int ExitCode, string Output, string Error) Launch(string kit, string cache, string[] arguments, string shell = "bash", string explicitCache = "")
         => Processes.Run(
             shell,
             [Path.Combine(kit, KitLayout.ShellLauncher), .. arguments],
             workingDirectory: fixture.NewFolder("elsewhere"),
-            environment: new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache });
+            environment: new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache, [UserFolders.CacheVariable] = explicitCache });
 
     private int[] ExpectedTokens()
     {

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Sampling;

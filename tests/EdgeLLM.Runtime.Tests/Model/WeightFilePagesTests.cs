@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;

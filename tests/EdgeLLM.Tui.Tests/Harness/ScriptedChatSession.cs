@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Generation;
 

@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Tui.Status;
 
 namespace EdgeLLM.Tui.Tests.Status;

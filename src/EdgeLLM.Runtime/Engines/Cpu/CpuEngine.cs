@@ -1,3 +1,4 @@
+using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines.Cpu.Graph;
 using EdgeLLM.Runtime.Engines.Cpu.Kernels;
 using EdgeLLM.Runtime.Engines.Cpu.Loading;

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Devices.Providers;
+namespace EdgeLLM.Format.Providers;
 
 /// <summary>The ONNX Runtime execution providers EdgeLLM can run a model on.</summary>
 public enum ExecutionProvider

@@ -1,6 +1,6 @@
 using EdgeLLM.Format.ModelFolder;
 
-namespace EdgeLLM.Devices.Reports;
+namespace EdgeLLM.Format.Platform;
 
 /// <summary>Where EdgeLLM looks for converted models, and the model folders (holding edgellm.json) found there.</summary>
 public static class ModelFolders
@@ -29,7 +29,7 @@ public static class ModelFolders
 
         paths.Add(Path.Combine(binaryFolder, "models"));
         paths.Add(Path.Combine(binaryFolder, "..", "..", "models"));
-        paths.Add(Path.Combine(homeFolder, ".edgellm", "models"));
+        paths.Add(UserFolders.ModelsIn(homeFolder));
         if (extraDirectory is not null)
         {
             paths.Add(extraDirectory);

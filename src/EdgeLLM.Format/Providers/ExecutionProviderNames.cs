@@ -1,4 +1,4 @@
-namespace EdgeLLM.Devices.Providers;
+namespace EdgeLLM.Format.Providers;
 
 /// <summary>
 /// The two spellings of each provider: EdgeLLM's short name (profiles, <c>--ep</c>) and the name
