@@ -307,7 +307,7 @@ public sealed class ChatWindowTests
     public void ThinkHideShowsOnlyTheAnswer()
     {
         using var fixture = new ChatFixture();
-        SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Think = ThinkMode.Hide });
+        SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Chat = new() { Think = ThinkMode.Hide } });
         var session = new ScriptedChatSession(ReasonedReply, TimeSpan.Zero);
         using ChatScreen screen = ChatScreen.StartReady(fixture.Options(session));
 

@@ -20,7 +20,7 @@ public sealed class RealModelChatTests
         string model = TinyModel.Create(Path.Combine(models, "tiny-r1-qwen2"), maxContext: 256);
 
         string settingsPath = Path.Combine(temp.Path, "settings.json");
-        SettingsFile.Save(settingsPath, new TuiSettings { Temperature = 0, MaxTokens = 6 });
+        SettingsFile.Save(settingsPath, new TuiSettings { Chat = new() { Temperature = 0, MaxTokens = 6 } });
         IChatSession? engine = null;
         var options = new ChatAppOptions
         {

@@ -16,12 +16,13 @@ internal sealed class SettingsDialog : Dialog
     {
         Title = "Settings";
         CultureInfo invariant = CultureInfo.InvariantCulture;
-        SystemPrompt = AddField(0, "System prompt", settings.SystemPrompt ?? string.Empty);
-        Temperature = AddField(1, "Temperature", settings.Temperature?.ToString("0.###", invariant) ?? string.Empty);
-        TopP = AddField(2, "Top-p", settings.TopP?.ToString("0.###", invariant) ?? string.Empty);
-        MaxTokens = AddField(3, "Max tokens", settings.MaxTokens.ToString(invariant));
-        Think = AddField(4, "Think", SettingsFile.ThinkName(settings.Think));
-        ThinkBudget = AddField(5, "Think budget", settings.ThinkBudget?.ToString(invariant) ?? string.Empty);
+        ChatSettings chat = settings.Chat;
+        SystemPrompt = AddField(0, "System prompt", chat.SystemPrompt ?? string.Empty);
+        Temperature = AddField(1, "Temperature", chat.Temperature?.ToString("0.###", invariant) ?? string.Empty);
+        TopP = AddField(2, "Top-p", chat.TopP?.ToString("0.###", invariant) ?? string.Empty);
+        MaxTokens = AddField(3, "Max tokens", chat.MaxTokens.ToString(invariant));
+        Think = AddField(4, "Think", SettingsFile.ThinkName(chat.Think));
+        ThinkBudget = AddField(5, "Think budget", chat.ThinkBudget?.ToString(invariant) ?? string.Empty);
         Context = AddField(6, "Context", settings.ContextLength == 0 ? string.Empty : settings.ContextLength.ToString(invariant));
         Add(new Label
         {
@@ -53,12 +54,16 @@ internal sealed class SettingsDialog : Dialog
     /// <summary>The edited settings, or an <see cref="FormatException"/> naming the field that does not parse.</summary>
     public TuiSettings Read(TuiSettings current) => current with
     {
-        SystemPrompt = string.IsNullOrWhiteSpace(SystemPrompt.Text) ? null : SystemPrompt.Text,
-        Temperature = OptionalDouble(Temperature.Text, "Temperature", 0, 5),
-        TopP = OptionalDouble(TopP.Text, "Top-p", 0, 1),
-        MaxTokens = OptionalInt(MaxTokens.Text, "Max tokens", 1) ?? current.MaxTokens,
-        Think = ParseThink(Think.Text),
-        ThinkBudget = OptionalInt(ThinkBudget.Text, "Think budget", 0),
+        // Sampling fields the dialog does not show (top-k, min-p, ...) are kept as they were.
+        Chat = current.Chat with
+        {
+            SystemPrompt = string.IsNullOrWhiteSpace(SystemPrompt.Text) ? null : SystemPrompt.Text,
+            Temperature = OptionalDouble(Temperature.Text, "Temperature", 0, 5),
+            TopP = OptionalDouble(TopP.Text, "Top-p", 0, 1),
+            MaxTokens = OptionalInt(MaxTokens.Text, "Max tokens", 1) ?? current.Chat.MaxTokens,
+            Think = ParseThink(Think.Text),
+            ThinkBudget = OptionalInt(ThinkBudget.Text, "Think budget", 0),
+        },
         ContextLength = OptionalInt(Context.Text, "Context", 16) ?? 0,
     };
 

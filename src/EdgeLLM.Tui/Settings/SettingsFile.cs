@@ -7,7 +7,10 @@ namespace EdgeLLM.Tui.Settings;
 
 /// <summary>
 /// Reads and writes the settings JSON (format version 1) with JsonDocument/Utf8JsonWriter, so the
-/// library stays trim- and AOT-clean. A missing file gives the defaults; a corrupt one is an
+/// library stays trim- and AOT-clean. The file is flat (system_prompt, temperature, ... context, last_model);
+/// <see cref="TuiSettings.Chat"/> is mapped to and from its fields here. Sampling fields the dialog does not
+/// edit (top_k, min_p, repetition_penalty, seed) are written only when set, so a file with the defaults is
+/// the same as before they were kept. A missing file gives the defaults; a corrupt one is an
 /// <see cref="InvalidDataException"/> naming the file.
 /// </summary>
 public static class SettingsFile
@@ -38,16 +41,24 @@ public static class SettingsFile
                 throw new InvalidDataException($"{path}: settings format {format} is not supported (expected {FormatVersion})");
             }
 
-            var defaults = new TuiSettings();
+            var defaults = new ChatSettings();
             var loaded = new TuiSettings
             {
-                SystemPrompt = OptionalString(root, "system_prompt"),
-                Temperature = OptionalDouble(root, "temperature"),
-                TopP = OptionalDouble(root, "top_p"),
-                MaxTokens = OptionalInt(root, "max_tokens") ?? defaults.MaxTokens,
-                Think = OptionalString(root, "think") is { } think ? ParseThink(think, path) : defaults.Think,
-                ThinkBudget = OptionalInt(root, "think_budget"),
-                ContextLength = OptionalInt(root, "context") ?? defaults.ContextLength,
+                Chat = new ChatSettings
+                {
+                    // A blank prompt is no prompt (as the dialog reads it).
+                    SystemPrompt = OptionalString(root, "system_prompt") is { } prompt && !string.IsNullOrWhiteSpace(prompt) ? prompt : null,
+                    Temperature = OptionalDouble(root, "temperature"),
+                    TopP = OptionalDouble(root, "top_p"),
+                    TopK = OptionalInt(root, "top_k"),
+                    MinP = OptionalDouble(root, "min_p"),
+                    RepetitionPenalty = OptionalDouble(root, "repetition_penalty"),
+                    Seed = root.TryGetProperty("seed", out JsonElement seed) && seed.ValueKind != JsonValueKind.Null ? seed.GetUInt64() : null,
+                    MaxTokens = OptionalInt(root, "max_tokens") ?? defaults.MaxTokens,
+                    Think = OptionalString(root, "think") is { } think ? ParseThink(think, path) : defaults.Think,
+                    ThinkBudget = OptionalInt(root, "think_budget"),
+                },
+                ContextLength = OptionalInt(root, "context") ?? 0,
                 LastModel = OptionalString(root, "last_model"),
             };
             Validate(loaded, path);
@@ -56,6 +67,39 @@ public static class SettingsFile
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException)
         {
             throw new InvalidDataException($"{path}: settings are not valid JSON of the expected shape ({exception.Message})", exception);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Load"/>, or the defaults with <paramref name="problem"/> saying why: a file that cannot be read is
+    /// kept, renamed aside (<see cref="SetAside"/>) so the next save does not overwrite it, and named in the sentence.
+    /// </summary>
+    public static TuiSettings LoadOrDefaults(string path, out string? problem)
+    {
+        try
+        {
+            problem = null;
+            return Load(path);
+        }
+        catch (InvalidDataException exception)
+        {
+            string kept;
+            try
+            {
+                kept = $"the file was renamed to {SetAside(path)}";
+            }
+            catch (Exception moveException) when (moveException is IOException or UnauthorizedAccessException)
+            {
+                kept = $"it could not be renamed aside ({moveException.Message})";
+            }
+
+            problem = $"Settings were not read, the defaults are used: {exception.Message}; {kept}";
+            return new TuiSettings();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problem = $"Settings were not read, the defaults are used: {exception.Message}";
+            return new TuiSettings();
         }
     }
 
@@ -96,16 +140,28 @@ public static class SettingsFile
     public static void Validate(TuiSettings settings, string source)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        CheckRange(source, "temperature", settings.Temperature, 0, 5);
-        CheckRange(source, "top_p", settings.TopP, 0, 1);
-        if (settings.MaxTokens < 1)
+        ChatSettings chat = settings.Chat;
+        CheckRange(source, "temperature", chat.Temperature, 0, 5);
+        CheckRange(source, "top_p", chat.TopP, 0, 1);
+        if (chat.TopK is < 0)
         {
-            throw new InvalidDataException($"{source}: max_tokens must be a whole number of at least 1, not {settings.MaxTokens}");
+            throw new InvalidDataException($"{source}: top_k must be 0 (off) or more, not {chat.TopK}");
         }
 
-        if (settings.ThinkBudget is < 0)
+        CheckRange(source, "min_p", chat.MinP, 0, 1);
+        if (chat.RepetitionPenalty is { } penalty && !(double.IsFinite(penalty) && penalty > 0))
         {
-            throw new InvalidDataException($"{source}: think_budget must be 0 or more, not {settings.ThinkBudget}");
+            throw new InvalidDataException($"{source}: repetition_penalty must be a number above 0 (1 is off), not {penalty.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (chat.MaxTokens < 1)
+        {
+            throw new InvalidDataException($"{source}: max_tokens must be a whole number of at least 1, not {chat.MaxTokens}");
+        }
+
+        if (chat.ThinkBudget is < 0)
+        {
+            throw new InvalidDataException($"{source}: think_budget must be 0 or more, not {chat.ThinkBudget}");
         }
 
         if (settings.ContextLength is < 0 or (> 0 and < 16))
@@ -124,29 +180,32 @@ public static class SettingsFile
 
     private static void WriteTo(string temporary, TuiSettings settings)
     {
-        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
+            ChatSettings chat = settings.Chat;
             writer.WriteStartObject();
             writer.WriteNumber("format", FormatVersion);
-            WriteOptional(writer, "system_prompt", settings.SystemPrompt);
-            WriteOptional(writer, "temperature", settings.Temperature);
-            WriteOptional(writer, "top_p", settings.TopP);
-            writer.WriteNumber("max_tokens", settings.MaxTokens);
-            writer.WriteString("think", ThinkName(settings.Think));
-            if (settings.ThinkBudget is { } budget)
+            WriteOptional(writer, "system_prompt", chat.SystemPrompt);
+            WriteOptional(writer, "temperature", chat.Temperature);
+            WriteOptional(writer, "top_p", chat.TopP);
+            WriteOptional(writer, "top_k", chat.TopK);
+            WriteOptional(writer, "min_p", chat.MinP);
+            WriteOptional(writer, "repetition_penalty", chat.RepetitionPenalty);
+            if (chat.Seed is { } seed)
             {
-                writer.WriteNumber("think_budget", budget);
+                writer.WriteNumber("seed", seed);
             }
 
+            writer.WriteNumber("max_tokens", chat.MaxTokens);
+            writer.WriteString("think", ThinkName(chat.Think));
+            WriteOptional(writer, "think_budget", chat.ThinkBudget);
             writer.WriteNumber("context", settings.ContextLength);
             WriteOptional(writer, "last_model", settings.LastModel);
             writer.WriteEndObject();
-            }
-
-            stream.Flush(flushToDisk: true);
         }
+
+        stream.Flush(flushToDisk: true);
     }
 
     public static string ThinkName(ThinkMode mode) => mode switch
@@ -179,6 +238,14 @@ public static class SettingsFile
         if (value is not null)
         {
             writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
         }
     }
 

@@ -47,9 +47,9 @@ public sealed class HostileSettingsTests
     public void SavingAnOutOfRangeValueWritesNothing()
     {
         using var fixture = new ChatFixture();
-        SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Temperature = 0.5 });
+        SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Chat = new() { Temperature = 0.5 } });
         string before = File.ReadAllText(fixture.SettingsPath);
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Temperature = double.NaN }));
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Chat = new() { Temperature = double.NaN } }));
         Assert.Equal("settings: temperature must be a number from 0 to 5, not NaN", refused.Message);
         Assert.Equal(before, File.ReadAllText(fixture.SettingsPath));
         Assert.Equal([fixture.SettingsPath], Directory.GetFiles(Path.GetDirectoryName(fixture.SettingsPath)!).Where(file => Path.GetFileName(file).Contains("settings", StringComparison.Ordinal)));

@@ -26,12 +26,19 @@ public sealed class SettingsFileTests : IDisposable
     {
         var settings = new TuiSettings
         {
-            SystemPrompt = "Answer in Arabic: \"مرحبا\"",
-            Temperature = 0.6,
-            TopP = 0.95,
-            MaxTokens = 512,
-            Think = ThinkMode.Hide,
-            ThinkBudget = 256,
+            Chat = new ChatSettings
+            {
+                SystemPrompt = "Answer in Arabic: \"مرحبا\"",
+                Temperature = 0.6,
+                TopP = 0.95,
+                TopK = 40,
+                MinP = 0.05,
+                RepetitionPenalty = 1.1,
+                Seed = ulong.MaxValue,
+                MaxTokens = 512,
+                Think = ThinkMode.Hide,
+                ThinkBudget = 256,
+            },
             ContextLength = 4096,
             LastModel = "/models/r1-1.5b-int4",
         };
@@ -42,16 +49,74 @@ public sealed class SettingsFileTests : IDisposable
         Assert.False(File.Exists(FilePath + ".tmp"));
     }
 
+    /// <summary>The file stays flat, as format 1 always was: the chat settings are mapped to its fields, not nested.</summary>
     [Fact]
-    public void TheChatSettingsCarryTheEditedValues()
+    public void AFileInTheFormat1ShapeIsReadIntoTheChatSettingsAndWrittenBackTheSame()
     {
-        ChatSettings chat = new TuiSettings { Temperature = 0.25, TopP = 0.9, MaxTokens = 77, Think = ThinkMode.Off, ThinkBudget = 5, SystemPrompt = " " }.ToChatSettings();
+        const string written = """
+            {
+              "format": 1,
+              "system_prompt": "Be brief.",
+              "temperature": 0.25,
+              "top_p": 0.9,
+              "max_tokens": 77,
+              "think": "off",
+              "think_budget": 5,
+              "context": 2048,
+              "last_model": "/models/tiny"
+            }
+            """;
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        File.WriteAllText(FilePath, written);
+
+        TuiSettings loaded = SettingsFile.Load(FilePath);
+        ChatSettings chat = loaded.Chat;
+        Assert.Equal("Be brief.", chat.SystemPrompt);
         Assert.Equal(0.25, chat.Temperature);
         Assert.Equal(0.9, chat.TopP);
         Assert.Equal(77, chat.MaxTokens);
         Assert.Equal(ThinkMode.Off, chat.Think);
         Assert.Equal(5, chat.ThinkBudget);
+        Assert.Null(chat.TopK);
+        Assert.Null(chat.MinP);
+        Assert.Null(chat.RepetitionPenalty);
+        Assert.Null(chat.Seed);
+        Assert.Equal(2048, loaded.ContextLength);
+        Assert.Equal("/models/tiny", loaded.LastModel);
+
+        SettingsFile.Save(FilePath, loaded);
+        Assert.Equal(written.ReplaceLineEndings("\n"), File.ReadAllText(FilePath).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void ABlankSystemPromptIsReadAsNone()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        File.WriteAllText(FilePath, "{\"format\": 1, \"system_prompt\": \"  \", \"max_tokens\": 9}");
+
+        ChatSettings chat = SettingsFile.Load(FilePath).Chat;
+
         Assert.Null(chat.SystemPrompt);
+        Assert.Equal(9, chat.MaxTokens);
+    }
+
+    [Theory]
+    [InlineData("top_k", "settings: top_k must be 0 (off) or more, not -1")]
+    [InlineData("min_p", "settings: min_p must be a number from 0 to 1, not 1.5")]
+    [InlineData("repetition_penalty", "settings: repetition_penalty must be a number above 0 (1 is off), not 0")]
+    public void ASamplingFieldOutOfRangeIsRefusedAndNothingIsWritten(string field, string message)
+    {
+        ChatSettings chat = field switch
+        {
+            "top_k" => new ChatSettings { TopK = -1 },
+            "min_p" => new ChatSettings { MinP = 1.5 },
+            _ => new ChatSettings { RepetitionPenalty = 0 },
+        };
+
+        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => SettingsFile.Save(FilePath, new TuiSettings { Chat = chat }));
+
+        Assert.Equal(message, refused.Message);
+        Assert.False(File.Exists(FilePath));
     }
 
     [Theory]

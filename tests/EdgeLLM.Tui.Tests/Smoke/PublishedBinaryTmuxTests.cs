@@ -44,7 +44,7 @@ public sealed partial class PublishedBinaryTmuxTests : IClassFixture<SmokeModel>
         // Greedy and without reasoning, so the reply is answer text; long enough to be stopped mid-way.
         SettingsFile.Save(
             Path.Combine(home, ".edgellm", "settings.json"),
-            new TuiSettings { Temperature = 0, MaxTokens = 4000, Think = ThinkMode.Off, LastModel = model });
+            new TuiSettings { Chat = new() { Temperature = 0, MaxTokens = 4000, Think = ThinkMode.Off }, LastModel = model });
 
         var environment = new Dictionary<string, string>
         {
