@@ -108,7 +108,7 @@ public sealed class ChatSession : IChatSession
             throw new ArgumentException($"the prompt is {promptIds.Count} tokens, and the context holds {ContextLength}: shorten the prompt or raise --context");
         }
 
-        int reused = ReusablePrefix(promptIds);
+        int reused = generator.ReusablePrefix(promptIds);
         model.Engine.Rewind(reused);
 
         var sampler = new Sampler(model.SamplingFor(settings), model.Engine.VocabSize);
@@ -176,18 +176,5 @@ public sealed class ChatSession : IChatSession
             PromptIds = promptIds,
             ContextUsed = model.Engine.Position,
         };
-    }
-
-    private int ReusablePrefix(IReadOnlyList<int> promptIds)
-    {
-        int common = 0;
-        ReadOnlySpan<int> cached = generator.CachedTokens;
-        int limit = Math.Min(cached.Length, promptIds.Count - 1);
-        while (common < limit && cached[common] == promptIds[common])
-        {
-            common++;
-        }
-
-        return common;
     }
 }

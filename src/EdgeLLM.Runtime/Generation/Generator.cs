@@ -28,6 +28,24 @@ public sealed class Generator
     public ReadOnlySpan<int> CachedTokens => history.AsSpan(0, session.Position);
 
     /// <summary>
+    /// How many leading tokens of <paramref name="promptIds"/> the KV cache already holds, so a follow-up prompt computes
+    /// only what is new (at least its last token is always computed, for its logits).
+    /// </summary>
+    public int ReusablePrefix(IReadOnlyList<int> promptIds)
+    {
+        ArgumentNullException.ThrowIfNull(promptIds);
+        int common = 0;
+        ReadOnlySpan<int> cached = CachedTokens;
+        int limit = Math.Min(cached.Length, promptIds.Count - 1);
+        while (common < limit && cached[common] == promptIds[common])
+        {
+            common++;
+        }
+
+        return common;
+    }
+
+    /// <summary>
     /// Generates after <paramref name="promptIds"/> (appended to what the session already holds).
     /// <paramref name="onToken"/> sees every new token as soon as it exists (forced ones included).
     /// The sampler sees every token the session holds (earlier turns included) for its repetition penalty.

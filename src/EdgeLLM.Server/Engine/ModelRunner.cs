@@ -70,7 +70,7 @@ public sealed class ModelRunner : IDisposable
         ArgumentNullException.ThrowIfNull(prompt);
         CompletionJob job = prompt.Job;
         IReadOnlyList<int> ids = prompt.Ids;
-        int reused = ReusablePrefix(ids);
+        int reused = generator.ReusablePrefix(ids);
         model.Engine.Rewind(reused);
 
         SamplingSettings sampling = model.SamplingFor(job.Settings) with { PresencePenalty = job.PresencePenalty, FrequencyPenalty = job.FrequencyPenalty };
@@ -164,18 +164,4 @@ public sealed class ModelRunner : IDisposable
     }
 
     public void Dispose() => model.Dispose();
-
-    /// <summary>How many leading prompt tokens the KV cache already holds (at least one token is always computed).</summary>
-    private int ReusablePrefix(IReadOnlyList<int> promptIds)
-    {
-        int common = 0;
-        ReadOnlySpan<int> cached = generator.CachedTokens;
-        int limit = Math.Min(cached.Length, promptIds.Count - 1);
-        while (common < limit && cached[common] == promptIds[common])
-        {
-            common++;
-        }
-
-        return common;
-    }
 }
