@@ -105,6 +105,49 @@ public sealed class ProjectReferenceTests
         Assert.Empty(outside);
     }
 
+    /// <summary>
+    /// Where product code may name ONNX Runtime, each for a reason: the runtime's ONNX engine (its provider listing in
+    /// Engines/Onnx; its session and the shared-buffer KV cache it binds, still in Model/ and Generation/), the one
+    /// process-wide environment and the embedded native library's loader (Native/), and the bench tools, which
+    /// measure ONNX Runtime GenAI on purpose. Tests are not product code (the converter's tests run its graphs).
+    /// </summary>
+    private static readonly string[] OnnxRuntimeDoors =
+    [
+        "src/EdgeLLM.Runtime/Engines/Onnx/",
+        "src/EdgeLLM.Runtime/Native/",
+        "src/EdgeLLM.Runtime/Model/ModelSession.cs",
+        "src/EdgeLLM.Runtime/Generation/KvCache.cs",
+        "packaging/bench/",
+    ];
+
+    [Fact]
+    public void OnlyTheRuntimesOnnxEngineNamesOnnxRuntime()
+    {
+        // One door to ONNX Runtime: the command line, the server, the TUI, devices and the converter ask the runtime.
+        List<string> outside = [.. ProductSources()
+            .Where(file => !OnnxRuntimeDoors.Any(door => file.Path.StartsWith(door, StringComparison.Ordinal)))
+            .Where(file => File.ReadAllText(file.FullPath).Contains("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal))
+            .Select(file => file.Path)];
+        Assert.Empty(outside);
+    }
+
+    [Fact]
+    public void EveryOnnxRuntimeDoorIsInUse()
+    {
+        // The allowed set stays honest: each door names ONNX Runtime in at least one file (a stale entry fails here).
+        List<(string Path, string FullPath)> sources = [.. ProductSources()];
+        Assert.All(OnnxRuntimeDoors, door => Assert.Contains(
+            sources,
+            file => file.Path.StartsWith(door, StringComparison.Ordinal) && File.ReadAllText(file.FullPath).Contains("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Every .cs file outside tests, with its repository-relative path ('/' separated).</summary>
+    private static IEnumerable<(string Path, string FullPath)> ProductSources()
+        => ProjectRoots.Where(root => root != "tests")
+            .SelectMany(root => Directory.EnumerateFiles(Path.Combine(RepoRoot, root), "*.cs", SearchOption.AllDirectories))
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Select(path => (Path.GetRelativePath(RepoRoot, path).Replace(Path.DirectorySeparatorChar, '/'), path));
+
     private static HashSet<string> ReferencedTransitively(string project)
     {
         Dictionary<string, IReadOnlyList<string>> graph = Projects().ToDictionary(entry => entry.Name, entry => entry.References, StringComparer.Ordinal);

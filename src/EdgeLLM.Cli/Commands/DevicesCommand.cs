@@ -5,8 +5,7 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Reports;
-using EdgeLLM.Runtime.Native;
-using Microsoft.ML.OnnxRuntime;
+using EdgeLLM.Runtime.Engines.Onnx;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -31,7 +30,7 @@ public static class DevicesCommand
                 HardwareProbe.Detect(),
                 DeviceProfileCatalog.LoadBuiltIn(),
                 parse.GetValue(profile),
-                OnnxRuntimeEnvironment.Instance.GetAvailableProviders(),
+                OnnxRuntimeProviders.Available(),
                 ModelFolders.SearchPaths(parse.GetValue(modelsDirectory)));
             if (parse.GetValue(json))
             {
