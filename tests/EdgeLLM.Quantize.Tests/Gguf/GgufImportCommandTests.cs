@@ -26,7 +26,7 @@ public sealed class GgufImportCommandTests
         });
         string output = Path.Combine(temp.Path, "out");
 
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", path, "-o", output, "-q");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", path, "-o", output, "-q");
 
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, stdout);

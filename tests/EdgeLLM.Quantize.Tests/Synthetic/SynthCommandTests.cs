@@ -83,5 +83,5 @@ public sealed class SynthCommandTests
         Assert.Equal(before, Directory.GetFileSystemEntries(parent));
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(args);
+    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => CliRunner.Run(args);
 }
