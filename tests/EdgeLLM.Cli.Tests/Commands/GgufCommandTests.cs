@@ -2,10 +2,10 @@ using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Gguf;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm gguf export</c> in-process: the summary line, and one-line errors that leave no output behind.</summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class GgufCommandTests
 {
     [Fact]

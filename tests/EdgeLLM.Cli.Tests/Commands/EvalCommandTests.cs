@@ -1,13 +1,14 @@
 using System.Text.Json;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Tests.Architectures;
+using EdgeLLM.Quantize.Tests.Evaluation;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Evaluation;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm eval</c> in-process: the JSON object's fields, and one-line refusals.</summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class EvalCommandTests
 {
     [Fact]

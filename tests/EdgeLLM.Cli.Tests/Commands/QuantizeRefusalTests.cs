@@ -3,14 +3,14 @@ using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Conversion;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>edgellm quantize</c> never writes a half-runnable folder: a checkpoint without tokenizer.json, or whose
 /// config sets a math-changing key EdgeLLM does not implement, is one line on stderr, exit 1, and no output
 /// folder. A YaRN checkpoint converts and says what it did with the scaling.
 /// </summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class QuantizeRefusalTests
 {
     [Fact]
