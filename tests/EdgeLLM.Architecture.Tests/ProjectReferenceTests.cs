@@ -105,6 +105,54 @@ public sealed class ProjectReferenceTests
         Assert.Empty(outside);
     }
 
+    /// <summary>The runtime's ONNX engine: the home of every ONNX Runtime call (today its provider listing).</summary>
+    private const string OnnxEngineFolder = "src/EdgeLLM.Runtime/Engines/Onnx/";
+
+    /// <summary>
+    /// The other places product code may name ONNX Runtime, each for a reason: the engine's session and the
+    /// shared-buffer KV cache it binds (still in Model/ and Generation/), the one process-wide environment and the
+    /// embedded native library's loader (Native/), and the bench tools, which measure ONNX Runtime GenAI on purpose.
+    /// Tests are not product code (the converter's tests run its graphs).
+    /// </summary>
+    private static readonly string[] OnnxRuntimeExceptions =
+    [
+        "src/EdgeLLM.Runtime/Native/",
+        "src/EdgeLLM.Runtime/Model/ModelSession.cs",
+        "src/EdgeLLM.Runtime/Generation/KvCache.cs",
+        "packaging/bench/",
+    ];
+
+    [Fact]
+    public void OnlyTheRuntimesOnnxEngineNamesOnnxRuntime()
+    {
+        // One door to ONNX Runtime: the command line, the server, the TUI, devices and the converter ask the runtime.
+        List<string> outside = [.. ProductSources()
+            .Where(file => !file.Path.StartsWith(OnnxEngineFolder, StringComparison.Ordinal))
+            .Where(file => !OnnxRuntimeExceptions.Any(exception => file.Path.StartsWith(exception, StringComparison.Ordinal)))
+            .Where(file => NamesOnnxRuntime(file.FullPath))
+            .Select(file => file.Path)];
+        Assert.Empty(outside);
+    }
+
+    [Fact]
+    public void EveryOnnxRuntimeExceptionIsInUse()
+    {
+        // The exceptions stay honest: each names ONNX Runtime in at least one file (one moved into the engine fails here).
+        List<(string Path, string FullPath)> sources = [.. ProductSources()];
+        Assert.All(OnnxRuntimeExceptions, exception => Assert.Contains(
+            sources,
+            file => file.Path.StartsWith(exception, StringComparison.Ordinal) && NamesOnnxRuntime(file.FullPath)));
+    }
+
+    private static bool NamesOnnxRuntime(string file) => File.ReadAllText(file).Contains("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal);
+
+    /// <summary>Every .cs file outside tests, with its repository-relative path ('/' separated).</summary>
+    private static IEnumerable<(string Path, string FullPath)> ProductSources()
+        => ProjectRoots.Where(root => root != "tests")
+            .SelectMany(root => Directory.EnumerateFiles(Path.Combine(RepoRoot, root), "*.cs", SearchOption.AllDirectories))
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Select(path => (Path.GetRelativePath(RepoRoot, path).Replace(Path.DirectorySeparatorChar, '/'), path));
+
     private static HashSet<string> ReferencedTransitively(string project)
     {
         Dictionary<string, IReadOnlyList<string>> graph = Projects().ToDictionary(entry => entry.Name, entry => entry.References, StringComparer.Ordinal);

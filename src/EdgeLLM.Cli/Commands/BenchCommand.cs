@@ -3,7 +3,6 @@ using System.Globalization;
 using EdgeLLM.Devices;
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Runtime.Benchmarking;
-using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Engines.Cpu.Kernels;
 
 namespace EdgeLLM.Cli.Commands;
@@ -16,7 +15,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize')", Required = true };
+        var model = new ModelOption("EdgeLLM model folder (made by 'edgellm quantize'), or the name of one found in a kit's models/ or ~/.edgellm/models");
         var promptOption = new Option<int>("--prompt-tokens") { Description = "Prompt tokens, processed in one pass (seeded ids from the vocabulary, no special ids)", DefaultValueFactory = _ => 128 };
         var generatedOption = new Option<int>("--gen-tokens") { Description = "Greedy decode steps after the prompt", DefaultValueFactory = _ => 64 };
         var threadsOption = new Option<int>("--threads") { Description = "Compute threads, at most the logical cores (0 = the default, one per physical core)" };
@@ -27,13 +26,15 @@ public static class BenchCommand
         var bandwidthOption = new Option<bool>("--no-bandwidth") { Description = "Skip the memory read-bandwidth probe (1 GiB, after the repetitions)" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON record instead of the table" };
         var kernelsOption = new Option<bool>("--kernels") { Description = "Also measure the CPU engine's int4/int8 matrix-vector kernels on the 1.5B layer shapes (GB/s of weights, beside the read-bandwidth probe)" };
-        var engineOption = new Option<string>("--engine") { Description = "Engine: auto (EdgeLLM's CPU engine when it supports the folder, else ONNX Runtime), cpu or onnx", HelpName = "auto|cpu|onnx", DefaultValueFactory = _ => "auto" };
-        var kvCacheOption = new Option<string>("--kv-cache") { Description = "CPU engine KV cache: auto (fp16 for int4/int8 folders, fp32 otherwise), fp32 or fp16", HelpName = "auto|fp32|fp16", DefaultValueFactory = _ => "auto" };
+        var engine = new EngineOptions();
         var command = new Command("bench", "Measure prompt processing, decode speed, time to first token, load time and peak RSS of a model folder");
-        foreach (Option option in new Option[] { modelOption, promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption, kernelsOption, engineOption, kvCacheOption })
+        model.AddTo(command);
+        foreach (Option option in new Option[] { promptOption, generatedOption, threadsOption, repetitionsOption, warmupOption, contextOption, coldOption, bandwidthOption, jsonOption, kernelsOption })
         {
             command.Options.Add(option);
         }
+
+        engine.AddTo(command);
 
         command.SetAction(parse => CommandErrors.Run("bench", () =>
         {
@@ -46,8 +47,8 @@ public static class BenchCommand
                 Warmups = parse.GetValue(warmupOption),
                 ContextLength = parse.GetValue(contextOption),
                 Cold = parse.GetValue(coldOption),
-                Engine = EngineNames.ParseEngine(parse.GetValue(engineOption)!),
-                KvCache = EngineNames.ParseKvCache(parse.GetValue(kvCacheOption)!),
+                Engine = engine.Engine(parse),
+                KvCache = engine.KvCache(parse),
             };
             settings.Validate();
             bool json = parse.GetValue(jsonOption);
@@ -59,7 +60,7 @@ public static class BenchCommand
                 Console.Out.WriteLine($"{"load ms",10} {"pp t/s",10} {"tg t/s",10} {"ttft ms",10} {"peak RSS MiB",13}");
             }
 
-            BenchmarkRecord record = BenchmarkRunner.Run(parse.GetValue(modelOption)!, settings, machine, json ? null : PrintRepetition, cancellation.Token);
+            BenchmarkRecord record = BenchmarkRunner.Run(model.Resolve(parse), settings, machine, json ? null : PrintRepetition, cancellation.Token);
             int measuredThreads = settings.Threads > 0 ? settings.Threads : Math.Max(1, hardware.Cpu.PhysicalCoreCount);
             if (!parse.GetValue(bandwidthOption))
             {

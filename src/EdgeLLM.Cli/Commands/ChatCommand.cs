@@ -13,11 +13,11 @@ public static class ChatCommand
     public static Command Create()
     {
         var command = new Command("chat", "Chat with a model in a full-screen text UI (works over SSH, 80x24, 16 colours).");
-        var modelOption = new Option<string?>("--model", "-m") { Description = "Model folder (holding edgellm.json) or the name of one found; default: pick from the models found" };
+        var model = new ModelOption("Model folder (holding edgellm.json) or the name of one found; default: pick from the models found", required: false);
         var runOptions = new RunOptions();
-        command.Options.Add(modelOption);
+        model.AddTo(command);
         runOptions.AddTo(command);
-        command.SetAction(parse => CommandErrors.Run("chat", () => Run(parse.GetValue(modelOption), runOptions.Read(parse))));
+        command.SetAction(parse => CommandErrors.Run("chat", () => Run(model.Given(parse), runOptions.Read(parse))));
         return command;
     }
 

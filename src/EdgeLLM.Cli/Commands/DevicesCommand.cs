@@ -7,8 +7,7 @@ using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Reports;
 using EdgeLLM.Format.Platform;
 using EdgeLLM.Format.Providers;
-using EdgeLLM.Runtime.Native;
-using Microsoft.ML.OnnxRuntime;
+using EdgeLLM.Runtime.Engines.Onnx;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -33,7 +32,7 @@ public static class DevicesCommand
                 HardwareProbe.Detect(),
                 DeviceProfileCatalog.LoadBuiltIn(),
                 parse.GetValue(profile),
-                OnnxRuntimeEnvironment.Instance.GetAvailableProviders(),
+                OnnxRuntimeProviders.Available(),
                 ModelFolders.SearchPaths(parse.GetValue(modelsDirectory)));
             if (parse.GetValue(json))
             {

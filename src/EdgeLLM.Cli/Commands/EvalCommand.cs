@@ -15,7 +15,7 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder to measure (or the name of one found in a kit's models/ or ~/.edgellm/models)", Required = true };
+        var model = new ModelOption("EdgeLLM model folder to measure (or the name of one found in a kit's models/ or ~/.edgellm/models)");
         var referenceOption = new Option<string?>("--reference") { Description = "Model folder to compare with (same tokenizer): usually the fp32 or int8 conversion of the same checkpoint" };
         var textOption = new Option<string?>("--text-file") { Description = "UTF-8 text, tokenized as it is with the tokenizer's BOS (llama-perplexity -f)" };
         var promptOption = new Option<string?>("--prompt-file") { Description = "UTF-8 text rendered as one user turn with the model's chat template, then scored" };
@@ -25,7 +25,8 @@ public static class EvalCommand
         var engineOption = new Option<string>("--engine") { Description = "Engine for both models: auto (EdgeLLM's CPU engine when it supports the folder, else ONNX Runtime), cpu or onnx", HelpName = "auto|cpu|onnx", DefaultValueFactory = _ => "auto" };
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object instead of the table" };
         var command = new Command("eval", "Perplexity on a text, and KL divergence against a reference model, as llama-perplexity measures them");
-        foreach (Option option in new Option[] { modelOption, referenceOption, textOption, promptOption, contextOption, chunksOption, threadsOption, engineOption, jsonOption })
+        model.AddTo(command);
+        foreach (Option option in new Option[] { referenceOption, textOption, promptOption, contextOption, chunksOption, threadsOption, engineOption, jsonOption })
         {
             command.Options.Add(option);
         }
@@ -56,7 +57,7 @@ public static class EvalCommand
             string? reference = parse.GetValue(referenceOption);
             var request = new EvaluationRequest
             {
-                ModelFolder = ModelChecks.Resolve(parse.GetValue(modelOption)!),
+                ModelFolder = model.Resolve(parse),
                 ReferenceFolder = reference is null ? null : ModelChecks.Resolve(reference),
                 Text = File.ReadAllText(file, Encoding.UTF8),
                 TextIsChatPrompt = promptFile is not null,

@@ -19,53 +19,41 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder (made by 'edgellm quantize'), or the name of one found in a kit's models/ or ~/.edgellm/models", Required = true };
+        var model = new ModelOption("EdgeLLM model folder (made by 'edgellm quantize'), or the name of one found in a kit's models/ or ~/.edgellm/models");
         var promptOption = new Option<string?>("--prompt", "-p") { Description = "Prompt text (or --prompt-file, --messages, or standard input)" };
         var promptFileOption = new Option<string?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file" };
         var messagesOption = new Option<string?>("--messages") { Description = "OpenAI-style JSON list of {role, content}; implies --chat" };
         var chatOption = new Option<bool>("--chat") { Description = "Wrap the prompt as a user message in the model's chat template" };
         var systemOption = new Option<string?>("--system") { Description = "System prompt (chat only)" };
         var maxTokensOption = new Option<int>("--max-tokens") { Description = "Most new tokens; 0 only renders and encodes the prompt", DefaultValueFactory = _ => 512 };
-        var temperatureOption = new Option<double?>("--temperature") { Description = "0 = greedy (default: the model's generation_config.json)" };
-        var topPOption = new Option<double?>("--top-p") { Description = "Nucleus sampling mass (1 = off)" };
-        var topKOption = new Option<int?>("--top-k") { Description = "Keep the k most likely tokens (0 = off)" };
-        var minPOption = new Option<double?>("--min-p") { Description = "Drop tokens below min-p x the top probability (0 = off)" };
-        var repetitionOption = new Option<double?>("--repetition-penalty") { Description = "Hugging Face repetition penalty (1 = off)" };
-        var seedOption = new Option<ulong?>("--seed") { Description = "Seed for reproducible sampling" };
-        var thinkOption = new Option<string>("--think") { Description = "Reasoning: on (shown on stderr), hide (generated, not shown), off (skipped)", HelpName = "on|hide|off", DefaultValueFactory = _ => "on" };
-        var thinkBudgetOption = new Option<int?>("--think-budget") { Description = "After N reasoning tokens close the reasoning and answer" };
+        var sampling = new SamplingOptions();
+        var think = new ThinkOptions();
         var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object (ids, text, reasoning, answer, stop reason, speeds) instead of streaming" };
         var runOptions = new RunOptions();
         var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading (always done the first time a kit's model runs on this machine)" };
         var command = new Command("generate", "Generate text from a prompt or a conversation with an EdgeLLM model folder");
-        foreach (Option option in new Option[]
-        {
-            modelOption, promptOption, promptFileOption, messagesOption, chatOption, systemOption, maxTokensOption, temperatureOption,
-            topPOption, topKOption, minPOption, repetitionOption, seedOption, thinkOption, thinkBudgetOption, jsonOption, verifyOption,
-        })
+        model.AddTo(command);
+        foreach (Option option in new Option[] { promptOption, promptFileOption, messagesOption, chatOption, systemOption, maxTokensOption })
         {
             command.Options.Add(option);
         }
+
+        sampling.AddTo(command);
+        think.AddTo(command);
+        command.Options.Add(jsonOption);
+        command.Options.Add(verifyOption);
 
         runOptions.AddTo(command);
 
         command.SetAction(parse => CommandErrors.Run("generate", () =>
         {
-            string modelFolder = ModelChecks.Resolve(parse.GetValue(modelOption)!);
-            int? thinkBudget = parse.GetValue(thinkBudgetOption);
+            string modelFolder = model.Resolve(parse);
             var settings = new ChatSettings
             {
                 SystemPrompt = parse.GetValue(systemOption),
-                Temperature = parse.GetValue(temperatureOption),
-                TopP = parse.GetValue(topPOption),
-                TopK = parse.GetValue(topKOption),
-                MinP = parse.GetValue(minPOption),
-                RepetitionPenalty = parse.GetValue(repetitionOption),
-                Seed = parse.GetValue(seedOption),
                 MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new ArgumentException("--max-tokens must be 0 or more"),
-                Think = ParseThink(parse.GetValue(thinkOption)!),
-                ThinkBudget = thinkBudget is < 0 ? throw new ArgumentException("--think-budget must be 0 or more") : thinkBudget,
             };
+            settings = think.ApplyTo(sampling.ApplyTo(settings, parse), parse);
             GenerationInput input = ReadInput(parse.GetValue(promptOption), parse.GetValue(promptFileOption), parse.GetValue(messagesOption), parse.GetValue(chatOption));
             bool json = parse.GetValue(jsonOption);
             if (settings.MaxTokens == 0)
@@ -170,14 +158,6 @@ public static class GenerateCommand
         RunPlanJson.Write(writer, plan, session);
         writer.WriteEndObject();
     }
-
-    private static ThinkMode ParseThink(string value) => value switch
-    {
-        "on" => ThinkMode.On,
-        "hide" => ThinkMode.Hide,
-        "off" => ThinkMode.Off,
-        _ => throw new ArgumentException($"--think must be on, hide or off, got '{value}'"),
-    };
 
     private static GenerationInput ReadInput(string? prompt, string? promptFile, string? messagesFile, bool chat)
     {

@@ -1,11 +1,11 @@
 using System.CommandLine;
-using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Cli.Commands;
 
 /// <summary>
-/// The options every verb that runs a model shares (generate, chat, bench): <c>--ep</c>,
-/// <c>--device-profile</c>, <c>--context</c> and <c>--threads</c>. <see cref="Read"/> turns them into a
+/// The options the verbs that plan a run share (generate, chat, serve): <c>--ep</c>,
+/// <c>--device-profile</c>, <c>--context</c>, <c>--threads</c> and the <see cref="EngineOptions"/>
+/// (<c>--engine</c>, <c>--kv-cache</c>; bench takes those two alone). <see cref="Read"/> turns them into a
 /// <see cref="RunRequest"/> that <see cref="RunPlanning"/> checks against the machine and the model.
 /// </summary>
 public sealed class RunOptions
@@ -32,19 +32,7 @@ public sealed class RunOptions
         Description = "Compute threads, at most the logical cores (0 or absent: the default, the device profile's, one per physical core)",
     };
 
-    private readonly Option<string> engine = new("--engine")
-    {
-        Description = "Engine: auto (EdgeLLM's CPU engine on the CPU when it supports the folder, else ONNX Runtime), cpu or onnx",
-        HelpName = "auto|cpu|onnx",
-        DefaultValueFactory = _ => "auto",
-    };
-
-    private readonly Option<string> kvCache = new("--kv-cache")
-    {
-        Description = "CPU engine KV cache: auto (fp16 for int4/int8 folders, fp32 otherwise), fp32 or fp16",
-        HelpName = "auto|fp32|fp16",
-        DefaultValueFactory = _ => "auto",
-    };
+    private readonly EngineOptions engine = new();
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -54,8 +42,7 @@ public sealed class RunOptions
         command.Options.Add(deviceProfile);
         command.Options.Add(context);
         command.Options.Add(threads);
-        command.Options.Add(engine);
-        command.Options.Add(kvCache);
+        engine.AddTo(command);
     }
 
     /// <summary>The values given, checked for sign (the planner checks them against the model and the machine).</summary>
@@ -81,8 +68,8 @@ public sealed class RunOptions
             requestedContext > 0 ? requestedContext : null,
             requestedThreads > 0 ? requestedThreads : null)
         {
-            Engine = EngineNames.ParseEngine(parse.GetValue(engine)!),
-            KvCache = EngineNames.ParseKvCache(parse.GetValue(kvCache)!),
+            Engine = engine.Engine(parse),
+            KvCache = engine.KvCache(parse),
         };
     }
 }

@@ -5,9 +5,8 @@ using EdgeLLM.Devices.Providers;
 using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Engines.Cpu;
+using EdgeLLM.Runtime.Engines.Onnx;
 using EdgeLLM.Runtime.Model;
-using EdgeLLM.Runtime.Native;
-using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Cli.Commands;
 
@@ -26,7 +25,7 @@ public static class RunPlanning
         ModelFootprint model = ModelFootprint.Read(modelFolder);
         HardwareDescription hardware = HardwareProbe.Detect();
         DeviceProfileCatalog catalog = DeviceProfileCatalog.LoadBuiltIn();
-        IReadOnlyList<string> ortProviders = OnnxRuntimeEnvironment.Instance.GetAvailableProviders();
+        IReadOnlyList<string> ortProviders = OnnxRuntimeProviders.Available();
 
         // auto: EdgeLLM's CPU engine on the CPU provider when it runs the folder, else ONNX Runtime.
         string? cpuEngineRefusal = request.Engine == EngineChoice.Auto ? CpuEngineRefusal(modelFolder) : null;

@@ -16,7 +16,7 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "EdgeLLM model folder, or the name of one found in a kit's models/ or ~/.edgellm/models", Required = true };
+        var model = new ModelOption("EdgeLLM model folder, or the name of one found in a kit's models/ or ~/.edgellm/models");
         var hostOption = new Option<string>("--host") { Description = "Address to listen on; anything but loopback needs --api-key", DefaultValueFactory = _ => "127.0.0.1" };
         var portOption = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => ServerOptions.DefaultPort };
         var apiKeyOption = new Option<string?>("--api-key") { Description = "Key every request must send as 'Authorization: Bearer KEY' (GET /health excepted)" };
@@ -28,7 +28,8 @@ public static class ServeCommand
         var verifyOption = new Option<bool>("--verify") { Description = "Re-hash the model files against edgellm.json before loading" };
         var runOptions = new RunOptions();
         var command = new Command("serve", "Serve a model over an OpenAI-compatible HTTP API (chat completions, completions, models, health)");
-        foreach (Option option in new Option[] { modelOption, hostOption, portOption, apiKeyOption, apiKeyFileOption, corsOption, maxQueueOption, aliasOption, reasoningOption, verifyOption })
+        model.AddTo(command);
+        foreach (Option option in new Option[] { hostOption, portOption, apiKeyOption, apiKeyFileOption, corsOption, maxQueueOption, aliasOption, reasoningOption, verifyOption })
         {
             command.Options.Add(option);
         }
@@ -36,7 +37,7 @@ public static class ServeCommand
         runOptions.AddTo(command);
         command.SetAction(parse => CommandErrors.Run("serve", () =>
         {
-            string modelFolder = ModelChecks.Resolve(parse.GetValue(modelOption)!);
+            string modelFolder = model.Resolve(parse);
             var options = new ServerOptions
             {
                 Host = parse.GetValue(hostOption)!,

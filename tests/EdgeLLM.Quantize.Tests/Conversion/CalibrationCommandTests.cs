@@ -53,11 +53,11 @@ public sealed class CalibrationCommandTests
         string calibrated = Path.Combine(temp.Path, "calibrated");
         string plain = Path.Combine(temp.Path, "plain");
 
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", calibrated, "--precision", "int4", "--calibration", text, "--max-context", "256");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", calibrated, "--precision", "int4", "--calibration", text, "--max-context", "256");
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("quantize: scale search weighted by ", stdout, StringComparison.Ordinal);
         Assert.Contains("calibration text text.txt", stdout, StringComparison.Ordinal);
-        Assert.Equal(0, InProcessCli.Run("quantize", checkpoint, "-o", plain, "--precision", "int4", "--no-calibration", "--max-context", "256").ExitCode);
+        Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", plain, "--precision", "int4", "--no-calibration", "--max-context", "256").ExitCode);
 
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(calibrated, "edgellm.json")));
         JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
@@ -83,7 +83,7 @@ public sealed class CalibrationCommandTests
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Synthesize(temp.Path);
         string output = Path.Combine(temp.Path, "built-in");
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", output, "--precision", "int4", "--max-context", "256", "--calibration");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--precision", "int4", "--max-context", "256", "--calibration");
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("tokens of the built-in calibration text", stdout, StringComparison.Ordinal);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
@@ -100,7 +100,7 @@ public sealed class CalibrationCommandTests
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Synthesize(temp.Path);
         string output = Path.Combine(temp.Path, "fp16-scales");
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", output, "--precision", "int4", "--scale-type", "fp16", "--max-context", "256");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--precision", "int4", "--scale-type", "fp16", "--max-context", "256");
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("quantize: 4.500 bits per weight in the decoder's linear layers", stdout, StringComparison.Ordinal);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
@@ -126,19 +126,19 @@ public sealed class CalibrationCommandTests
         Assert.All(outsideLayers, tensor => Assert.Equal((int)global::EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType.Float, tensor.DataType));
 
         // ONNX Runtime runs it.
-        Assert.Equal(0, InProcessCli.Run("generate", "-m", output, "--engine", "onnx", "--max-tokens", "4", "--prompt", "Hello").ExitCode);
+        Assert.Equal(0, CliRunner.Run("generate", "-m", output, "--engine", "onnx", "--max-tokens", "4", "--prompt", "Hello").ExitCode);
     }
 
     private static string Synthesize(string root)
     {
         string checkpoint = Path.Combine(root, "hf");
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
         return checkpoint;
     }
 
     private static void AssertRefused(string root, string[] quantizeArgs, string expected, string named)
     {
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run(["quantize", .. quantizeArgs]);
+        (int exitCode, string stdout, string stderr) = CliRunner.Run(["quantize", .. quantizeArgs]);
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, stdout);
         string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

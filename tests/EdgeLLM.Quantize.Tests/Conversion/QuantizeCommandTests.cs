@@ -18,9 +18,9 @@ public sealed class QuantizeCommandTests
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Path.Combine(temp.Path, "hf");
         string output = Path.Combine(temp.Path, "int4");
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
         string[] arguments = ["quantize", checkpoint, "-o", output, "--precision", "int4"];
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run(quiet ? [.. arguments, "--quiet"] : arguments);
+        (int exitCode, string stdout, string stderr) = CliRunner.Run(quiet ? [.. arguments, "--quiet"] : arguments);
 
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, stderr);
@@ -139,7 +139,7 @@ public sealed class QuantizeCommandTests
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Synth(temp.Path);
-        (int exitCode, _, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", Path.Combine(temp.Path, "out"), "--precision", "int4", option, value);
+        (int exitCode, _, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", Path.Combine(temp.Path, "out"), "--precision", "int4", option, value);
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"edgellm quantize: error: {option} must be 16, 32, 64, 128 or 256, not {value}", stderr.Trim());
@@ -149,7 +149,7 @@ public sealed class QuantizeCommandTests
     private static string Synth(string folder)
     {
         string checkpoint = Path.Combine(folder, "hf");
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
         return checkpoint;
     }
 
@@ -157,7 +157,7 @@ public sealed class QuantizeCommandTests
     {
         string checkpoint = Synth(folder);
         string output = Path.Combine(folder, precision);
-        (int exitCode, _, string stderr) = InProcessCli.Run(["quantize", checkpoint, "-o", output, "--precision", precision, "--quiet", .. options]);
+        (int exitCode, _, string stderr) = CliRunner.Run(["quantize", checkpoint, "-o", output, "--precision", precision, "--quiet", .. options]);
         Assert.True(exitCode == 0, stderr);
         return output;
     }

@@ -18,7 +18,7 @@ public sealed class OutputSafetyTests
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Path.Combine(temp.Path, "hf");
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
         File.WriteAllText(Path.Combine(temp.Path, "neighbour.txt"), "keep me");
         string link = Path.Combine(temp.Path, "link-to-hf");
         Directory.CreateSymbolicLink(link, checkpoint);
@@ -32,7 +32,7 @@ public sealed class OutputSafetyTests
             (link, $"output '{link}' is the input '{checkpoint}'"),
         })
         {
-            (int exitCode, _, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", output, "--force", "--quiet");
+            (int exitCode, _, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--force", "--quiet");
             Assert.Equal(1, exitCode);
             Assert.StartsWith($"edgellm quantize: error: {expected}", stderr, StringComparison.Ordinal);
             Assert.Single(stderr.TrimEnd('\n').Split('\n'));
@@ -43,15 +43,15 @@ public sealed class OutputSafetyTests
         string unrelated = Path.Combine(temp.Path, "documents");
         Directory.CreateDirectory(unrelated);
         File.WriteAllText(Path.Combine(unrelated, "thesis.txt"), "years of work");
-        (int code, _, string error) = InProcessCli.Run("quantize", checkpoint, "-o", unrelated, "--force", "--quiet");
+        (int code, _, string error) = CliRunner.Run("quantize", checkpoint, "-o", unrelated, "--force", "--quiet");
         Assert.Equal(1, code);
         Assert.Equal($"edgellm quantize: error: output folder '{unrelated}' was not made by edgellm (no edgellm.json): --force replaces only edgellm's own output; choose a new or empty folder\n", error);
         Assert.Equal("years of work", File.ReadAllText(Path.Combine(unrelated, "thesis.txt")));
 
         // A model folder edgellm made is replaced under --force.
         string model = Path.Combine(temp.Path, "model");
-        Assert.Equal(0, InProcessCli.Run("quantize", checkpoint, "-o", model, "--quiet").ExitCode);
-        Assert.Equal(0, InProcessCli.Run("quantize", checkpoint, "-o", model, "--force", "--quiet").ExitCode);
+        Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", model, "--quiet").ExitCode);
+        Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", model, "--force", "--quiet").ExitCode);
         Assert.True(File.Exists(Path.Combine(model, "edgellm.json")));
         Assert.DoesNotContain(Directory.GetFileSystemEntries(temp.Path), entry => Path.GetFileName(entry).StartsWith('.'));
     }
@@ -61,10 +61,10 @@ public sealed class OutputSafetyTests
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Path.Combine(temp.Path, "hf");
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", TestTokenizers.ForShape(TinyModels.Qwen2), "-o", checkpoint).ExitCode);
         string weights = Directory.GetFiles(checkpoint, "*.safetensors")[0];
         byte[] original = File.ReadAllBytes(weights);
-        (int exitCode, _, string stderr) = InProcessCli.Run("gguf", "export", checkpoint, "-o", weights, "--force");
+        (int exitCode, _, string stderr) = CliRunner.Run("gguf", "export", checkpoint, "-o", weights, "--force");
         Assert.Equal(1, exitCode);
         Assert.StartsWith($"edgellm gguf export: error: output '{weights}' is inside the input '{checkpoint}'", stderr, StringComparison.Ordinal);
         Assert.Equal(original, File.ReadAllBytes(weights));
@@ -72,7 +72,7 @@ public sealed class OutputSafetyTests
         // A file that is not GGUF is not replaced under --force.
         string notes = Path.Combine(temp.Path, "notes.gguf");
         File.WriteAllText(notes, "not a model");
-        (exitCode, _, stderr) = InProcessCli.Run("gguf", "export", checkpoint, "-o", notes, "--force");
+        (exitCode, _, stderr) = CliRunner.Run("gguf", "export", checkpoint, "-o", notes, "--force");
         Assert.Equal(1, exitCode);
         Assert.Contains("is not a GGUF file", stderr, StringComparison.Ordinal);
         Assert.Equal("not a model", File.ReadAllText(notes));
@@ -81,11 +81,11 @@ public sealed class OutputSafetyTests
         string tokenizerCopy = Path.Combine(temp.Path, "tok");
         Directory.CreateDirectory(tokenizerCopy);
         File.Copy(Path.Combine(TestTokenizers.ForShape(TinyModels.Qwen2), "tokenizer.json"), Path.Combine(tokenizerCopy, "tokenizer.json"));
-        (exitCode, _, stderr) = InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", tokenizerCopy, "-o", temp.Path, "--force");
+        (exitCode, _, stderr) = CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", tokenizerCopy, "-o", temp.Path, "--force");
         Assert.Equal(1, exitCode);
         Assert.Contains("contains the input", stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(checkpoint, CheckpointSynthesizer.MarkerFileName)));
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", tokenizerCopy, "-o", checkpoint, "--force").ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", TinyModels.Qwen2, "--tokenizer", tokenizerCopy, "-o", checkpoint, "--force").ExitCode);
     }
 
     [Fact]

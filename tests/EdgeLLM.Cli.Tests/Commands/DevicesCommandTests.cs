@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using EdgeLLM.Runtime.Tests.Text.Tokenization;
 
-namespace EdgeLLM.Runtime.Tests.Planning;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm devices --json</c> on the machine running the tests, checked against the kernel's own account.</summary>
 [Collection(ConsoleCollection.Name)]

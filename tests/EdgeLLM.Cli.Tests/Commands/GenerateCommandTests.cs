@@ -1,7 +1,8 @@
 using System.Text.Json;
+using EdgeLLM.Runtime.Tests.Generation;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Runtime.Tests.Generation;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>edgellm generate</c> end to end (text → template → ids → graph → tokens) against the reference

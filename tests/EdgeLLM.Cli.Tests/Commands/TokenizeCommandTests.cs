@@ -1,14 +1,6 @@
-using EdgeLLM.Cli;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Runtime.Tests.Text.Tokenization;
-
-/// <summary>Tests that swap the process-wide console; they must not run beside each other.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ConsoleCollection
-{
-    public const string Name = "Console";
-}
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm tokenize</c> run in-process against the reference ids.</summary>
 [Collection(ConsoleCollection.Name)]

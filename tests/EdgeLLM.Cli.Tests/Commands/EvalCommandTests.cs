@@ -1,13 +1,14 @@
 using System.Text.Json;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Tests.Architectures;
+using EdgeLLM.Quantize.Tests.Evaluation;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Evaluation;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm eval</c> in-process: the JSON object's fields, and one-line refusals.</summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class EvalCommandTests
 {
     [Fact]
@@ -20,7 +21,7 @@ public sealed class EvalCommandTests
         string text = Path.Combine(temp.Path, "story.txt");
         File.WriteAllText(text, EvaluationTexts.Story);
 
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("eval", "-m", int4, "--reference", fp32, "--text-file", text, "--context", "32", "--chunks", "2", "--json");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("eval", "-m", int4, "--reference", fp32, "--text-file", text, "--context", "32", "--chunks", "2", "--json");
 
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, stderr);
@@ -36,7 +37,7 @@ public sealed class EvalCommandTests
         Assert.InRange(root.GetProperty("top1_agreement").GetDouble(), 0.5, 1);
         Assert.True(root.GetProperty("rms_delta_p").GetDouble() >= 0);
 
-        (int tableExit, string table, _) = InProcessCli.Run("eval", "-m", int4, "--text-file", text, "--context", "32", "--chunks", "1");
+        (int tableExit, string table, _) = CliRunner.Run("eval", "-m", int4, "--text-file", text, "--context", "32", "--chunks", "1");
         Assert.Equal(0, tableExit);
         Assert.StartsWith("tokens: ", table, StringComparison.Ordinal);
         Assert.Contains("PPL: ", table, StringComparison.Ordinal);
@@ -51,7 +52,7 @@ public sealed class EvalCommandTests
         string text = Path.Combine(temp.Path, "story.txt");
         File.WriteAllText(text, EvaluationTexts.Story);
 
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("eval", "-m", qwen, "--reference", llama, "--text-file", text, "--context", "32");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("eval", "-m", qwen, "--reference", llama, "--text-file", text, "--context", "32");
 
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, stdout);
@@ -68,8 +69,8 @@ public sealed class EvalCommandTests
         string text = Path.Combine(temp.Path, "short.txt");
         File.WriteAllText(text, "Hello there.");
 
-        (int shortExit, _, string shortError) = InProcessCli.Run("eval", "-m", fp32, "--text-file", text, "--context", "64");
-        (int noInputExit, _, string noInputError) = InProcessCli.Run("eval", "-m", fp32);
+        (int shortExit, _, string shortError) = CliRunner.Run("eval", "-m", fp32, "--text-file", text, "--context", "64");
+        (int noInputExit, _, string noInputError) = CliRunner.Run("eval", "-m", fp32);
 
         Assert.Equal(1, shortExit);
         Assert.Contains("fewer than one chunk of --context 64", Assert.Single(shortError.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
@@ -80,7 +81,7 @@ public sealed class EvalCommandTests
     private static string Synthesize(string root, string shape)
     {
         string folder = Path.Combine(root, shape);
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", shape, "--tokenizer", TestTokenizers.ForShape(shape), "-o", folder).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", shape, "--tokenizer", TestTokenizers.ForShape(shape), "-o", folder).ExitCode);
         return folder;
     }
 }

@@ -1,10 +1,11 @@
+using EdgeLLM.Quantize.Tests.Gguf;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Gguf;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm quantize &lt;file.gguf&gt;</c> on damaged files: one error line, exit 1, no output folder.</summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class GgufImportCommandTests
 {
     public static TheoryData<string> Damages => new() { "truncated", "bad-magic", "huge-tensor-count", "tensor-past-end", "unknown-type" };
@@ -26,7 +27,7 @@ public sealed class GgufImportCommandTests
         });
         string output = Path.Combine(temp.Path, "out");
 
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", path, "-o", output, "-q");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", path, "-o", output, "-q");
 
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, stdout);

@@ -3,14 +3,14 @@ using EdgeLLM.Quantize.Tests.Architectures;
 using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Conversion;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>edgellm quantize</c> never writes a half-runnable folder: a checkpoint without tokenizer.json, or whose
 /// config sets a math-changing key EdgeLLM does not implement, is one line on stderr, exit 1, and no output
 /// folder. A YaRN checkpoint converts and says what it did with the scaling.
 /// </summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class QuantizeRefusalTests
 {
     [Fact]
@@ -50,7 +50,7 @@ public sealed class QuantizeRefusalTests
             StringComparison.Ordinal));
         string output = Path.Combine(temp.Path, "out");
 
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", output, "--precision", "int8", "--max-context", "256");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--precision", "int8", "--max-context", "256");
 
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, stderr);
@@ -69,13 +69,13 @@ public sealed class QuantizeRefusalTests
     private static string Synthesize(string root, string shape)
     {
         string checkpoint = Path.Combine(root, "hf");
-        Assert.Equal(0, InProcessCli.Run("synth", "--shape", shape, "--tokenizer", TestTokenizers.ForShape(shape), "-o", checkpoint).ExitCode);
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", shape, "--tokenizer", TestTokenizers.ForShape(shape), "-o", checkpoint).ExitCode);
         return checkpoint;
     }
 
     private static void AssertRefused(string checkpoint, string output, string named)
     {
-        (int exitCode, string stdout, string stderr) = InProcessCli.Run("quantize", checkpoint, "-o", output, "--precision", "int4");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--precision", "int4");
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, stdout);
         string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EdgeLLM.Runtime.Tests.Generation;
 
-namespace EdgeLLM.Runtime.Tests.Benchmarking;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm bench</c> on a tiny model: the JSON record, the table, cold loads and bad options.</summary>
 [Collection(ModelFoldersCollection.Name)]
@@ -33,6 +33,32 @@ public sealed class BenchCommandTests(ModelFolders models)
         });
         double[] decode = [.. repetitions.Select(repetition => repetition.GetProperty("decode_tokens_per_s").GetDouble())];
         Assert.Equal(decode.Order().ElementAt(1), root.GetProperty("summary").GetProperty("decode_tokens_per_s").GetProperty("median").GetDouble(), 3);
+    }
+
+    [Fact]
+    public void ModelNameIsLookedUpLikeGenerate()
+    {
+        // -m takes the name of a model found ($EDGELLM_MODELS here, as a kit's launcher sets it), as generate's does.
+        string folder = models.Tiny(ModelFolders.Qwen2);
+        string name = Path.GetFileName(folder);
+        Assert.False(Directory.Exists(name), $"'{name}' must not be a folder of the working directory");
+        string? previous = Environment.GetEnvironmentVariable("EDGELLM_MODELS");
+        Environment.SetEnvironmentVariable("EDGELLM_MODELS", Path.GetDirectoryName(folder));
+        try
+        {
+            (int exitCode, string output, string error) = CliRunner.Run(
+                ["bench", "-m", name, "--prompt-tokens", "8", "--gen-tokens", "4", "--threads", "1", "--repetitions", "1", "--warmup", "0", "--no-bandwidth", "--json"]);
+
+            Assert.True(exitCode == 0, error);
+            using JsonDocument document = JsonDocument.Parse(output);
+            JsonElement model = document.RootElement.GetProperty("model");
+            Assert.Equal(name, model.GetProperty("name").GetString());
+            Assert.Equal("fp32", model.GetProperty("precision").GetString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("EDGELLM_MODELS", previous);
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using EdgeLLM.Runtime.Tests.Generation;
 
-namespace EdgeLLM.Runtime.Tests.Generation;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary>
 /// Issue 16, items 8, 9, 12 and 13 (--prompt-file): a prompt longer than the context exited 0 with no tokens,

@@ -1,12 +1,10 @@
+using EdgeLLM.Quantize.Tests.Synthetic;
 using EdgeLLM.Tests.Shared;
 
-namespace EdgeLLM.Quantize.Tests.Synthetic;
-
-[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
-public sealed class ConsoleCollection;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary><c>edgellm synth</c> run in-process through Program.Main (console redirected, so not in parallel).</summary>
-[Collection(nameof(ConsoleCollection))]
+[Collection(ConsoleCollection.Name)]
 public sealed class SynthCommandTests
 {
     [Fact]
@@ -83,5 +81,5 @@ public sealed class SynthCommandTests
         Assert.Equal(before, Directory.GetFileSystemEntries(parent));
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => InProcessCli.Run(args);
+    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => CliRunner.Run(args);
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Runtime.Tests.Generation;
 
-namespace EdgeLLM.Runtime.Tests.Planning;
+namespace EdgeLLM.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>generate</c> plans before it loads: --context, --threads, --device-profile and --ep reach the
