@@ -1,5 +1,6 @@
 using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines.Cpu;
+using EdgeLLM.Runtime.Engines.Onnx;
 using EdgeLLM.Runtime.Model;
 
 namespace EdgeLLM.Runtime.Engines;

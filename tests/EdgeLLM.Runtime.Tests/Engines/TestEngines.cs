@@ -1,6 +1,7 @@
 using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Engines.Cpu;
+using EdgeLLM.Runtime.Engines.Onnx;
 using EdgeLLM.Runtime.Model;
 
 namespace EdgeLLM.Runtime.Tests.Engines;

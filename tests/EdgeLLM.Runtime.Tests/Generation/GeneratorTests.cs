@@ -1,4 +1,5 @@
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Runtime.Engines.Onnx;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Sampling;

@@ -4,6 +4,7 @@ using EdgeLLM.Format.Providers;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;
+using EdgeLLM.Runtime.Engines.Onnx;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Tests.Shared;
 

@@ -2,7 +2,7 @@ using EdgeLLM.Format.ModelFolder;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace EdgeLLM.Runtime.Generation;
+namespace EdgeLLM.Runtime.Engines.Onnx;
 
 /// <summary>
 /// The shared-buffer KV cache: per layer one key and one value tensor of

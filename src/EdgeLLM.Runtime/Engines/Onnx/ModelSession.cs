@@ -2,11 +2,12 @@ using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Native;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace EdgeLLM.Runtime.Model;
+namespace EdgeLLM.Runtime.Engines.Onnx;
 
 /// <summary>
 /// The only type that talks to ONNX Runtime: one decoder session with the ORT GenAI graph contract
