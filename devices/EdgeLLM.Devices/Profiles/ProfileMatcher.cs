@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Profiles;
 
@@ -17,8 +18,8 @@ public static class ProfileMatcher
             return new ProfileChoice(catalog.Find(profileOverride), "chosen with --device-profile");
         }
 
-        return TryMatch(hardware, catalog) ?? throw new InvalidOperationException(
-            $"no device profile matches this machine ({ArchitectureNames.ToName(hardware.Cpu.Architecture)}, {hardware.Cpu.ModelName}): pass --device-profile with one of {string.Join(", ", catalog.Profiles.Select(profile => profile.Name))}");
+        return TryMatch(hardware, catalog) ?? throw new EdgeLlmException(
+            $"no device profile matches this machine ({ArchitectureNames.ToName(hardware.Cpu.Architecture)}, {hardware.Cpu.ModelName}): choose a device profile, one of {string.Join(", ", catalog.Profiles.Select(profile => profile.Name))}");
     }
 
     /// <summary>The best-matching profile, or null when none applies.</summary>

@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Providers;
 
@@ -9,7 +10,7 @@ namespace EdgeLLM.Devices.Providers;
 /// EdgeLLM fell back to CPU. This library never references ONNX Runtime: the caller passes the
 /// names OrtEnv.GetAvailableProviders() returned; the runtime appends <see cref="Provider"/> with
 /// <see cref="DeviceId"/> to its SessionOptions. On <c>--ep auto</c> an unavailable provider is skipped;
-/// one asked for by name that is unavailable is refused (NotSupportedException, one line).
+/// one asked for by name that is unavailable is refused (EdgeLlmException, one line).
 /// </summary>
 public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int DeviceId, string Reason, string? Warning)
 {
@@ -49,14 +50,14 @@ public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int Dev
 
         if (!ExecutionProviderNames.TryParse(requested, out ExecutionProvider provider))
         {
-            throw new ArgumentException($"unknown --ep '{requested}': use {Values}");
+            throw new EdgeLlmException($"unknown execution provider '{requested}': use {Values}");
         }
 
         // Asked for by name: not having it is a refusal, not a silent change of provider.
         string? reason = WhyUnavailable(provider, availableOrtProviders, hardware, out int device);
         return reason is null
             ? new ExecutionProviderChoice(provider, device, $"requested with --ep {ExecutionProviderNames.ShortName(provider)}", null)
-            : throw new NotSupportedException($"--ep {ExecutionProviderNames.ShortName(provider)} is not available: {reason} (use --ep auto or cpu)");
+            : throw new EdgeLlmException($"execution provider {ExecutionProviderNames.ShortName(provider)} is not available: {reason} (choose auto or cpu)");
     }
 
     private static ExecutionProviderChoice CpuFallback(string requested, string reason)

@@ -2,6 +2,7 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Reports;
 
@@ -53,7 +54,7 @@ public sealed record DeviceReport(
         {
             footprint = ModelFootprint.Read(folder);
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or EdgeLlmException or UnauthorizedAccessException)
         {
             return new ModelFit(folder, null, exception.Message);
         }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Synthetic;
 
 /// <summary>
@@ -544,5 +546,5 @@ public static class SyntheticShapes
     /// <summary>The shape of that name, or an <see cref="ArgumentException"/> listing the known ones.</summary>
     public static SyntheticShape Find(string name)
         => All.FirstOrDefault(shape => string.Equals(shape.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"unknown shape '{name}' (known: {string.Join(", ", All.Select(shape => shape.Name))})");
+            ?? throw new EdgeLlmException($"unknown shape '{name}' (known: {string.Join(", ", All.Select(shape => shape.Name))})");
 }

@@ -50,7 +50,7 @@ public static class CalibrationPass
         IReadOnlyList<int> tokens = prompts.EncodePlain(text.Text);
         if (tokens.Count < 2)
         {
-            throw new InvalidDataException($"calibration text '{text.Source}' has {tokens.Count} token(s); at least 2 are needed");
+            throw new EdgeLLM.Format.EdgeLlmException($"calibration text '{text.Source}' has {tokens.Count} token(s); at least 2 are needed");
         }
 
         int? bos = prompts.Tokenizer.BeginningOfSequenceId is int id && prompts.Tokenizer.SpecialPrefixIds.Contains(id) ? id : null;

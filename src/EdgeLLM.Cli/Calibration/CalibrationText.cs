@@ -31,7 +31,7 @@ public sealed record CalibrationText(string Text, string Source)
         string text = File.ReadAllText(path);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new InvalidDataException($"calibration text '{path}' is empty");
+            throw new EdgeLLM.Format.EdgeLlmException($"calibration text '{path}' is empty");
         }
 
         return new CalibrationText(text, Path.GetFileName(path));

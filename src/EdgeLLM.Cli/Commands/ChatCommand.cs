@@ -30,7 +30,7 @@ public static class ChatCommand
     {
         if (Console.IsInputRedirected || Console.IsOutputRedirected)
         {
-            throw new InvalidOperationException("the chat needs a terminal: standard input and output must not be redirected");
+            throw new EdgeLLM.Format.EdgeLlmException("the chat needs a terminal: standard input and output must not be redirected");
         }
 
         string? model = null;

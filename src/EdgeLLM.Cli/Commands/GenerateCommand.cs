@@ -62,9 +62,9 @@ public static class GenerateCommand
                 MinP = parse.GetValue(minPOption),
                 RepetitionPenalty = parse.GetValue(repetitionOption),
                 Seed = parse.GetValue(seedOption),
-                MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new ArgumentException("--max-tokens must be 0 or more"),
+                MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new EdgeLLM.Format.EdgeLlmException("--max-tokens must be 0 or more"),
                 Think = ParseThink(parse.GetValue(thinkOption)!),
-                ThinkBudget = thinkBudget is < 0 ? throw new ArgumentException("--think-budget must be 0 or more") : thinkBudget,
+                ThinkBudget = thinkBudget is < 0 ? throw new EdgeLLM.Format.EdgeLlmException("--think-budget must be 0 or more") : thinkBudget,
             };
             GenerationInput input = ReadInput(parse.GetValue(promptOption), parse.GetValue(promptFileOption), parse.GetValue(messagesOption), parse.GetValue(chatOption));
             bool json = parse.GetValue(jsonOption);
@@ -110,7 +110,7 @@ public static class GenerateCommand
 
     private static string ReadPromptFile(string path)
         => Directory.Exists(path)
-            ? throw new ArgumentException($"--prompt-file '{path}' is a folder, expected a UTF-8 text file")
+            ? throw new EdgeLLM.Format.EdgeLlmException($"--prompt-file '{path}' is a folder, expected a UTF-8 text file")
             : File.ReadAllText(path, Encoding.UTF8);
 
     private static int RenderOnly(string modelFolder, GenerationInput input, ChatSettings settings, bool json)
@@ -176,7 +176,7 @@ public static class GenerateCommand
         "on" => ThinkMode.On,
         "hide" => ThinkMode.Hide,
         "off" => ThinkMode.Off,
-        _ => throw new ArgumentException($"--think must be on, hide or off, got '{value}'"),
+        _ => throw new EdgeLLM.Format.EdgeLlmException($"--think must be on, hide or off, got '{value}'"),
     };
 
     private static GenerationInput ReadInput(string? prompt, string? promptFile, string? messagesFile, bool chat)
@@ -184,7 +184,7 @@ public static class GenerateCommand
         int given = (prompt is null ? 0 : 1) + (promptFile is null ? 0 : 1) + (messagesFile is null ? 0 : 1);
         if (given > 1)
         {
-            throw new ArgumentException("give one of --prompt, --prompt-file and --messages");
+            throw new EdgeLLM.Format.EdgeLlmException("give one of --prompt, --prompt-file and --messages");
         }
 
         if (messagesFile is not null)
@@ -194,12 +194,12 @@ public static class GenerateCommand
 
         string text = prompt
             ?? (promptFile is not null ? ReadPromptFile(promptFile)
-            : !Console.IsInputRedirected ? throw new ArgumentException("no prompt: give --prompt, --prompt-file or --messages, or pipe text into standard input")
-            : StandardInput.IsClosed ? throw new ArgumentException("no prompt: standard input is closed; give --prompt, --prompt-file or --messages, or pipe text into standard input")
+            : !Console.IsInputRedirected ? throw new EdgeLLM.Format.EdgeLlmException("no prompt: give --prompt, --prompt-file or --messages, or pipe text into standard input")
+            : StandardInput.IsClosed ? throw new EdgeLLM.Format.EdgeLlmException("no prompt: standard input is closed; give --prompt, --prompt-file or --messages, or pipe text into standard input")
             : Console.In.ReadToEnd());
         if (text.Length == 0)
         {
-            throw new ArgumentException("the prompt is empty");
+            throw new EdgeLLM.Format.EdgeLlmException("the prompt is empty");
         }
 
         return chat ? new GenerationInput(null, [ChatMessage.User(text)]) : new GenerationInput(text, null);

@@ -66,12 +66,12 @@ public sealed class RunOptions
         int requestedThreads = parse.GetValue(threads);
         if (requestedContext < 0)
         {
-            throw new ArgumentException($"--context must be a positive number of tokens, not {requestedContext}");
+            throw new EdgeLLM.Format.EdgeLlmException($"--context must be a positive number of tokens, not {requestedContext}");
         }
 
         if (requestedThreads < 0)
         {
-            throw new ArgumentException($"--threads must be 0 or more, not {requestedThreads}");
+            throw new EdgeLLM.Format.EdgeLlmException($"--threads must be 0 or more, not {requestedThreads}");
         }
 
         requestedThreads = ThreadLimit.Cap(requestedThreads, parse.CommandResult.Command.Name);

@@ -48,7 +48,7 @@ public static class ServeCommand
                 {
                     "deepseek" => true,
                     "none" => false,
-                    var other => throw new ArgumentException($"--reasoning-format must be deepseek or none, not '{other}'"),
+                    var other => throw new EdgeLLM.Format.EdgeLlmException($"--reasoning-format must be deepseek or none, not '{other}'"),
                 },
             };
             options.Check();
@@ -108,7 +108,7 @@ public static class ServeCommand
     {
         if (key is not null && file is not null)
         {
-            throw new ArgumentException("give --api-key or --api-key-file, not both");
+            throw new EdgeLLM.Format.EdgeLlmException("give --api-key or --api-key-file, not both");
         }
 
         if (file is null)
@@ -117,7 +117,7 @@ public static class ServeCommand
         }
 
         string line = File.ReadLines(file).FirstOrDefault()?.Trim() ?? string.Empty;
-        return line.Length > 0 ? line : throw new ArgumentException($"{file}: the API key file is empty");
+        return line.Length > 0 ? line : throw new EdgeLLM.Format.EdgeLlmException($"{file}: the API key file is empty");
     }
 
     private static string? CheckOrigin(string? origin)
@@ -129,6 +129,6 @@ public static class ServeCommand
 
         return Uri.TryCreate(origin, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"
             ? origin.TrimEnd('/')
-            : throw new ArgumentException($"--cors-origin '{origin}' must be an origin such as http://localhost:3000 (scheme, host and port, no path)");
+            : throw new EdgeLLM.Format.EdgeLlmException($"--cors-origin '{origin}' must be an origin such as http://localhost:3000 (scheme, host and port, no path)");
     }
 }

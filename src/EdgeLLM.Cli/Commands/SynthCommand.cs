@@ -57,6 +57,6 @@ public static class SynthCommand
         "bf16" => TensorDType.BF16,
         "fp16" => TensorDType.F16,
         "fp32" => TensorDType.F32,
-        _ => throw new ArgumentException($"--dtype '{name}' is not one of bf16, fp16, fp32"),
+        _ => throw new EdgeLLM.Format.EdgeLlmException($"--dtype '{name}' is not one of bf16, fp16, fp32"),
     };
 }

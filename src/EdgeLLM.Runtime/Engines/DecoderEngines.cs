@@ -1,4 +1,6 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines.Cpu;
+using EdgeLLM.Runtime.Engines.Cpu.Loading;
 using EdgeLLM.Runtime.Model;
 
 namespace EdgeLLM.Runtime.Engines;
@@ -19,16 +21,16 @@ public static class DecoderEngines
         {
             if (settings.ExecutionProvider != ExecutionProvider.Cpu)
             {
-                throw new ArgumentException($"--engine cpu runs on the CPU only, not with the {settings.ExecutionProvider} provider");
+                throw new EdgeLlmException($"the CPU engine runs on the CPU only, not with the {settings.ExecutionProvider} provider");
             }
 
             try
             {
                 return OpenCpu(modelFolder, contextLength, settings);
             }
-            catch (NotSupportedException exception)
+            catch (UnsupportedGraphException exception)
             {
-                throw new NotSupportedException($"the CPU engine cannot run '{modelFolder}': {exception.Message} (use --engine onnx)", exception);
+                throw new EdgeLlmException($"the CPU engine cannot run '{modelFolder}': {exception.Message} (choose the onnx engine)", exception);
             }
         }
 
@@ -39,7 +41,7 @@ public static class DecoderEngines
             {
                 return OpenCpu(modelFolder, contextLength, settings);
             }
-            catch (NotSupportedException unsupported)
+            catch (UnsupportedGraphException unsupported)
             {
                 notice?.Invoke(AutoFallbackNotice(unsupported.Message));
             }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Evaluation;
 
@@ -20,7 +21,7 @@ public static class TokenizerIdentity
             string? referenceHash = Hash(Path.Combine(reference, name));
             if (!string.Equals(modelHash, referenceHash, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"'{model}' and '{reference}' have different tokenizers ({name} differs): KL divergence compares the same tokens, so both must come from one checkpoint");
+                throw new EdgeLlmException($"'{model}' and '{reference}' have different tokenizers ({name} differs): KL divergence compares the same tokens, so both must come from one checkpoint");
             }
         }
     }

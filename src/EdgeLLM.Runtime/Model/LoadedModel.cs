@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Sampling;
@@ -58,7 +59,7 @@ public sealed class LoadedModel : IDisposable
         int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;
         if (contextLength > manifest.MaxContext)
         {
-            throw new ArgumentException($"--context {contextLength} is larger than this model's {manifest.MaxContext} (set at conversion with --max-context)");
+            throw new EdgeLlmException($"context {contextLength} is larger than this model's {manifest.MaxContext} (its maximum context, set at conversion)");
         }
 
         PromptBuilder prompts = PromptBuilder.Load(folder);

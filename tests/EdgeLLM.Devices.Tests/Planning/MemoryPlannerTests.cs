@@ -1,6 +1,7 @@
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Tests.Profiles;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 
@@ -169,9 +170,9 @@ public sealed class MemoryPlannerTests
     {
         ModelFootprint shortModel = ModelShapes.Qwen15BInt4 with { MaxContext = 32768 };
 
-        var error = Assert.Throws<ArgumentException>(() => MemoryPlanner.Plan(shortModel, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, requestedContext: 65536));
+        var error = Assert.Throws<EdgeLlmException>(() => MemoryPlanner.Plan(shortModel, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, requestedContext: 65536));
 
-        Assert.Equal("--context 65536 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 32768", error.Message);
+        Assert.Equal("context 65536 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 32768", error.Message);
     }
 
     [Theory]
@@ -179,9 +180,9 @@ public sealed class MemoryPlannerTests
     [InlineData(-5)]
     public void NonPositiveContext_IsRefused(int context)
     {
-        var error = Assert.Throws<ArgumentException>(() => MemoryPlanner.Plan(ModelShapes.Qwen15BInt4, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, context));
+        var error = Assert.Throws<EdgeLlmException>(() => MemoryPlanner.Plan(ModelShapes.Qwen15BInt4, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, context));
 
-        Assert.Equal($"--context {context} is not a positive number of tokens", error.Message);
+        Assert.Equal($"context {context} is not a positive number of tokens", error.Message);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Tests.Profiles;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 
@@ -29,9 +30,9 @@ public sealed class RunPlannerTests
     [Fact]
     public void RequestedCuda_OnACpuOnlyBuild_IsRefused()
     {
-        var error = Assert.Throws<NotSupportedException>(() => RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "cuda", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
+        var error = Assert.Throws<EdgeLlmException>(() => RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "cuda", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
 
-        Assert.Equal("--ep cuda is not available: this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider) (use --ep auto or cpu)", error.Message);
+        Assert.Equal("execution provider cuda is not available: this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider) (choose auto or cpu)", error.Message);
     }
 
     [Fact]
@@ -86,15 +87,15 @@ public sealed class RunPlannerTests
     [Fact]
     public void UnknownProfile_IsRefused()
     {
-        Assert.Throws<ArgumentException>(() => RunPlanner.Plan(Machines.RaspberryPi4, Catalog, "raspberry-pi-3", "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, null));
+        Assert.Throws<EdgeLlmException>(() => RunPlanner.Plan(Machines.RaspberryPi4, Catalog, "raspberry-pi-3", "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, null));
     }
 
     [Fact]
     public void ContextAboveTheModels_IsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => RunPlanner.Plan(Machines.RaspberryPi5, Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 262144));
+        var error = Assert.Throws<EdgeLlmException>(() => RunPlanner.Plan(Machines.RaspberryPi5, Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 262144));
 
-        Assert.Equal("--context 262144 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 131072", error.Message);
+        Assert.Equal("context 262144 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 131072", error.Message);
     }
 
     [Fact]
