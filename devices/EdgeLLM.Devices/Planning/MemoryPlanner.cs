@@ -242,7 +242,7 @@ public static class MemoryPlanner
         var alternatives = new List<string>();
         if (smallerContext is { } context)
         {
-            alternatives.Add($"--context {context}");
+            alternatives.Add($"a context of {context} tokens");
         }
 
         if (profile.SmallerModelFor(model.ParameterCount, budget.TotalBytes) is { } smaller)

@@ -15,7 +15,7 @@ public static class ProfileMatcher
         ArgumentNullException.ThrowIfNull(catalog);
         if (profileOverride is not null)
         {
-            return new ProfileChoice(catalog.Find(profileOverride), "chosen with --device-profile");
+            return new ProfileChoice(catalog.Find(profileOverride), "chosen by name");
         }
 
         return TryMatch(hardware, catalog) ?? throw new EdgeLlmException(

@@ -56,12 +56,12 @@ public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int Dev
         // Asked for by name: not having it is a refusal, not a silent change of provider.
         string? reason = WhyUnavailable(provider, availableOrtProviders, hardware, out int device);
         return reason is null
-            ? new ExecutionProviderChoice(provider, device, $"requested with --ep {ExecutionProviderNames.ShortName(provider)}", null)
+            ? new ExecutionProviderChoice(provider, device, $"requested by name ({ExecutionProviderNames.ShortName(provider)})", null)
             : throw new EdgeLlmException($"execution provider {ExecutionProviderNames.ShortName(provider)} is not available: {reason} (choose auto or cpu)");
     }
 
     private static ExecutionProviderChoice CpuFallback(string requested, string reason)
-        => new(ExecutionProvider.Cpu, 0, "CPU fallback", $"--ep {requested}: {reason}; using CPU");
+        => new(ExecutionProvider.Cpu, 0, "CPU fallback", $"execution provider {requested}: {reason}; using CPU");
 
     /// <summary>Null when the provider can run here; otherwise why not.</summary>
     private static string? WhyUnavailable(ExecutionProvider provider, IReadOnlyCollection<string> availableOrtProviders, HardwareDescription hardware, out int deviceId)

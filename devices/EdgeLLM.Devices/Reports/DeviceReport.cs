@@ -38,7 +38,7 @@ public sealed record DeviceReport(
             : ProfileMatcher.Choose(hardware, catalog, profileOverride);
         if (profile is null)
         {
-            string error = $"no device profile matches this machine: pass --device-profile with one of {string.Join(", ", catalog.Profiles.Select(candidate => candidate.Name))}";
+            string error = $"no device profile matches this machine: choose a device profile, one of {string.Join(", ", catalog.Profiles.Select(candidate => candidate.Name))}";
             return new DeviceReport(hardware, null, error, ortProviders, null, modelSearchPaths, []);
         }
 

@@ -52,7 +52,7 @@ public static class DecoderEngines
 
     /// <summary>The line <c>--engine auto</c> prints when the CPU engine cannot run a folder and ONNX Runtime runs it.</summary>
     public static string AutoFallbackNotice(string reason)
-        => $"--engine auto: EdgeLLM's CPU engine cannot run this folder ({reason}); ONNX Runtime runs it";
+        => $"engine auto: EdgeLLM's CPU engine cannot run this folder ({reason}); ONNX Runtime runs it";
 
     private static CpuEngine OpenCpu(string modelFolder, int contextLength, SessionSettings settings)
         => CpuEngine.Open(modelFolder, new CpuEngineOptions

@@ -53,7 +53,7 @@ public sealed class LoadedModel : IDisposable
         if (manifest.Target != "cpu" && settings.ExecutionProvider != ExecutionProvider.DirectML)
         {
             // The DirectML variant (fp16 KV cache and logits, accuracy_level 0) runs anywhere, but the CPU kernels are slower on it.
-            notice?.Invoke($"'{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))}' is the --target {manifest.Target} variant (fp16, for DirectML); on {settings.ExecutionProvider} a --target cpu conversion is faster");
+            notice?.Invoke($"'{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))}' is the {manifest.Target} target variant (fp16, for DirectML); on {settings.ExecutionProvider} a conversion for the cpu target is faster");
         }
 
         int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;

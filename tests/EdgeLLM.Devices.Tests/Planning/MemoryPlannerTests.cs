@@ -97,7 +97,7 @@ public sealed class MemoryPlannerTests
         Assert.False(plan.Fits);
         Assert.Equal(7_621_978_496, plan.Estimate.TotalBytes);
         Assert.Equal(
-            "DeepSeek-R1-Distill-Qwen-7B-int4 needs 7.6 GB at context 16384, 7.0 GB available (7.5 GB free RAM minus 500 MB headroom): use --context 11520 or the DeepSeek-R1-Distill-Qwen-1.5B int4 model",
+            "DeepSeek-R1-Distill-Qwen-7B-int4 needs 7.6 GB at context 16384, 7.0 GB available (7.5 GB free RAM minus 500 MB headroom): use a context of 11520 tokens or the DeepSeek-R1-Distill-Qwen-1.5B int4 model",
             plan.Refusal);
     }
 
@@ -161,7 +161,7 @@ public sealed class MemoryPlannerTests
         // 1,668,639,104 at 4096 (1,433,758,080 + 57,344 * 4096); 3584 fits as in the tight-memory plan.
         Assert.Equal(1_668_639_104, plan.Estimate.TotalBytes);
         Assert.Equal(
-            "DeepSeek-R1-Distill-Qwen-1.5B-int4 needs 1.7 GB at context 4096, 1.6 GB available (1.9 GB free RAM minus 300 MB headroom): use --context 3584",
+            "DeepSeek-R1-Distill-Qwen-1.5B-int4 needs 1.7 GB at context 4096, 1.6 GB available (1.9 GB free RAM minus 300 MB headroom): use a context of 3584 tokens",
             plan.Refusal);
     }
 

@@ -68,7 +68,7 @@ public sealed class RunPlannerTests
         RunPlan plan = RunPlanner.Plan(smallCard, Catalog, "cuda-gpu", "auto", CudaBuild, ModelShapes.Qwen7BInt4, requestedContext: 2048);
 
         Assert.Equal(ExecutionProvider.Cpu, plan.ExecutionProvider.Provider);
-        Assert.StartsWith("--ep auto: DeepSeek-R1-Distill-Qwen-7B-int4 needs ", plan.ExecutionProvider.Warning, StringComparison.Ordinal);
+        Assert.StartsWith("execution provider auto: DeepSeek-R1-Distill-Qwen-7B-int4 needs ", plan.ExecutionProvider.Warning, StringComparison.Ordinal);
         Assert.Equal("RAM", plan.Memory.Budget.Kind);
     }
 
@@ -111,7 +111,7 @@ public sealed class RunPlannerTests
         RunPlan onlyMapped = RunPlanner.PlanForAutoEngine(WithRam(tight), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: true);
         Assert.True(onlyMapped.MappedCpuWeights);
         Assert.Equal(4096, onlyMapped.Memory.Context);
-        Assert.Contains(onlyMapped.Warnings, line => line.StartsWith("--engine auto: ", StringComparison.Ordinal) && line.Contains("CPU engine", StringComparison.Ordinal));
+        Assert.Contains(onlyMapped.Warnings, line => line.StartsWith("engine auto: ", StringComparison.Ordinal) && line.Contains("CPU engine", StringComparison.Ordinal));
 
         // Where both fit, the CPU engine runs (no note); a folder it cannot run stays with ONNX Runtime.
         long roomy = Enumerable.Range(8, 256).Select(step => step * 64 * MiB).First(PackedFits);

@@ -83,7 +83,7 @@ public sealed class ProfileMatcherTests
         ProfileChoice choice = ProfileMatcher.Choose(Machines.RaspberryPi5, Catalog, profileOverride: "raspberry-pi-4");
 
         Assert.Equal("raspberry-pi-4", choice.Profile.Name);
-        Assert.Equal("chosen with --device-profile", choice.Reason);
+        Assert.Equal("chosen by name", choice.Reason);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class ExecutionProviderChoiceTests
 
         Assert.Equal(ExecutionProvider.DirectML, choice.Provider);
         Assert.Equal("DmlExecutionProvider", choice.OrtName);
-        Assert.Equal("requested with --ep dml", choice.Reason);
+        Assert.Equal("requested by name (dml)", choice.Reason);
         Assert.Null(choice.Warning);
     }
 

@@ -143,7 +143,7 @@ public sealed class CpuEngineTests(ModelFolders models, ITestOutputHelper output
         var notices = new List<string>();
         using IDecoderEngine engine = DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Auto }, notices.Add);
         Assert.Equal("onnx", engine.Name);
-        Assert.Contains(notices, line => line.StartsWith("--engine auto: EdgeLLM's CPU engine cannot run this folder (", StringComparison.Ordinal));
+        Assert.Contains(notices, line => line.StartsWith("engine auto: EdgeLLM's CPU engine cannot run this folder (", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class RunPlanningCommandTests(ModelFolders models)
             ["generate", "-m", models.Tiny(ModelFolders.Qwen2, target: GraphTarget.DirectML), "-p", ReferenceCase.StoryPrompt, "--temperature", "0", "--max-tokens", "4", "--json"]);
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("is the --target dml variant (fp16, for DirectML); on Cpu a --target cpu conversion is faster", error, StringComparison.Ordinal);
+        Assert.Contains("is the dml target variant (fp16, for DirectML); on Cpu a conversion for the cpu target is faster", error, StringComparison.Ordinal);
         int[] tokens = [.. JsonDocument.Parse(output).RootElement.GetProperty("tokens").EnumerateArray().Select(token => token.GetInt32())];
         Assert.Equal(reference.GreedyIds.Take(4), tokens);
     }
