@@ -62,7 +62,7 @@ public static class RunPlanning
         {
             return CpuEngine.CannotRun(modelFolder);
         }
-        catch (Exception damaged) when (damaged is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception damaged) when (damaged is EdgeLLM.Format.EdgeLlmException or IOException or UnauthorizedAccessException)
         {
             return null;
         }
