@@ -12,7 +12,7 @@ public static class TokenizerIdentity
     /// <summary>The files compared, in order.</summary>
     public static IReadOnlyList<string> Files { get; } = ["tokenizer.json", "tokenizer_config.json"];
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first file that differs (or exists in only one folder).</summary>
+    /// <summary>Throws <see cref="EdgeLlmException"/> naming the first file that differs (or exists in only one folder).</summary>
     public static void EnsureSame(string model, string reference)
     {
         foreach (string name in Files)
