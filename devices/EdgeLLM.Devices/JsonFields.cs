@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices;
 
@@ -15,7 +16,7 @@ internal sealed class JsonFields(JsonElement element, string source)
     public static JsonFields Parse(JsonDocument document, string source)
         => document.RootElement.ValueKind == JsonValueKind.Object
             ? new JsonFields(document.RootElement, source)
-            : throw new InvalidDataException($"{source}: expected a JSON object at the top level");
+            : throw new EdgeLlmException($"{source}: expected a JSON object at the top level");
 
     public bool Has(string name) => Element.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null;
 
@@ -114,9 +115,9 @@ internal sealed class JsonFields(JsonElement element, string source)
         return [.. value.EnumerateArray().Select(item => new JsonFields(item, Source))];
     }
 
-    public InvalidDataException Invalid(string name, string expectation)
+    public EdgeLlmException Invalid(string name, string expectation)
         => new($"{Source}: '{name}' must be {expectation}");
 
-    public InvalidDataException Missing(string name, string expectation)
+    public EdgeLlmException Missing(string name, string expectation)
         => new($"{Source}: missing '{name}' ({expectation})");
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Server;
 
@@ -46,30 +47,30 @@ public sealed record ServerOptions
     /// <summary>On Ctrl-C or SIGTERM, in-flight work may finish for this long before it is cancelled.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(1.5);
 
-    /// <summary>The address to bind, checked: one line (<see cref="ArgumentException"/>) for a bad value or a refused one.</summary>
+    /// <summary>The address to bind, checked: one line (<see cref="EdgeLLM.Format.EdgeLlmException"/>) for a bad value or a refused one.</summary>
     public IPAddress Check()
     {
         if (Port is < 0 or > 65535)
         {
-            throw new ArgumentException($"--port must be 0 to 65535, not {Port}");
+            throw new EdgeLlmException($"port must be 0 to 65535, not {Port}");
         }
 
         if (MaxQueue is < 0 or > 10_000)
         {
-            throw new ArgumentException($"--max-queue must be 0 to 10000, not {MaxQueue}");
+            throw new EdgeLlmException($"max queue must be 0 to 10000, not {MaxQueue}");
         }
 
         if (ApiKey is { } key && (key.Length == 0 || key.Any(char.IsWhiteSpace)))
         {
-            throw new ArgumentException("the API key must be non-empty and hold no spaces");
+            throw new EdgeLlmException("the API key must be non-empty and hold no spaces");
         }
 
         IPAddress address = Host == "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(Host, out IPAddress? parsed) ? parsed
-            : throw new ArgumentException($"--host '{Host}' is not an IP address (use 127.0.0.1, ::1, a LAN address or 0.0.0.0)");
+            : throw new EdgeLlmException($"host '{Host}' is not an IP address (use 127.0.0.1, ::1, a LAN address or 0.0.0.0)");
         if (!IPAddress.IsLoopback(address) && ApiKey is null)
         {
-            throw new ArgumentException($"--host {Host} would let other machines use the model: give --api-key KEY or --api-key-file FILE too (or keep the default 127.0.0.1)");
+            throw new EdgeLlmException($"host {Host} would let other machines use the model: give an API key too (or keep the default 127.0.0.1)");
         }
 
         return address;

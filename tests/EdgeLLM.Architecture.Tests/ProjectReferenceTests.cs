@@ -194,18 +194,5 @@ public sealed class ProjectReferenceTests
         => ProjectRoots.SelectMany(root => Directory.EnumerateFiles(Path.Combine(RepoRoot, root), "*.csproj", SearchOption.AllDirectories)
             .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" || part.StartsWith('.'))));
 
-    private static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EdgeLLM.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("EdgeLLM.sln not found above the test assembly");
-    }
+    private static string RepoRoot => RepositoryRoot.Path;
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Server.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ServerSafetyTests(ServerModels models)
     {
         var open = new ServerOptions { Host = "0.0.0.0", ModelId = "m" };
 
-        Assert.Contains("--api-key", Assert.Throws<ArgumentException>(() => open.Check()).Message, StringComparison.Ordinal);
+        Assert.Contains("API key", Assert.Throws<EdgeLlmException>(() => open.Check()).Message, StringComparison.Ordinal);
         Assert.Equal(IPAddress.Any, (open with { ApiKey = "k" }).Check());
         Assert.True((open with { ApiKey = "k" }).IsExposed);
         Assert.False(new ServerOptions { ModelId = "m" }.IsExposed);
@@ -32,7 +33,7 @@ public sealed class ServerSafetyTests(ServerModels models)
         Assert.Equal(1, exit);
         Assert.Equal("", output);
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("edgellm serve: error: --host 0.0.0.0 would let other machines use the model", line, StringComparison.Ordinal);
+        Assert.StartsWith("edgellm serve: error: host 0.0.0.0 would let other machines use the model", line, StringComparison.Ordinal);
         (exit, _, error) = CliRunner.Run("serve", "-m", models.Model, "--context", "100000");
         Assert.Equal(1, exit);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tui.Conversation;
 using EdgeLLM.Tui.Settings;
@@ -153,7 +154,7 @@ public sealed class ChatWindowTests
         using var fixture = new ChatFixture();
         ChatAppOptions options = fixture.Options(new ScriptedChatSession([], TimeSpan.Zero)) with
         {
-            OpenSession = (folder, _, _) => throw new InvalidDataException($"{folder}/edgellm.json: manifest is truncated"),
+            OpenSession = (folder, _, _) => throw new EdgeLlmException($"{folder}/edgellm.json: manifest is truncated"),
         };
         using ChatScreen screen = ChatScreen.Start(options);
 

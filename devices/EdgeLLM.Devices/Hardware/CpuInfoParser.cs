@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Hardware;
 
@@ -16,7 +17,7 @@ public static class CpuInfoParser
         List<Dictionary<string, string>> processors = SplitProcessors(cpuInfoText);
         if (processors.Count == 0)
         {
-            throw new InvalidDataException("/proc/cpuinfo: no 'processor' entries");
+            throw new EdgeLlmException("/proc/cpuinfo: no 'processor' entries");
         }
 
         return processors[0].ContainsKey("flags") ? ParseX86(processors) : ParseArm(processors);
@@ -117,6 +118,6 @@ public static class CpuInfoParser
         string digits = value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? value[2..] : value;
         return int.TryParse(digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int parsed)
             ? parsed
-            : throw new InvalidDataException($"/proc/cpuinfo: '{value}' is not a hexadecimal CPU id");
+            : throw new EdgeLlmException($"/proc/cpuinfo: '{value}' is not a hexadecimal CPU id");
     }
 }

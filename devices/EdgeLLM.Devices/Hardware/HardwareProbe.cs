@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 namespace EdgeLLM.Devices.Hardware;
 
 /// <summary>Detects this machine through the probe for the running operating system.</summary>
@@ -20,7 +21,7 @@ public static class HardwareProbe
             return Detect("macos", new MacPlatformProbe());
         }
 
-        throw new PlatformNotSupportedException("EdgeLLM detects hardware on Linux, Windows and macOS only");
+        throw new EdgeLlmException("EdgeLLM detects hardware on Linux, Windows and macOS only");
     }
 
     public static HardwareDescription Detect(string operatingSystem, IPlatformProbe probe)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Hardware;
 
@@ -40,5 +41,5 @@ public static class MemInfoParser
     private static long Require(Dictionary<string, long> kibibytes, string key)
         => kibibytes.TryGetValue(key, out long value)
             ? value
-            : throw new InvalidDataException($"/proc/meminfo: no '{key}' line");
+            : throw new EdgeLlmException($"/proc/meminfo: no '{key}' line");
 }

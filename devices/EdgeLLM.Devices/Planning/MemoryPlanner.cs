@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Planning;
 
@@ -75,12 +76,12 @@ public static class MemoryPlanner
         {
             if (requested < 1)
             {
-                throw new ArgumentException($"--context {requested} is not a positive number of tokens");
+                throw new EdgeLlmException($"context {requested} is not a positive number of tokens");
             }
 
             if (requested > model.MaxContext)
             {
-                throw new ArgumentException($"--context {requested} is larger than {model.Name}'s maximum context {model.MaxContext}");
+                throw new EdgeLlmException($"context {requested} is larger than {model.Name}'s maximum context {model.MaxContext}");
             }
 
             MemoryEstimate estimate = At(requested);
@@ -241,7 +242,7 @@ public static class MemoryPlanner
         var alternatives = new List<string>();
         if (smallerContext is { } context)
         {
-            alternatives.Add($"--context {context}");
+            alternatives.Add($"a context of {context} tokens");
         }
 
         if (profile.SmallerModelFor(model.ParameterCount, budget.TotalBytes) is { } smaller)

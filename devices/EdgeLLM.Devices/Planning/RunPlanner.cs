@@ -39,7 +39,7 @@ public static class RunPlanner
         // A GPU too small for the model: on auto, run on the CPU if RAM holds it.
         if (!memory.Fits && provider.Provider != ExecutionProvider.Cpu && string.Equals(requestedProvider, "auto", StringComparison.OrdinalIgnoreCase))
         {
-            var cpu = new ExecutionProviderChoice(ExecutionProvider.Cpu, 0, "CPU fallback", $"--ep auto: {memory.Refusal}; using CPU");
+            var cpu = new ExecutionProviderChoice(ExecutionProvider.Cpu, 0, "CPU fallback", $"execution provider auto: {memory.Refusal}; using CPU");
             MemoryPlan cpuMemory = PlanMemory(hardware, profile.Profile, cpu, model, requestedContext, mappedCpuWeights);
             if (cpuMemory.Fits)
             {
@@ -82,7 +82,7 @@ public static class RunPlanner
             return mapped with
             {
                 MappedCpuWeights = true,
-                EngineNote = $"--engine auto: {packedRefusal.Message}; EdgeLLM's CPU engine fits (its weights stay mapped file pages), so it runs",
+                EngineNote = $"engine auto: {packedRefusal.Message}; EdgeLLM's CPU engine fits (its weights stay mapped file pages), so it runs",
             };
         }
 

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Devices.Profiles;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed class DeviceProfileCatalog
         var duplicate = profiles.GroupBy(profile => profile.Name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
         if (duplicate is not null)
         {
-            throw new InvalidDataException($"device profile '{duplicate.Key}' is defined twice");
+            throw new EdgeLlmException($"device profile '{duplicate.Key}' is defined twice");
         }
 
         Profiles = [.. profiles.OrderBy(profile => profile.Name, StringComparer.Ordinal)];
@@ -33,7 +35,7 @@ public sealed class DeviceProfileCatalog
             profiles.Add(DeviceProfileReader.Read(reader.ReadToEnd(), resource[ResourcePrefix.Length..]));
         }
 
-        return profiles.Count > 0 ? new DeviceProfileCatalog(profiles) : throw new InvalidDataException("no built-in device profiles: the build did not embed devices/profiles/*.json");
+        return profiles.Count > 0 ? new DeviceProfileCatalog(profiles) : throw new EdgeLlmException("no built-in device profiles: the build did not embed devices/profiles/*.json");
     }
 
     /// <summary>Every *.json in <paramref name="directory"/>.</summary>
@@ -46,11 +48,11 @@ public sealed class DeviceProfileCatalog
 
         List<DeviceProfile> profiles = [.. Directory.EnumerateFiles(directory, "*.json")
             .Select(path => DeviceProfileReader.Read(File.ReadAllText(path), Path.GetFileName(path)))];
-        return profiles.Count > 0 ? new DeviceProfileCatalog(profiles) : throw new InvalidDataException($"no device profiles (*.json) in {directory}");
+        return profiles.Count > 0 ? new DeviceProfileCatalog(profiles) : throw new EdgeLlmException($"no device profiles (*.json) in {directory}");
     }
 
     /// <summary>The profile called <paramref name="name"/>; an ArgumentException naming the known ones otherwise.</summary>
     public DeviceProfile Find(string name)
         => Profiles.FirstOrDefault(profile => string.Equals(profile.Name, name, StringComparison.Ordinal))
-            ?? throw new ArgumentException($"unknown device profile '{name}': known profiles are {string.Join(", ", Profiles.Select(profile => profile.Name))}");
+            ?? throw new EdgeLlmException($"unknown device profile '{name}': known profiles are {string.Join(", ", Profiles.Select(profile => profile.Name))}");
 }

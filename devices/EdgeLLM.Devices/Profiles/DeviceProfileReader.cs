@@ -4,6 +4,7 @@ using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Profiles;
 
@@ -29,14 +30,14 @@ public static class DeviceProfileReader
         long formatVersion = fields.RequirePositiveInt64("format_version");
         if (formatVersion != FormatVersion)
         {
-            throw new InvalidDataException($"{fields.Source}: format_version {formatVersion} is not supported (expected {FormatVersion})");
+            throw new EdgeLlmException($"{fields.Source}: format_version {formatVersion} is not supported (expected {FormatVersion})");
         }
 
         string name = fields.RequireString("name");
         string expectedName = Path.GetFileNameWithoutExtension(fields.Source);
         if (!string.Equals(name, expectedName, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{fields.Source}: 'name' is '{name}' but the file is named '{expectedName}.json'");
+            throw new EdgeLlmException($"{fields.Source}: 'name' is '{name}' but the file is named '{expectedName}.json'");
         }
 
         IReadOnlyList<ExecutionProvider> providers = ReadProviders(fields);
@@ -44,7 +45,7 @@ public static class DeviceProfileReader
         int maximumContext = fields.RequirePositiveInt32("max_context");
         if (defaultContext > maximumContext)
         {
-            throw new InvalidDataException($"{fields.Source}: 'default_context' {defaultContext} is larger than 'max_context' {maximumContext}");
+            throw new EdgeLlmException($"{fields.Source}: 'default_context' {defaultContext} is larger than 'max_context' {maximumContext}");
         }
 
         long threads = fields.OptionalInt64("threads") ?? 0;

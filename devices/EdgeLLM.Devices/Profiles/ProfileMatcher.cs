@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Profiles;
 
@@ -14,11 +15,11 @@ public static class ProfileMatcher
         ArgumentNullException.ThrowIfNull(catalog);
         if (profileOverride is not null)
         {
-            return new ProfileChoice(catalog.Find(profileOverride), "chosen with --device-profile");
+            return new ProfileChoice(catalog.Find(profileOverride), "chosen by name");
         }
 
-        return TryMatch(hardware, catalog) ?? throw new InvalidOperationException(
-            $"no device profile matches this machine ({ArchitectureNames.ToName(hardware.Cpu.Architecture)}, {hardware.Cpu.ModelName}): pass --device-profile with one of {string.Join(", ", catalog.Profiles.Select(profile => profile.Name))}");
+        return TryMatch(hardware, catalog) ?? throw new EdgeLlmException(
+            $"no device profile matches this machine ({ArchitectureNames.ToName(hardware.Cpu.Architecture)}, {hardware.Cpu.ModelName}): choose a device profile, one of {string.Join(", ", catalog.Profiles.Select(profile => profile.Name))}");
     }
 
     /// <summary>The best-matching profile, or null when none applies.</summary>

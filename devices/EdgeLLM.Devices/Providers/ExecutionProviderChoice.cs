@@ -1,6 +1,7 @@
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Providers;
 
@@ -10,7 +11,7 @@ namespace EdgeLLM.Devices.Providers;
 /// EdgeLLM fell back to CPU. This library never references ONNX Runtime: the caller passes the
 /// names OrtEnv.GetAvailableProviders() returned; the runtime appends <see cref="Provider"/> with
 /// <see cref="DeviceId"/> to its SessionOptions. On <c>--ep auto</c> an unavailable provider is skipped;
-/// one asked for by name that is unavailable is refused (NotSupportedException, one line).
+/// one asked for by name that is unavailable is refused (EdgeLlmException, one line).
 /// </summary>
 public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int DeviceId, string Reason, string? Warning)
 {
@@ -50,18 +51,18 @@ public sealed record ExecutionProviderChoice(ExecutionProvider Provider, int Dev
 
         if (!ExecutionProviderNames.TryParse(requested, out ExecutionProvider provider))
         {
-            throw new ArgumentException($"unknown --ep '{requested}': use {Values}");
+            throw new EdgeLlmException($"unknown execution provider '{requested}': use {Values}");
         }
 
         // Asked for by name: not having it is a refusal, not a silent change of provider.
         string? reason = WhyUnavailable(provider, availableOrtProviders, hardware, out int device);
         return reason is null
-            ? new ExecutionProviderChoice(provider, device, $"requested with --ep {ExecutionProviderNames.ShortName(provider)}", null)
-            : throw new NotSupportedException($"--ep {ExecutionProviderNames.ShortName(provider)} is not available: {reason} (use --ep auto or cpu)");
+            ? new ExecutionProviderChoice(provider, device, $"requested by name ({ExecutionProviderNames.ShortName(provider)})", null)
+            : throw new EdgeLlmException($"execution provider {ExecutionProviderNames.ShortName(provider)} is not available: {reason} (choose auto or cpu)");
     }
 
     private static ExecutionProviderChoice CpuFallback(string requested, string reason)
-        => new(ExecutionProvider.Cpu, 0, "CPU fallback", $"--ep {requested}: {reason}; using CPU");
+        => new(ExecutionProvider.Cpu, 0, "CPU fallback", $"execution provider {requested}: {reason}; using CPU");
 
     /// <summary>Null when the provider can run here; otherwise why not.</summary>
     private static string? WhyUnavailable(ExecutionProvider provider, IReadOnlyCollection<string> availableOrtProviders, HardwareDescription hardware, out int deviceId)

@@ -4,6 +4,7 @@ using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Format.Platform;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Reports;
 
@@ -39,7 +40,7 @@ public sealed record DeviceReport(
             : ProfileMatcher.Choose(hardware, catalog, profileOverride);
         if (profile is null)
         {
-            string error = $"no device profile matches this machine: pass --device-profile with one of {string.Join(", ", catalog.Profiles.Select(candidate => candidate.Name))}";
+            string error = $"no device profile matches this machine: choose a device profile, one of {string.Join(", ", catalog.Profiles.Select(candidate => candidate.Name))}";
             return new DeviceReport(hardware, null, error, ortProviders, null, modelSearchPaths, []);
         }
 
@@ -55,7 +56,7 @@ public sealed record DeviceReport(
         {
             footprint = ModelFootprint.Read(folder);
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or EdgeLlmException or UnauthorizedAccessException)
         {
             return new ModelFit(folder, null, exception.Message);
         }

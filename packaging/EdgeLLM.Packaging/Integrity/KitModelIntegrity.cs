@@ -1,5 +1,6 @@
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Packaging.Kits;
 
 namespace EdgeLLM.Packaging.Integrity;
@@ -22,7 +23,7 @@ public static class KitModelIntegrity
 
     /// <summary>
     /// For a model inside a kit: its edgellm.json must be the one MANIFEST.json records (the model's own manifest
-    /// checks the rest). Models outside a kit pass. A mismatch is one <see cref="InvalidDataException"/>.
+    /// checks the rest). Models outside a kit pass. A mismatch is one <see cref="EdgeLlmException"/>.
     /// </summary>
     public static void CheckKitEntry(string modelFolder)
     {
@@ -37,7 +38,7 @@ public static class KitModelIntegrity
         if (entry is null || !string.Equals(entry.Checksum, actual, StringComparison.OrdinalIgnoreCase))
         {
             string problem = entry is null ? "is not listed in the kit's MANIFEST.json" : "differs from the kit's MANIFEST.json (checksum)";
-            throw new InvalidDataException($"{path} {problem}: the kit is damaged (run 'edgellm verify {kit}' or copy the kit again)");
+            throw new EdgeLlmException($"{path} {problem}: the kit is damaged (run 'edgellm verify {kit}' or copy the kit again)");
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Packaging.Integrity;
 
@@ -70,7 +71,7 @@ public sealed class VerifiedStamps(string cacheFolder)
 
             return FileChecksum.Format(hash);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or EdgeLlmException)
         {
             return null;
         }

@@ -46,7 +46,7 @@ public static class KitBinaries
     {
         if (root is null)
         {
-            throw new FileNotFoundException("no folder of published binaries found: pass --binaries <dir> holding <rid>/edgellm, or build them with 'bash packaging/publish.sh <rid>' in the EdgeLLM repository");
+            throw new FileNotFoundException("no folder of published binaries found: give a binaries folder holding <rid>/edgellm, or build them with 'bash packaging/publish.sh <rid>' in the EdgeLLM repository");
         }
 
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -68,7 +68,7 @@ public static class KitBinaries
         {
             string files = string.Join(", ", missing.Select(rid => $"'{Path.Combine(root, rid, KitLayout.BinaryName(rid))}'"));
             string commands = string.Join(" and ", missing.Select(rid => $"'bash packaging/publish.sh {rid}'"));
-            throw new FileNotFoundException($"no edgellm binary for {string.Join(", ", missing)}: {files} not found; build it with {commands} (or pass --binaries <dir> holding <rid>/edgellm)");
+            throw new FileNotFoundException($"no edgellm binary for {string.Join(", ", missing)}: {files} not found; build it with {commands} (or give a binaries folder holding <rid>/edgellm)");
         }
 
         return found;

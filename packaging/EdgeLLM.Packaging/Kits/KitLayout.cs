@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Packaging.Kits;
 
 /// <summary>
@@ -69,14 +71,14 @@ public static class KitLayout
         string[] names = targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0)
         {
-            throw new ArgumentException($"--targets is empty: give one or more of {string.Join(",", KnownTargets)}");
+            throw new EdgeLlmException($"no targets: give one or more of {string.Join(",", KnownTargets)}");
         }
 
         foreach (string name in names)
         {
             if (!KnownTargets.Contains(name, StringComparer.Ordinal))
             {
-                throw new ArgumentException($"unknown target '{name}': use one or more of {string.Join(",", KnownTargets)}");
+                throw new EdgeLlmException($"unknown target '{name}': use one or more of {string.Join(",", KnownTargets)}");
             }
         }
 

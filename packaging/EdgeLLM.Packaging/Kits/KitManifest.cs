@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Packaging.Kits;
 
@@ -54,7 +55,7 @@ public sealed record KitManifest
         json.WriteEndObject();
     }
 
-    /// <summary>Reads and validates <c>&lt;kit&gt;/MANIFEST.json</c>; a bad one is one <see cref="InvalidDataException"/> naming it.</summary>
+    /// <summary>Reads and validates <c>&lt;kit&gt;/MANIFEST.json</c>; a bad one is one <see cref="EdgeLlmException"/> naming it.</summary>
     public static KitManifest Read(string kitFolder)
         => MessageText.InOneLine(() => ReadUnchecked(kitFolder));
 
@@ -73,7 +74,7 @@ public sealed record KitManifest
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"{path}: not a valid kit manifest ({exception.Message.ReplaceLineEndings(" ")})", exception);
+            throw new EdgeLlmException($"{path}: not a valid kit manifest ({exception.Message.ReplaceLineEndings(" ")})", exception);
         }
     }
 
@@ -81,13 +82,13 @@ public sealed record KitManifest
     {
         if (JsonFields.Required(root, "format", path).GetString() != Format)
         {
-            throw new InvalidDataException($"{path}: 'format' is not \"{Format}\"");
+            throw new EdgeLlmException($"{path}: 'format' is not \"{Format}\"");
         }
 
         int version = JsonFields.Required(root, "format_version", path).GetInt32();
         if (version != FormatVersion)
         {
-            throw new InvalidDataException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {FormatVersion}); use the edgellm inside the kit");
+            throw new EdgeLlmException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {FormatVersion}); use the edgellm inside the kit");
         }
 
         var files = new List<OutputFile>();
@@ -96,18 +97,18 @@ public sealed record KitManifest
             string name = JsonFields.Required(file, "path", path).GetString() ?? string.Empty;
             if (!IsSafeRelativePath(name))
             {
-                throw new InvalidDataException(MessageText.OneLine($"{path}: files[{files.Count}].path '{name}' is not a plain kit-relative path"));
+                throw new EdgeLlmException(MessageText.OneLine($"{path}: files[{files.Count}].path '{name}' is not a plain kit-relative path"));
             }
 
             if (files.Any(seen => seen.Name == name))
             {
-                throw new InvalidDataException(MessageText.OneLine($"{path}: files lists '{name}' twice (each file once)"));
+                throw new EdgeLlmException(MessageText.OneLine($"{path}: files lists '{name}' twice (each file once)"));
             }
 
             JsonElement bytes = JsonFields.Required(file, "bytes", path);
             if (bytes.ValueKind != JsonValueKind.Number || !bytes.TryGetInt64(out long byteCount) || byteCount < 0)
             {
-                throw new InvalidDataException(MessageText.OneLine($"{path}: files[{files.Count}].bytes of '{name}' is {bytes.GetRawText()}, expected a whole number of bytes from 0 to {long.MaxValue}"));
+                throw new EdgeLlmException(MessageText.OneLine($"{path}: files[{files.Count}].bytes of '{name}' is {bytes.GetRawText()}, expected a whole number of bytes from 0 to {long.MaxValue}"));
             }
 
             files.Add(new OutputFile(name, byteCount, JsonFields.Required(file, FileChecksum.Algorithm, path).GetString() ?? string.Empty));

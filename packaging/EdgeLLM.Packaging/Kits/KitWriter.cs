@@ -1,6 +1,7 @@
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 
 
 namespace EdgeLLM.Packaging.Kits;
@@ -17,10 +18,10 @@ public static class KitWriter
         ArgumentNullException.ThrowIfNull(request);
         if (request.ModelFolders.Count == 0)
         {
-            throw new ArgumentException("give at least one --model <dir>");
+            throw new EdgeLlmException("give at least one model folder");
         }
 
-        IReadOnlyList<string> targets = request.Targets.Count > 0 ? request.Targets : throw new ArgumentException("give at least one target in --targets");
+        IReadOnlyList<string> targets = request.Targets.Count > 0 ? request.Targets : throw new EdgeLlmException("give at least one target");
         IReadOnlyDictionary<string, string> binaries = KitBinaries.Find(request.BinariesFolder, targets);
         IReadOnlyList<PackedModel> models = CheckModels(request.ModelFolders);
         var copies = new List<(string Source, string Path, string? Checksum, long Bytes)>();
@@ -93,13 +94,13 @@ public static class KitWriter
             string[] problems = [.. verification.Problems().Where(problem => !problem.StartsWith("extra:", StringComparison.Ordinal))];
             if (problems.Length > 0)
             {
-                throw new InvalidDataException($"model folder '{folder}' does not match its {ModelManifest.FileName}, not packed: {string.Join("; ", problems.Take(3))} (convert or copy it again)");
+                throw new EdgeLlmException($"model folder '{folder}' does not match its {ModelManifest.FileName}, not packed: {string.Join("; ", problems.Take(3))} (convert or copy it again)");
             }
 
             string name = Path.GetFileName(full);
             if (models.Any(model => model.Name == name))
             {
-                throw new ArgumentException($"two models are named '{name}': a kit holds each under models/<folder name>, rename one folder");
+                throw new EdgeLlmException($"two models are named '{name}': a kit holds each under models/<folder name>, rename one folder");
             }
 
             models.Add(new PackedModel(name, full, manifest));

@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Packaging.Kits;
 
@@ -42,7 +43,7 @@ public static class VerifiedCopy
         string checksum = FileChecksum.Format(sourceHash);
         if (expectedChecksum is not null && !string.Equals(checksum, expectedChecksum, StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidDataException($"{source}: checksum {checksum} differs from the manifest's {expectedChecksum}: the source is corrupt, not packed (run 'edgellm verify' on it)");
+            throw new EdgeLlmException($"{source}: checksum {checksum} differs from the manifest's {expectedChecksum}: the source is corrupt, not packed (run 'edgellm verify' on it)");
         }
 
         string readBack = FileChecksum.Of(destination);

@@ -35,7 +35,7 @@ public static class Program
                 _ => throw new ArgumentException($"unknown verb '{args[0]}'"),
             };
         }
-        catch (Exception exception) when (exception is ArgumentException or IOException or InvalidDataException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is EdgeLLM.Format.EdgeLlmException or ArgumentException or IOException or InvalidDataException or InvalidOperationException or FormatException)
         {
             Console.Error.WriteLine($"side-by-side {args[0]}: error: {exception.Message.ReplaceLineEndings(" ")}");
             return 1;

@@ -1,5 +1,6 @@
 using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx;
 using EdgeLLM.Quantize.Onnx.Proto;
@@ -37,7 +38,7 @@ internal sealed class DecoderGraph
         fusedRotary = UsesFusedRotary(config, options.Rotary);
         if (fusedRotary && options.Target == GraphTarget.DirectML)
         {
-            throw new NotSupportedException("the DirectML graph rotates outside GroupQueryAttention: use the separate rotary placement");
+            throw new EdgeLlmException("the DirectML graph rotates outside GroupQueryAttention: use the separate rotary placement");
         }
 
         activation = options.ActivationType;
@@ -48,14 +49,14 @@ internal sealed class DecoderGraph
     {
         if (config.HeadDim % 8 != 0)
         {
-            throw new NotSupportedException($"head_dim {config.HeadDim} is not a multiple of 8 (GroupQueryAttention needs it)");
+            throw new EdgeLlmException($"head_dim {config.HeadDim} is not a multiple of 8 (GroupQueryAttention needs it)");
         }
 
         bool fusedPossible = config.HeadDim % 16 == 0;
         return placement switch
         {
             RotaryPlacement.Auto => fusedPossible,
-            RotaryPlacement.Fused => fusedPossible ? true : throw new NotSupportedException(
+            RotaryPlacement.Fused => fusedPossible ? true : throw new EdgeLlmException(
                 $"head_dim {config.HeadDim}: GroupQueryAttention's rotary needs head_dim % 16 == 0; use the separate rotary placement"),
             _ => false,
         };

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Architectures;
 
 /// <summary>The execution provider a decoder graph is shaped for (<c>quantize --target</c>).</summary>
@@ -24,6 +26,6 @@ public static class GraphTargets
     {
         "cpu" => GraphTarget.Cpu,
         "dml" or "directml" => GraphTarget.DirectML,
-        _ => throw new ArgumentException($"--target must be cpu or dml, not '{name}'"),
+        _ => throw new EdgeLlmException($"target must be cpu or dml, not '{name}'"),
     };
 }

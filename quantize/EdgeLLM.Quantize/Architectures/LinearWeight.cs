@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx;
 using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
@@ -34,7 +35,7 @@ internal sealed class LinearWeight
         {
             if (part.Shape.Count != 2 || part.RowLength != InFeatures)
             {
-                throw new InvalidDataException(
+                throw new EdgeLlmException(
                     $"tensor '{part.Name}': shape [{string.Join(", ", part.Shape)}] does not stack with [*, {InFeatures}] into '{name}'");
             }
 

@@ -1,5 +1,6 @@
 using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Quantizers;
 
 namespace EdgeLLM.Quantize.Architectures;
@@ -15,6 +16,6 @@ internal static class LinearWeightEncoders
         WeightPrecision.Fp32 => new FloatLinearEncoder(DataType.Float, activation),
         WeightPrecision.Fp16 => new FloatLinearEncoder(DataType.Float16, activation),
         WeightPrecision.Int4 or WeightPrecision.Int8 => new MatMulNBitsLinearEncoder(quantization with { Bits = precision.QuantizedBits()!.Value }, tiedEmbeddings, activation, layerCount, importance),
-        _ => throw new NotSupportedException($"precision {precision} has no weight encoder"),
+        _ => throw new EdgeLlmException($"precision {precision} has no weight encoder"),
     };
 }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Checkpoints;
 
 /// <summary>
@@ -49,13 +51,13 @@ public sealed class CheckpointFolder : ICheckpoint
             {
                 if (!fileOf.TryGetValue(name, out SafetensorsFile? file))
                 {
-                    throw new InvalidDataException($"{folder}: tensor '{name}' that a {config.ModelType} model of this config.json needs is missing");
+                    throw new EdgeLlmException($"{folder}: tensor '{name}' that a {config.ModelType} model of this config.json needs is missing");
                 }
 
                 SafetensorsEntry entry = file.GetEntry(name);
                 if (!entry.Shape.SequenceEqual(shape))
                 {
-                    throw new InvalidDataException(
+                    throw new EdgeLlmException(
                         $"{file.Path}: tensor '{name}' has shape {SafetensorsEntry.FormatShape(entry.Shape)} but config.json implies {SafetensorsEntry.FormatShape(shape)}");
                 }
 
@@ -76,12 +78,12 @@ public sealed class CheckpointFolder : ICheckpoint
     public TensorView GetTensor(string name)
         => fileOf.TryGetValue(name, out SafetensorsFile? file)
             ? file.GetTensor(name)
-            : throw new InvalidDataException($"{Folder}: checkpoint has no tensor '{name}'");
+            : throw new EdgeLlmException($"{Folder}: checkpoint has no tensor '{name}'");
 
     public long ByteCount(string name)
         => fileOf.TryGetValue(name, out SafetensorsFile? file)
             ? file.GetEntry(name).ByteCount
-            : throw new InvalidDataException($"{Folder}: checkpoint has no tensor '{name}'");
+            : throw new EdgeLlmException($"{Folder}: checkpoint has no tensor '{name}'");
 
     public void Release(string name)
     {
@@ -124,7 +126,7 @@ public sealed class CheckpointFolder : ICheckpoint
                 SafetensorsFile shard = shards[shardName];
                 if (!shard.Contains(tensor))
                 {
-                    throw new InvalidDataException($"{indexPath}: tensor '{tensor}' is listed in shard '{shardName}' but that file does not hold it");
+                    throw new EdgeLlmException($"{indexPath}: tensor '{tensor}' is listed in shard '{shardName}' but that file does not hold it");
                 }
 
                 fileOf[tensor] = shard;

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Checkpoints;
 
 /// <summary>
@@ -14,7 +16,7 @@ public interface ICheckpoint : IDisposable
 
     bool Contains(string name);
 
-    /// <summary>The tensor, or an <see cref="InvalidDataException"/> naming it when it is absent.</summary>
+    /// <summary>The tensor, or an <see cref="EdgeLlmException"/> naming it when it is absent.</summary>
     TensorView GetTensor(string name);
 
     /// <summary>The tensor's stored size in bytes, without reading (or generating) its data.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -101,7 +102,7 @@ public sealed record ModelConfig
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"{source}: not valid JSON ({exception.Message})");
+            throw new EdgeLlmException($"{source}: not valid JSON ({exception.Message})");
         }
 
         using (document)
@@ -109,42 +110,42 @@ public sealed record ModelConfig
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{source}: expected a JSON object");
+                throw new EdgeLlmException($"{source}: expected a JSON object");
             }
 
             string modelType = root.TryGetProperty("model_type", out JsonElement typeElement) && typeElement.ValueKind == JsonValueKind.String
                 ? typeElement.GetString()!
-                : throw new InvalidDataException($"{source}: missing 'model_type' (supported: {string.Join(", ", SupportedModelTypes)})");
+                : throw new EdgeLlmException($"{source}: missing 'model_type' (supported: {string.Join(", ", SupportedModelTypes)})");
 
             ModelArchitecture architecture = modelType switch
             {
                 "llama" => ModelArchitecture.Llama,
                 "qwen2" => ModelArchitecture.Qwen2,
                 "qwen3" => ModelArchitecture.Qwen3,
-                _ => throw new NotSupportedException($"{source}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
+                _ => throw new EdgeLlmException($"{source}: model_type '{modelType}' is not supported (supported: {string.Join(", ", SupportedModelTypes)})"),
             };
 
             int hiddenSize = ConfigFields.RequiredInt(root, "hidden_size", source);
             int headCount = ConfigFields.RequiredInt(root, "num_attention_heads", source);
             int headDim = ConfigFields.OptionalInt(root, "head_dim", source) ?? (hiddenSize % headCount == 0
                 ? hiddenSize / headCount
-                : throw new InvalidDataException($"{source}: hidden_size {hiddenSize} is not a multiple of num_attention_heads {headCount} and no head_dim is given"));
+                : throw new EdgeLlmException($"{source}: hidden_size {hiddenSize} is not a multiple of num_attention_heads {headCount} and no head_dim is given"));
             int kvHeadCount = ConfigFields.OptionalInt(root, "num_key_value_heads", source) ?? headCount;
             if (kvHeadCount <= 0 || headCount % kvHeadCount != 0)
             {
-                throw new InvalidDataException($"{source}: num_attention_heads {headCount} is not a multiple of num_key_value_heads {kvHeadCount}");
+                throw new EdgeLlmException($"{source}: num_attention_heads {headCount} is not a multiple of num_key_value_heads {kvHeadCount}");
             }
 
             string? activation = ConfigFields.OptionalString(root, "hidden_act");
             if (activation is not null && activation != "silu")
             {
-                throw new NotSupportedException($"{source}: hidden_act '{activation}' is not supported (only silu)");
+                throw new EdgeLlmException($"{source}: hidden_act '{activation}' is not supported (only silu)");
             }
 
             UnsupportedConfigKeys.Check(root, architecture, source);
             if (headDim <= 0 || headDim % 2 != 0)
             {
-                throw new NotSupportedException($"{source}: head_dim {headDim} is not supported (RoPE needs a positive even head_dim)");
+                throw new EdgeLlmException($"{source}: head_dim {headDim} is not supported (RoPE needs a positive even head_dim)");
             }
 
             int maxPositions = ConfigFields.OptionalInt(root, "max_position_embeddings", source) ?? 4096;
@@ -231,7 +232,7 @@ public sealed record ModelConfig
 
         if (scaling.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{source}: {key} must be an object or null");
+            throw new EdgeLlmException($"{source}: {key} must be an object or null");
         }
 
         string? type = ConfigFields.OptionalString(scaling, "rope_type") ?? ConfigFields.OptionalString(scaling, "type");
@@ -243,7 +244,7 @@ public sealed record ModelConfig
             case "llama3":
                 RefuseUnknownKeys(scaling, Llama3Keys, key, type, source);
                 return (new RopeScaling(
-                    ConfigFields.OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} llama3 needs 'factor'"),
+                    ConfigFields.OptionalDouble(scaling, "factor", source) ?? throw new EdgeLlmException($"{source}: {key} llama3 needs 'factor'"),
                     ConfigFields.OptionalDouble(scaling, "low_freq_factor", source) ?? 1.0,
                     ConfigFields.OptionalDouble(scaling, "high_freq_factor", source) ?? 4.0,
                     ConfigFields.OptionalInt(scaling, "original_max_position_embeddings", source) ?? 8192), null);
@@ -251,25 +252,25 @@ public sealed record ModelConfig
                 RefuseUnknownKeys(scaling, YarnKeys, key, type, source);
                 return (null, ReadYarn(scaling, maxPositions, key, source));
             default:
-                throw new NotSupportedException($"{source}: {key} type '{type}' is not supported (supported: default, llama3, yarn)");
+                throw new EdgeLlmException($"{source}: {key} type '{type}' is not supported (supported: default, llama3, yarn)");
         }
     }
 
     /// <summary>YaRN's parameters exactly as transformers' <c>_compute_yarn_parameters</c> resolves them.</summary>
     private static YarnRopeScaling ReadYarn(JsonElement scaling, int maxPositions, string key, string source)
     {
-        double statedFactor = ConfigFields.OptionalDouble(scaling, "factor", source) ?? throw new InvalidDataException($"{source}: {key} yarn needs 'factor'");
+        double statedFactor = ConfigFields.OptionalDouble(scaling, "factor", source) ?? throw new EdgeLlmException($"{source}: {key} yarn needs 'factor'");
         int? original = ConfigFields.OptionalInt(scaling, "original_max_position_embeddings", source);
         if (original is <= 0)
         {
-            throw new InvalidDataException($"{source}: {key} original_max_position_embeddings must be positive, got {original}");
+            throw new EdgeLlmException($"{source}: {key} original_max_position_embeddings must be positive, got {original}");
         }
 
         // transformers: with original_max_position_embeddings given, factor = max_position_embeddings / original.
         double factor = original is { } originalPositions ? (double)maxPositions / originalPositions : statedFactor;
         if (!(factor >= 1))
         {
-            throw new NotSupportedException($"{source}: {key} yarn factor {factor} is below 1 (max_position_embeddings / original_max_position_embeddings)");
+            throw new EdgeLlmException($"{source}: {key} yarn factor {factor} is below 1 (max_position_embeddings / original_max_position_embeddings)");
         }
 
         double? attentionFactor = ConfigFields.OptionalDouble(scaling, "attention_factor", source);
@@ -283,7 +284,7 @@ public sealed record ModelConfig
         }
         else if (attentionFactor < 0)
         {
-            throw new InvalidDataException($"{source}: {key} attention_factor must not be negative, got {attentionFactor}");
+            throw new EdgeLlmException($"{source}: {key} attention_factor must not be negative, got {attentionFactor}");
         }
 
         // transformers: beta_fast = get("beta_fast") or 32, beta_slow = get("beta_slow") or 1, truncate = get("truncate", True).
@@ -291,7 +292,7 @@ public sealed record ModelConfig
         double betaSlow = ConfigFields.OptionalDouble(scaling, "beta_slow", source) is { } slow && slow != 0 ? slow : 1;
         bool truncate = !scaling.TryGetProperty("truncate", out JsonElement truncateElement) || truncateElement.ValueKind == JsonValueKind.True
             || (truncateElement.ValueKind is not (JsonValueKind.False or JsonValueKind.Null)
-                ? throw new InvalidDataException($"{source}: {key} truncate must be true or false, got {truncateElement.GetRawText()}")
+                ? throw new EdgeLlmException($"{source}: {key} truncate must be true or false, got {truncateElement.GetRawText()}")
                 : false);
         return new YarnRopeScaling(factor, original ?? maxPositions, betaFast, betaSlow, truncate, attentionFactor.Value)
         {
@@ -306,7 +307,7 @@ public sealed record ModelConfig
         {
             if (!known.Contains(property.Name, StringComparer.Ordinal))
             {
-                throw new NotSupportedException($"{source}: {key} key '{property.Name}' is not supported for rope type '{type}' (EdgeLLM refuses keys that would change the math rather than ignore them)");
+                throw new EdgeLlmException($"{source}: {key} key '{property.Name}' is not supported for rope type '{type}' (EdgeLLM refuses keys that would change the math rather than ignore them)");
             }
         }
     }

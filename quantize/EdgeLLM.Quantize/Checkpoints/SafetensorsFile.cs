@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Files;
 
 namespace EdgeLLM.Quantize.Checkpoints;
@@ -37,7 +38,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public IReadOnlyCollection<SafetensorsEntry> Entries => entries.Values;
 
-    /// <summary>Maps and validates a safetensors file; every inconsistency is an <see cref="InvalidDataException"/> naming the file.</summary>
+    /// <summary>Maps and validates a safetensors file; every inconsistency is an <see cref="EdgeLlmException"/> naming the file.</summary>
     public static SafetensorsFile Open(string path)
         => MessageText.InOneLine(() => OpenUnchecked(path));
 
@@ -61,7 +62,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             // System.Text.Json on a header that is not UTF-8, or a value of the wrong kind.
             stream.Dispose();
-            throw new InvalidDataException($"{path}: the safetensors header is not valid ({exception.Message})", exception);
+            throw new EdgeLlmException($"{path}: the safetensors header is not valid ({exception.Message})", exception);
         }
         catch
         {
@@ -75,7 +76,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public bool Contains(string name) => entries.ContainsKey(name);
 
     public SafetensorsEntry GetEntry(string name)
-        => entries.TryGetValue(name, out SafetensorsEntry? entry) ? entry : throw new InvalidDataException($"{Path}: no tensor '{name}'");
+        => entries.TryGetValue(name, out SafetensorsEntry? entry) ? entry : throw new EdgeLlmException($"{Path}: no tensor '{name}'");
 
     /// <summary>The tensor as a view over the mapping (valid until this file is disposed).</summary>
     public TensorView GetTensor(string name)
@@ -111,7 +112,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             if (fileLength < LengthPrefixBytes)
             {
-                throw new InvalidDataException($"{path}: {fileLength} bytes is too short for a safetensors file (needs an 8-byte header length)");
+                throw new EdgeLlmException($"{path}: {fileLength} bytes is too short for a safetensors file (needs an 8-byte header length)");
             }
 
             Span<byte> prefix = stackalloc byte[LengthPrefixBytes];
@@ -119,7 +120,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
             if (headerLength == 0 || headerLength > (ulong)(fileLength - LengthPrefixBytes) || headerLength > int.MaxValue)
             {
-                throw new InvalidDataException($"{path}: header length {headerLength} does not fit in the file ({fileLength} bytes): truncated or not a safetensors file");
+                throw new EdgeLlmException($"{path}: header length {headerLength} does not fit in the file ({fileLength} bytes): truncated or not a safetensors file");
             }
 
             byte[] header = new byte[headerLength];
@@ -145,14 +146,14 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"{path}: header is not valid JSON ({exception.Message.ReplaceLineEndings(" ")})");
+            throw new EdgeLlmException($"{path}: header is not valid JSON ({exception.Message.ReplaceLineEndings(" ")})");
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{path}: header is not a JSON object");
+                throw new EdgeLlmException($"{path}: header is not a JSON object");
             }
 
             var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
@@ -167,7 +168,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 SafetensorsEntry entry = ParseEntry(path, property.Name, property.Value);
                 if (!entries.TryAdd(entry.Name, entry))
                 {
-                    throw new InvalidDataException($"{path}: tensor '{entry.Name}' is declared twice");
+                    throw new EdgeLlmException($"{path}: tensor '{entry.Name}' is declared twice");
                 }
 
                 names.Add(entry.Name);
@@ -181,29 +182,29 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{path}: tensor '{name}': header entry is not an object");
+            throw new EdgeLlmException($"{path}: tensor '{name}': header entry is not an object");
         }
 
         string dtypeName = element.TryGetProperty("dtype", out JsonElement dtypeElement) && dtypeElement.ValueKind == JsonValueKind.String
             ? dtypeElement.GetString()!
-            : throw new InvalidDataException($"{path}: tensor '{name}': missing 'dtype'");
+            : throw new EdgeLlmException($"{path}: tensor '{name}': missing 'dtype'");
         if (!TensorDTypes.TryParseSafetensorsName(dtypeName, out TensorDType dtype))
         {
-            throw new NotSupportedException($"{path}: tensor '{name}' has dtype {dtypeName}; only F32, F16 and BF16 are supported");
+            throw new EdgeLlmException($"{path}: tensor '{name}' has dtype {dtypeName}; only F32, F16 and BF16 are supported");
         }
 
         long[] shape = ReadLongs(path, name, element, "shape");
         long[] offsets = ReadLongs(path, name, element, "data_offsets");
         if (offsets.Length != 2 || offsets[1] < offsets[0])
         {
-            throw new InvalidDataException($"{path}: tensor '{name}': data_offsets [{string.Join(", ", offsets)}] is not a [begin, end] pair");
+            throw new EdgeLlmException($"{path}: tensor '{name}': data_offsets [{string.Join(", ", offsets)}] is not a [begin, end] pair");
         }
 
         long elementCount = SafetensorsEntry.ElementCount(shape);
         long byteCount = offsets[1] - offsets[0];
         if (elementCount < 0 || elementCount > long.MaxValue / dtype.ByteSize() || elementCount * dtype.ByteSize() != byteCount)
         {
-            throw new InvalidDataException(
+            throw new EdgeLlmException(
                 $"{path}: tensor '{name}': shape {SafetensorsEntry.FormatShape(shape)} of {dtypeName} does not match its {byteCount} bytes at data_offsets [{offsets[0]}, {offsets[1]})");
         }
 
@@ -214,7 +215,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         if (!element.TryGetProperty(property, out JsonElement array) || array.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{path}: tensor '{name}': missing '{property}' array");
+            throw new EdgeLlmException($"{path}: tensor '{name}': missing '{property}' array");
         }
 
         var values = new long[array.GetArrayLength()];
@@ -223,7 +224,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long value) || value < 0)
             {
-                throw new InvalidDataException($"{path}: tensor '{name}': '{property}' holds {item.GetRawText()}, not a non-negative integer");
+                throw new EdgeLlmException($"{path}: tensor '{name}': '{property}' holds {item.GetRawText()}, not a non-negative integer");
             }
 
             values[index++] = value;
@@ -239,13 +240,13 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             if (entry.End > dataLength)
             {
-                throw new InvalidDataException(
+                throw new EdgeLlmException(
                     $"{path}: tensor '{entry.Name}': data_offsets [{entry.Begin}, {entry.End}) run past the {dataLength} data bytes in the file (truncated or out of bounds)");
             }
 
             if (previous is not null && entry.Begin < previous.End && entry.ByteCount > 0)
             {
-                throw new InvalidDataException(
+                throw new EdgeLlmException(
                     $"{path}: tensor '{entry.Name}': data_offsets [{entry.Begin}, {entry.End}) overlap tensor '{previous.Name}' at [{previous.Begin}, {previous.End})");
             }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -33,7 +34,7 @@ public sealed class SafetensorsIndex
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({exception.Message.ReplaceLineEndings(" ")})");
+            throw new EdgeLlmException($"{path}: not valid JSON ({exception.Message.ReplaceLineEndings(" ")})");
         }
 
         using (document)
@@ -41,7 +42,7 @@ public sealed class SafetensorsIndex
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weight_map", out JsonElement map) || map.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{path}: missing 'weight_map' object");
+                throw new EdgeLlmException($"{path}: missing 'weight_map' object");
             }
 
             var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,7 +51,7 @@ public sealed class SafetensorsIndex
                 string shard = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString()! : string.Empty;
                 if (shard.Length == 0 || shard != System.IO.Path.GetFileName(shard))
                 {
-                    throw new InvalidDataException($"{path}: tensor '{entry.Name}' maps to {entry.Value.GetRawText()}, not a shard file name in this folder");
+                    throw new EdgeLlmException($"{path}: tensor '{entry.Name}' maps to {entry.Value.GetRawText()}, not a shard file name in this folder");
                 }
 
                 weightMap[entry.Name] = shard;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -131,7 +132,7 @@ public static class SafetensorsWriter
             TensorView view = source.GetTensor(entry.Name);
             if (view.DType != entry.DType || !view.Shape.SequenceEqual(entry.Shape))
             {
-                throw new InvalidDataException(
+                throw new EdgeLlmException(
                     $"tensor '{entry.Name}': source holds {view.DType.SafetensorsName()} {SafetensorsEntry.FormatShape(view.Shape)}, header declares {entry.DType.SafetensorsName()} {SafetensorsEntry.FormatShape(entry.Shape)}");
             }
 

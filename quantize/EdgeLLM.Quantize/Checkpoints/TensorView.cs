@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -40,7 +41,7 @@ public sealed unsafe class TensorView
 
         if (elementCount * dtype.ByteSize() != byteCount)
         {
-            throw new InvalidDataException(
+            throw new EdgeLlmException(
                 $"tensor '{name}': shape [{string.Join(", ", shape)}] of {dtype.SafetensorsName()} needs {elementCount * dtype.ByteSize()} bytes but {byteCount} are stored");
         }
 
@@ -126,7 +127,7 @@ public sealed unsafe class TensorView
 
                 break;
             default:
-                throw new InvalidDataException($"tensor '{Name}': unsupported dtype {DType}");
+                throw new EdgeLlmException($"tensor '{Name}': unsupported dtype {DType}");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Checkpoints;
 
@@ -98,6 +99,6 @@ public static class UnsupportedConfigKeys
     private static bool IsTrue(JsonElement root, string key)
         => root.TryGetProperty(key, out JsonElement value) && value.ValueKind == JsonValueKind.True;
 
-    private static NotSupportedException Refuse(string source, string key, string why)
+    private static EdgeLlmException Refuse(string source, string key, string why)
         => new($"{source}: '{key}' {why}; EdgeLLM refuses config keys that would change the math rather than ignore them");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx;
@@ -31,7 +32,7 @@ public static class ModelConverter
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxContext < 1)
         {
-            throw new ArgumentException($"max context must be at least 1, got {options.MaxContext}");
+            throw new EdgeLlmException($"max context must be at least 1, got {options.MaxContext}");
         }
 
         options = ForTarget(options);
@@ -132,7 +133,7 @@ public static class ModelConverter
 
         if (options.Rotary == RotaryPlacement.Fused)
         {
-            throw new ArgumentException("the DirectML target rotates outside GroupQueryAttention: it cannot use the fused rotary placement");
+            throw new EdgeLlmException("the DirectML target rotates outside GroupQueryAttention: it cannot use the fused rotary placement");
         }
 
         return options with { Rotary = RotaryPlacement.Separate, Quantization = options.Quantization with { AccuracyLevel = 0 } };

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -31,7 +32,7 @@ public static class GgmlBlockCodes
         GgmlType.Q4_1 or GgmlType.Q4_K => (0, 15),
         GgmlType.Q5_1 or GgmlType.Q5_K => (0, 31),
         GgmlType.Q2_K => (0, 3),
-        _ => throw new NotSupportedException($"ggml type {type} has no integer codes"),
+        _ => throw new EdgeLlmException($"ggml type {type} has no integer codes"),
     };
 
     /// <summary>Fills codes (one block), steps and offsets (one per group) of one block.</summary>
@@ -106,7 +107,7 @@ public static class GgmlBlockCodes
                 Q6_K(block, codes, steps);
                 break;
             default:
-                throw new NotSupportedException($"ggml type {type} has no integer codes");
+                throw new EdgeLlmException($"ggml type {type} has no integer codes");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -38,7 +39,7 @@ public static class GgmlDequantizer
                 case GgmlType.Q4_K: Q4_K(bytes, values); break;
                 case GgmlType.Q5_K: Q5_K(bytes, values); break;
                 case GgmlType.Q6_K: Q6_K(bytes, values); break;
-                default: throw new NotSupportedException($"ggml type {type} cannot be dequantized");
+                default: throw new EdgeLlmException($"ggml type {type} cannot be dequantized");
             }
         }
     }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Gguf;
 
 /// <summary>
@@ -62,7 +64,7 @@ public static class GgmlTypes
         int blockLength = type.BlockLength();
         if (rowLength % blockLength != 0)
         {
-            throw new InvalidDataException($"a {type} row needs a multiple of {blockLength} elements, got {rowLength}");
+            throw new EdgeLlmException($"a {type} row needs a multiple of {blockLength} elements, got {rowLength}");
         }
 
         return rowLength / blockLength * type.BlockByteCount();

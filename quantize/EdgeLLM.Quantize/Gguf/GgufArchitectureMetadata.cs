@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Gguf;
@@ -42,7 +43,7 @@ public static class GgufArchitectureMetadata
             if (yarn.BetaFast != 32 || yarn.BetaSlow != 1 || !yarn.Truncate || yarn.Factor != yarn.StatedFactor
                 || Math.Abs(yarn.AttentionFactor - YarnRopeScaling.MScale(yarn.Factor)) > 1e-12)
             {
-                throw new NotSupportedException(
+                throw new EdgeLlmException(
                     "GGUF export of YaRN with non-default beta_fast/beta_slow/truncate/attention_factor/mscale, or a factor other than max_position_embeddings / original_max_position_embeddings, is not supported (llama.cpp would compute different RoPE tables)");
             }
 

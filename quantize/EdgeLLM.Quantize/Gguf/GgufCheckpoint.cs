@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Gguf;
@@ -40,13 +41,13 @@ public sealed class GgufCheckpoint : ICheckpoint
                 string ggufName = GgufTensorNames.FromHuggingFace(name);
                 if (!file.Contains(ggufName))
                 {
-                    throw new InvalidDataException($"{path}: tensor '{ggufName}' that a {config.ModelType} model of this metadata needs is missing");
+                    throw new EdgeLlmException($"{path}: tensor '{ggufName}' that a {config.ModelType} model of this metadata needs is missing");
                 }
 
                 GgufTensorInfo tensor = file.Tensor(ggufName);
                 if (!tensor.Shape.SequenceEqual(shape))
                 {
-                    throw new InvalidDataException(
+                    throw new EdgeLlmException(
                         $"{path}: tensor '{ggufName}' has dims [{string.Join(", ", tensor.Dimensions)}] but the metadata implies [{string.Join(", ", shape.Reverse())}]");
                 }
 
@@ -65,7 +66,7 @@ public sealed class GgufCheckpoint : ICheckpoint
 
     /// <summary>The GGUF tensor behind a Hugging Face name.</summary>
     public GgufTensorInfo Source(string name)
-        => tensorOf.TryGetValue(name, out GgufTensorInfo? tensor) ? tensor : throw new InvalidDataException($"{file.Path}: checkpoint has no tensor '{name}'");
+        => tensorOf.TryGetValue(name, out GgufTensorInfo? tensor) ? tensor : throw new EdgeLlmException($"{file.Path}: checkpoint has no tensor '{name}'");
 
     public bool Contains(string name) => tensorOf.ContainsKey(name);
 

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Gguf;
 
 /// <summary>What <c>edgellm gguf export --type</c> writes for the 2-D weights (norms, biases and RoPE factors stay F32).</summary>
@@ -24,7 +26,7 @@ public static class GgufExportTypes
         "f16" => GgufExportType.F16,
         "q8_0" => GgufExportType.Q8_0,
         "q4_0" => GgufExportType.Q4_0,
-        _ => throw new ArgumentException($"--type must be one of {string.Join(", ", Names)}, got '{name}'"),
+        _ => throw new EdgeLlmException($"GGUF type must be one of {string.Join(", ", Names)}, got '{name}'"),
     };
 
     public static string Name(this GgufExportType type) => Names[(int)type];

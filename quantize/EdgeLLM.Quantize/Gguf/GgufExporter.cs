@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Gguf;
@@ -126,7 +127,7 @@ public static class GgufExporter
             GgmlType matrixType = type.MatrixType(isOutputProjection);
             if (shape[^1] % matrixType.BlockLength() != 0)
             {
-                throw new InvalidDataException($"tensor '{name}': rows of {shape[^1]} values cannot be stored as {matrixType} (blocks of {matrixType.BlockLength()})");
+                throw new EdgeLlmException($"tensor '{name}': rows of {shape[^1]} values cannot be stored as {matrixType} (blocks of {matrixType.BlockLength()})");
             }
 
             tensors.Add(new GgufTensor(ggufName, dimensions, matrixType, stream => WriteMatrix(stream, checkpoint, name, matrixType, permutedHeads)));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -26,7 +27,7 @@ internal unsafe ref struct GgufHeaderCursor
 
     public readonly long Remaining => length - Position;
 
-    public InvalidDataException Error(string message) => new($"{path}: {message}");
+    public EdgeLlmException Error(string message) => new($"{path}: {message}");
 
     public uint UInt32(string field) => BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field));
 

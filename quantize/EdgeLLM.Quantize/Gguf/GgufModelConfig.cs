@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Gguf;
@@ -22,7 +23,7 @@ public static class GgufModelConfig
             "llama" => ModelArchitecture.Llama,
             "qwen2" => ModelArchitecture.Qwen2,
             "qwen3" => ModelArchitecture.Qwen3,
-            _ => throw new NotSupportedException($"{file.Path}: general.architecture '{arch}' is not supported (supported: {string.Join(", ", ModelConfig.SupportedModelTypes)})"),
+            _ => throw new EdgeLlmException($"{file.Path}: general.architecture '{arch}' is not supported (supported: {string.Join(", ", ModelConfig.SupportedModelTypes)})"),
         };
 
         int hidden = Positive(file, $"{arch}.embedding_length");
@@ -30,26 +31,26 @@ public static class GgufModelConfig
         int kvHeads = file.Find($"{arch}.attention.head_count_kv") is { } kv ? kv.AsInt32() : heads;
         if (kvHeads <= 0 || heads % kvHeads != 0)
         {
-            throw new InvalidDataException($"{file.Path}: {arch}.attention.head_count {heads} is not a multiple of head_count_kv {kvHeads}");
+            throw new EdgeLlmException($"{file.Path}: {arch}.attention.head_count {heads} is not a multiple of head_count_kv {kvHeads}");
         }
 
         int headDim = file.Find($"{arch}.attention.key_length") is { } keyLength ? keyLength.AsInt32()
             : hidden % heads == 0 ? hidden / heads
-            : throw new InvalidDataException($"{file.Path}: {arch}.embedding_length {hidden} is not a multiple of head_count {heads} and no attention.key_length is given");
+            : throw new EdgeLlmException($"{file.Path}: {arch}.embedding_length {hidden} is not a multiple of head_count {heads} and no attention.key_length is given");
         if (headDim <= 0 || (file.Find($"{arch}.attention.value_length") is { } valueLength && valueLength.AsInt32() != headDim))
         {
-            throw new InvalidDataException($"{file.Path}: {arch}.attention.key_length/value_length must be equal and positive");
+            throw new EdgeLlmException($"{file.Path}: {arch}.attention.key_length/value_length must be equal and positive");
         }
 
         if (!file.Contains(GgufTensorNames.TokenEmbedding))
         {
-            throw new InvalidDataException($"{file.Path}: no tensor '{GgufTensorNames.TokenEmbedding}'");
+            throw new EdgeLlmException($"{file.Path}: no tensor '{GgufTensorNames.TokenEmbedding}'");
         }
 
         GgufTensorInfo embedding = file.Tensor(GgufTensorNames.TokenEmbedding);
         if (embedding.Dimensions.Length != 2 || embedding.Dimensions[0] != hidden || embedding.Dimensions[1] > int.MaxValue)
         {
-            throw new InvalidDataException($"{file.Path}: tensor '{GgufTensorNames.TokenEmbedding}' has dims [{string.Join(", ", embedding.Dimensions)}], expected [{hidden}, vocab]");
+            throw new EdgeLlmException($"{file.Path}: tensor '{GgufTensorNames.TokenEmbedding}' has dims [{string.Join(", ", embedding.Dimensions)}], expected [{hidden}, vocab]");
         }
 
         int vocab = (int)embedding.Dimensions[1];
@@ -76,7 +77,7 @@ public static class GgufModelConfig
         };
         if (config.MaxPositionEmbeddings <= 0 || config.RmsNormEps <= 0 || !double.IsFinite(config.RmsNormEps) || theta <= 0 || !double.IsFinite(theta))
         {
-            throw new InvalidDataException($"{file.Path}: context_length, layer_norm_rms_epsilon and rope.freq_base must be positive");
+            throw new EdgeLlmException($"{file.Path}: context_length, layer_norm_rms_epsilon and rope.freq_base must be positive");
         }
 
         return config with { RopeScaling = Llama3Scaling(file, config), Yarn = YarnScaling(file, arch, config) };
@@ -98,16 +99,16 @@ public static class GgufModelConfig
 
         if (type != "yarn")
         {
-            throw new NotSupportedException($"{file.Path}: {arch}.rope.scaling.type '{type}' is not supported (unscaled RoPE, Llama 3's rope_freqs and yarn are)");
+            throw new EdgeLlmException($"{file.Path}: {arch}.rope.scaling.type '{type}' is not supported (unscaled RoPE, Llama 3's rope_freqs and yarn are)");
         }
 
         double factor = file.Find($"{arch}.rope.scaling.factor")?.AsDouble()
-            ?? throw new InvalidDataException($"{file.Path}: {arch}.rope.scaling.factor is missing for yarn");
+            ?? throw new EdgeLlmException($"{file.Path}: {arch}.rope.scaling.factor is missing for yarn");
         int original = file.Find($"{arch}.rope.scaling.original_context_length")?.AsInt32()
-            ?? throw new InvalidDataException($"{file.Path}: {arch}.rope.scaling.original_context_length is missing for yarn");
+            ?? throw new EdgeLlmException($"{file.Path}: {arch}.rope.scaling.original_context_length is missing for yarn");
         if (!(factor >= 1) || !double.IsFinite(factor) || original <= 0)
         {
-            throw new InvalidDataException($"{file.Path}: {arch}.rope.scaling yarn needs factor ≥ 1 and a positive original_context_length, got {factor} and {original}");
+            throw new EdgeLlmException($"{file.Path}: {arch}.rope.scaling yarn needs factor ≥ 1 and a positive original_context_length, got {factor} and {original}");
         }
 
         // As ModelConfig reads a config.json: with the original context given, factor = max positions / original.
@@ -131,7 +132,7 @@ public static class GgufModelConfig
         GgufTensorInfo tensor = file.Tensor(GgufTensorNames.RopeFrequencies);
         if (tensor.Dimensions.Length != 1 || tensor.Dimensions[0] != config.HeadDim / 2 || tensor.Type != GgmlType.F32)
         {
-            throw new InvalidDataException($"{file.Path}: tensor '{GgufTensorNames.RopeFrequencies}' must be F32 [{config.HeadDim / 2}]");
+            throw new EdgeLlmException($"{file.Path}: tensor '{GgufTensorNames.RopeFrequencies}' must be F32 [{config.HeadDim / 2}]");
         }
 
         var factors = new float[tensor.Dimensions[0]];
@@ -162,7 +163,7 @@ public static class GgufModelConfig
         {
             if (Math.Abs(expected[i] - factors[i]) > 1e-4 * Math.Abs(factors[i]))
             {
-                throw new NotSupportedException($"{file.Path}: tensor '{GgufTensorNames.RopeFrequencies}' is not Llama 3 RoPE scaling with low/high frequency factors 1 and 4 (pair {i}: {factors[i]} vs {expected[i]})");
+                throw new EdgeLlmException($"{file.Path}: tensor '{GgufTensorNames.RopeFrequencies}' is not Llama 3 RoPE scaling with low/high frequency factors 1 and 4 (pair {i}: {factors[i]} vs {expected[i]})");
             }
         }
 
@@ -191,15 +192,15 @@ public static class GgufModelConfig
         }
 
         int id = value.AsInt32();
-        return id >= 0 && id < vocab ? id : throw new InvalidDataException($"{file.Path}: {key} {id} is outside the vocabulary of {vocab}");
+        return id >= 0 && id < vocab ? id : throw new EdgeLlmException($"{file.Path}: {key} {id} is outside the vocabulary of {vocab}");
     }
 
     private static GgufValue Required(MappedGgufFile file, string key)
-        => file.Find(key) ?? throw new InvalidDataException($"{file.Path}: missing metadata key '{key}'");
+        => file.Find(key) ?? throw new EdgeLlmException($"{file.Path}: missing metadata key '{key}'");
 
     private static int Positive(MappedGgufFile file, string key)
     {
         int value = Required(file, key).AsInt32();
-        return value > 0 ? value : throw new InvalidDataException($"{file.Path}: {key} must be positive, got {value}");
+        return value > 0 ? value : throw new EdgeLlmException($"{file.Path}: {key} must be positive, got {value}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Gguf;
@@ -26,7 +27,7 @@ public sealed unsafe class GgufTensorDecoder : ITensorDecoder
         rowLength = rowOrder is not null && tensor.Dimensions.Length == 1 ? 1 : tensor.RowLength;
         if (rowLength % tensor.Type.BlockLength() != 0)
         {
-            throw new InvalidDataException($"{file.Path}: tensor '{tensor.Name}' is permuted element by element but stored in {tensor.Type} blocks");
+            throw new EdgeLlmException($"{file.Path}: tensor '{tensor.Name}' is permuted element by element but stored in {tensor.Type} blocks");
         }
 
         rowBytes = tensor.Type.RowByteCount(rowLength);

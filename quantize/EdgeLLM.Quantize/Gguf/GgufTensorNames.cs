@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Gguf;
@@ -33,7 +34,7 @@ public static class GgufTensorNames
         ["mlp.down_proj"] = "ffn_down",
     };
 
-    /// <summary>The GGUF name of a Hugging Face tensor, or a <see cref="NotSupportedException"/> naming it.</summary>
+    /// <summary>The GGUF name of a Hugging Face tensor, or a <see cref="EdgeLlmException"/> naming it.</summary>
     public static string FromHuggingFace(string name)
     {
         switch (name)
@@ -55,6 +56,6 @@ public static class GgufTensorNames
             }
         }
 
-        throw new NotSupportedException($"tensor '{name}' has no GGUF name (supported: Llama, Qwen2, Qwen3 decoder tensors)");
+        throw new EdgeLlmException($"tensor '{name}' has no GGUF name (supported: Llama, Qwen2, Qwen3 decoder tensors)");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 using EdgeLLM.Text.Tokenization;
 using EdgeLLM.Text.Tokenization.PreTokenization;
 
@@ -36,7 +37,7 @@ public static class GgufTokenizerFiles
         string model = Required(file, "tokenizer.ggml.model").AsString();
         if (model != "gpt2")
         {
-            throw new NotSupportedException($"{file.Path}: tokenizer.ggml.model '{model}' is not supported (only gpt2-style byte-level BPE)");
+            throw new EdgeLlmException($"{file.Path}: tokenizer.ggml.model '{model}' is not supported (only gpt2-style byte-level BPE)");
         }
 
         string pre = file.Find("tokenizer.ggml.pre")?.AsString() ?? "default";
@@ -44,14 +45,14 @@ public static class GgufTokenizerFiles
         {
             "llama-bpe" or "llama3" or "llama-v3" => Family.Llama3,
             "qwen2" or "deepseek-r1-qwen" => Family.Qwen2,
-            _ => throw new NotSupportedException($"{file.Path}: tokenizer.ggml.pre '{pre}' is not a pre-tokenizer EdgeLLM knows (supported: llama-bpe, qwen2, deepseek-r1-qwen)"),
+            _ => throw new EdgeLlmException($"{file.Path}: tokenizer.ggml.pre '{pre}' is not a pre-tokenizer EdgeLLM knows (supported: llama-bpe, qwen2, deepseek-r1-qwen)"),
         };
 
         string[] tokens = Required(file, "tokenizer.ggml.tokens").AsStrings();
         int[] types = file.Find("tokenizer.ggml.token_type")?.AsInt32s() ?? Enumerable.Repeat(Normal, tokens.Length).ToArray();
         if (types.Length != tokens.Length)
         {
-            throw new InvalidDataException($"{file.Path}: tokenizer.ggml.token_type has {types.Length} entries for {tokens.Length} tokens");
+            throw new EdgeLlmException($"{file.Path}: tokenizer.ggml.token_type has {types.Length} entries for {tokens.Length} tokens");
         }
 
         string[] merges = Required(file, "tokenizer.ggml.merges").AsStrings();
@@ -60,7 +61,7 @@ public static class GgufTokenizerFiles
             int space = merge.IndexOf(' ', StringComparison.Ordinal);
             if (space <= 0 || space == merge.Length - 1 || merge.IndexOf(' ', space + 1) >= 0)
             {
-                throw new InvalidDataException($"{file.Path}: tokenizer.ggml.merges entry '{merge}' is not two tokens separated by one space");
+                throw new EdgeLlmException($"{file.Path}: tokenizer.ggml.merges entry '{merge}' is not two tokens separated by one space");
             }
         }
 
@@ -71,7 +72,7 @@ public static class GgufTokenizerFiles
         bool addEos = file.Find("tokenizer.ggml.add_eos_token")?.AsBool() ?? false;
         if (addBos && bos is null)
         {
-            throw new InvalidDataException($"{file.Path}: tokenizer.ggml.add_bos_token is set but there is no tokenizer.ggml.bos_token_id");
+            throw new EdgeLlmException($"{file.Path}: tokenizer.ggml.add_bos_token is set but there is no tokenizer.ggml.bos_token_id");
         }
 
         string? template = file.Find("tokenizer.chat_template")?.AsString();
@@ -287,9 +288,9 @@ public static class GgufTokenizerFiles
         }
 
         int id = value.AsInt32();
-        return id >= 0 && id < count ? id : throw new InvalidDataException($"{file.Path}: {key} {id} is outside the {count} tokens");
+        return id >= 0 && id < count ? id : throw new EdgeLlmException($"{file.Path}: {key} {id} is outside the {count} tokens");
     }
 
     private static GgufValue Required(MappedGgufFile file, string key)
-        => file.Find(key) ?? throw new InvalidDataException($"{file.Path}: missing metadata key '{key}'");
+        => file.Find(key) ?? throw new EdgeLlmException($"{file.Path}: missing metadata key '{key}'");
 }

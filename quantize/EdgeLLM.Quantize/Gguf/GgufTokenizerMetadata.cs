@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 using EdgeLLM.Text.Tokenization;
 using EdgeLLM.Text.Tokenization.PreTokenization;
 
@@ -51,7 +52,7 @@ public static class GgufTokenizerMetadata
         JsonElement model = Property(root, "model", tokenizerPath);
         if (String(model, "type") != "BPE")
         {
-            throw new NotSupportedException($"{tokenizerPath}: tokenizer model '{String(model, "type")}' is not supported (only byte-level BPE, as Llama 3, Qwen2 and Qwen3 use)");
+            throw new EdgeLlmException($"{tokenizerPath}: tokenizer model '{String(model, "type")}' is not supported (only byte-level BPE, as Llama 3, Qwen2 and Qwen3 use)");
         }
 
         var addedTokens = new List<(int Id, string Content, bool Special)>();
@@ -92,7 +93,7 @@ public static class GgufTokenizerMetadata
         {
             SplitPatterns.Llama3 => "llama-bpe",
             SplitPatterns.Qwen => LeadingTemplateToken(root) is not null ? "deepseek-r1-qwen" : "qwen2",
-            _ => throw new NotSupportedException($"{path}: pre-tokenizer not recognized (supported: Llama 3, Qwen2/Qwen3, DeepSeek-R1-Distill-Qwen)"),
+            _ => throw new EdgeLlmException($"{path}: pre-tokenizer not recognized (supported: Llama 3, Qwen2/Qwen3, DeepSeek-R1-Distill-Qwen)"),
         };
     }
 
@@ -105,7 +106,7 @@ public static class GgufTokenizerMetadata
             int id = entry.Value.GetInt32();
             if (id < 0 || id >= vocabSize)
             {
-                throw new InvalidDataException($"{path}: token '{entry.Name}' has id {id}, outside the model's vocab_size {vocabSize}");
+                throw new EdgeLlmException($"{path}: token '{entry.Name}' has id {id}, outside the model's vocab_size {vocabSize}");
             }
 
             tokens[id] = entry.Name;
@@ -116,7 +117,7 @@ public static class GgufTokenizerMetadata
         {
             if (id < 0 || id >= vocabSize)
             {
-                throw new InvalidDataException($"{path}: added token '{content}' has id {id}, outside the model's vocab_size {vocabSize}");
+                throw new EdgeLlmException($"{path}: added token '{content}' has id {id}, outside the model's vocab_size {vocabSize}");
             }
 
             bool control = special || LooksSpecial(content);
@@ -153,7 +154,7 @@ public static class GgufTokenizerMetadata
                 JsonValueKind.String => merge.GetString()!,
                 // Pairs (transformers ≥ 4.45) become "a b" with spaces inside a part written as U+0120, as gguf-py does.
                 JsonValueKind.Array when merge.GetArrayLength() == 2 => $"{EncodeSpaces(merge[0].GetString()!)} {EncodeSpaces(merge[1].GetString()!)}",
-                _ => throw new InvalidDataException($"{path}: unknown merges format"),
+                _ => throw new EdgeLlmException($"{path}: unknown merges format"),
             });
         }
 
@@ -254,7 +255,7 @@ public static class GgufTokenizerMetadata
                 }
                 else if (last != contents["eos"])
                 {
-                    throw new NotSupportedException($"tokenizer.json: trailing special token '{last}' differs from eos_token '{contents["eos"]}'");
+                    throw new EdgeLlmException($"tokenizer.json: trailing special token '{last}' differs from eos_token '{contents["eos"]}'");
                 }
 
                 SetFlag(add, "eos", true);
@@ -340,7 +341,7 @@ public static class GgufTokenizerMetadata
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static JsonElement Property(JsonElement element, string name, string path)
-        => element.TryGetProperty(name, out JsonElement value) ? value : throw new InvalidDataException($"{path}: missing '{name}'");
+        => element.TryGetProperty(name, out JsonElement value) ? value : throw new EdgeLlmException($"{path}: missing '{name}'");
 
     private static JsonDocument? OptionalDocument(string path) => File.Exists(path) ? JsonFile.Parse(path) : null;
 }

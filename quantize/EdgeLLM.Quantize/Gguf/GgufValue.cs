@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Gguf;
 
@@ -77,6 +78,6 @@ public sealed class GgufValue
         _ => Value.ToString() ?? string.Empty,
     };
 
-    private InvalidDataException Mismatch(string expected)
+    private EdgeLlmException Mismatch(string expected)
         => new($"GGUF key '{Key}' must be {expected}, but it holds {(ElementType is { } element ? $"an array of {element}" : Type.ToString())} {this}");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Files;
 
@@ -9,7 +10,7 @@ namespace EdgeLLM.Quantize.Gguf;
 /// A GGUF file (v2 or v3, little-endian), memory-mapped read-only and fully validated on open: magic,
 /// version, every count, string length and value type, the alignment, and each tensor's dimensions,
 /// type, offset (aligned, inside the data section) and extent (inside the file, no overlap). Every
-/// problem is one <see cref="InvalidDataException"/> line naming the file and the field. Tensor bytes
+/// problem is one <see cref="EdgeLlmException"/> line naming the file and the field. Tensor bytes
 /// are exposed as spans over the mapping, never copied.
 /// </summary>
 public sealed unsafe class MappedGgufFile : IDisposable
@@ -82,7 +83,7 @@ public sealed unsafe class MappedGgufFile : IDisposable
         if (length < 24)
         {
             stream.Dispose();
-            throw new InvalidDataException($"{path}: {length} bytes is too short for a GGUF file (magic, version and counts need 24)");
+            throw new EdgeLlmException($"{path}: {length} bytes is too short for a GGUF file (magic, version and counts need 24)");
         }
 
         var file = new MappedGgufFile(path, length, ReadOnlyFileMapping.Map(stream));
@@ -101,7 +102,7 @@ public sealed unsafe class MappedGgufFile : IDisposable
     public bool Contains(string tensorName) => tensorsByName.ContainsKey(tensorName);
 
     public GgufTensorInfo Tensor(string name)
-        => tensorsByName.TryGetValue(name, out GgufTensorInfo? tensor) ? tensor : throw new InvalidDataException($"{Path}: no tensor '{name}'");
+        => tensorsByName.TryGetValue(name, out GgufTensorInfo? tensor) ? tensor : throw new EdgeLlmException($"{Path}: no tensor '{name}'");
 
     public GgufValue? Find(string key) => metadata.GetValueOrDefault(key);
 

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
@@ -28,17 +30,17 @@ public sealed record BlockQuantizationOptions(int Bits, int BlockSize, bool Asym
     /// <summary>True for a power of two from 16 to 256.</summary>
     public static bool IsSupportedBlockSize(int blockSize) => blockSize is >= 16 and <= 256 && (blockSize & (blockSize - 1)) == 0;
 
-    /// <summary>Throws <see cref="ArgumentException"/> when bits or block size are not ones MatMulNBits runs.</summary>
+    /// <summary>Throws <see cref="EdgeLlmException"/> when bits or block size are not ones MatMulNBits runs.</summary>
     public void Validate()
     {
         if (Bits is not (4 or 8))
         {
-            throw new ArgumentException($"bits must be 4 or 8, not {Bits}");
+            throw new EdgeLlmException($"bits must be 4 or 8, not {Bits}");
         }
 
         if (!IsSupportedBlockSize(BlockSize))
         {
-            throw new ArgumentException($"block size must be {SupportedBlockSizes}, not {BlockSize}");
+            throw new EdgeLlmException($"block size must be {SupportedBlockSizes}, not {BlockSize}");
         }
     }
 

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
@@ -106,7 +108,7 @@ public sealed class BlockQuantizer
         ArgumentNullException.ThrowIfNull(writePacked);
         if (importance is not null && importance.Length != weight.ColumnCount)
         {
-            throw new InvalidDataException($"tensor '{weight.Name}': {importance.Length} channel importances for {weight.ColumnCount} input features");
+            throw new EdgeLlmException($"tensor '{weight.Name}': {importance.Length} channel importances for {weight.ColumnCount} input features");
         }
 
         var quantizer = Create(options, weight.ColumnCount, importance);
@@ -125,9 +127,9 @@ public sealed class BlockQuantizer
             {
                 quantizer.QuantizeChunk(weights, rowCount, packed, scales, zeroPoints, checked((int)firstRow), error);
             }
-            catch (AggregateException aggregate) when (aggregate.InnerException is InvalidDataException invalid)
+            catch (AggregateException aggregate) when (aggregate.InnerException is EdgeLlmException invalid)
             {
-                throw new InvalidDataException($"tensor '{weight.Name}': {invalid.Message}", invalid);
+                throw new EdgeLlmException($"tensor '{weight.Name}': {invalid.Message}", invalid);
             }
 
             writePacked(packed.AsSpan(0, rowCount * layout.PackedRowBytes));
@@ -251,7 +253,7 @@ public sealed class BlockQuantizer
         {
             if (!float.IsFinite(weights[i]))
             {
-                throw new InvalidDataException($"weight {weights[i]} at row {rowNumber}, column {start + i} is not finite");
+                throw new EdgeLlmException($"weight {weights[i]} at row {rowNumber}, column {start + i} is not finite");
             }
         }
     }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed class ChannelImportance
             {
                 if (!float.IsFinite(value) || value <= 0f)
                 {
-                    throw new ArgumentException($"importance of '{name}' holds {value}: every channel needs a finite positive importance");
+                    throw new EdgeLlmException($"importance of '{name}' holds {value}: every channel needs a finite positive importance");
                 }
             }
         }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
@@ -69,7 +71,7 @@ public sealed record QuantizationSettings
     {
         "uniform" => QuantizationRecipe.Uniform,
         "mixed" => QuantizationRecipe.Mixed,
-        _ => throw new ArgumentException($"--recipe must be uniform or mixed, not '{name}'"),
+        _ => throw new EdgeLlmException($"recipe must be uniform or mixed, not '{name}'"),
     };
 
     /// <summary>The block quantization of the decoder's Linear layers.</summary>
@@ -86,7 +88,7 @@ public sealed record QuantizationSettings
     /// <summary>The block quantization of an untied embedding, or null when it stays fp32.</summary>
     public BlockQuantizationOptions? EmbeddingOptions => OptionsFor(Embeddings) is { } options ? options with { HalfScales = false } : null;
 
-    /// <summary>Throws <see cref="ArgumentException"/> for settings MatMulNBits does not run.</summary>
+    /// <summary>Throws <see cref="EdgeLlmException"/> for settings MatMulNBits does not run.</summary>
     public void Validate()
     {
         Linear.Validate();
@@ -94,7 +96,7 @@ public sealed record QuantizationSettings
         LmHeadOptions?.Validate();
         if (AccuracyLevel is not (0 or 1 or 4))
         {
-            throw new ArgumentException($"accuracy level must be 0, 1 or 4, not {AccuracyLevel}");
+            throw new EdgeLlmException($"accuracy level must be 0, 1 or 4, not {AccuracyLevel}");
         }
     }
 
@@ -107,12 +109,12 @@ public sealed record QuantizationSettings
     };
 
     /// <summary>Parses "int8", "int4" or "fp32" given to <paramref name="option"/> (named in the error).</summary>
-    public static LmHeadPrecision ParseLmHead(string name, string option = "--lm-head") => name.ToLowerInvariant() switch
+    public static LmHeadPrecision ParseLmHead(string name, string option = "lm_head") => name.ToLowerInvariant() switch
     {
         "int8" => LmHeadPrecision.Int8,
         "int4" => LmHeadPrecision.Int4,
         "fp32" => LmHeadPrecision.Fp32,
-        _ => throw new ArgumentException($"{option} must be int8, int4 or fp32, not '{name}'"),
+        _ => throw new EdgeLlmException($"{option} must be int8, int4 or fp32, not '{name}'"),
     };
 
     private BlockQuantizationOptions? OptionsFor(LmHeadPrecision precision) => precision switch

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
@@ -10,13 +12,13 @@ public sealed record WeightRows(string Name, long RowCount, int ColumnCount, Wei
     /// <summary>Converts rows [firstRow, firstRow + rowCount) to fp32 into <paramref name="destination"/> (rowCount × K values).</summary>
     public delegate void Reader(long firstRow, int rowCount, Span<float> destination);
 
-    /// <summary>A 2-D checkpoint tensor, or an <see cref="InvalidDataException"/> naming it when it is not 2-D.</summary>
+    /// <summary>A 2-D checkpoint tensor, or an <see cref="EdgeLlmException"/> naming it when it is not 2-D.</summary>
     public static WeightRows Of(Checkpoints.TensorView tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.Shape.Count != 2)
         {
-            throw new InvalidDataException($"tensor '{tensor.Name}': block quantization needs a 2-D weight, not shape [{string.Join(", ", tensor.Shape)}]");
+            throw new EdgeLlmException($"tensor '{tensor.Name}': block quantization needs a 2-D weight, not shape [{string.Join(", ", tensor.Shape)}]");
         }
 
         return new WeightRows(tensor.Name, tensor.RowCount, checked((int)tensor.RowLength), tensor.ReadRows);

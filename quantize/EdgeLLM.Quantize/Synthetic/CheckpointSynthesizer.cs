@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Synthetic;
@@ -34,7 +35,7 @@ public static class CheckpointSynthesizer
 
         if (request.ShardMegabytes is <= 0)
         {
-            throw new ArgumentException($"shard size must be a positive number of megabytes, got {request.ShardMegabytes}");
+            throw new EdgeLlmException($"shard size must be a positive number of megabytes, got {request.ShardMegabytes}");
         }
 
         using StagedFolder staged = StagedFolder.Create(request.OutputFolder, request.Force, [tokenizerFolder], MarkerFileName);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 
 namespace EdgeLLM.Quantize.Synthetic;
@@ -42,7 +43,7 @@ public sealed unsafe class SyntheticCheckpoint : ICheckpoint
 
         if (!shapes.TryGetValue(name, out long[]? shape))
         {
-            throw new InvalidDataException($"synthetic checkpoint has no tensor '{name}'");
+            throw new EdgeLlmException($"synthetic checkpoint has no tensor '{name}'");
         }
 
         long elementCount = ElementCount(shape);
@@ -57,7 +58,7 @@ public sealed unsafe class SyntheticCheckpoint : ICheckpoint
     public long ByteCount(string name)
         => shapes.TryGetValue(name, out long[]? shape)
             ? ElementCount(shape) * dtype.ByteSize()
-            : throw new InvalidDataException($"synthetic checkpoint has no tensor '{name}'");
+            : throw new EdgeLlmException($"synthetic checkpoint has no tensor '{name}'");
 
     public void Release(string name)
     {

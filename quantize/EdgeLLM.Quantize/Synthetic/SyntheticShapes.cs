@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Quantize.Synthetic;
 
 /// <summary>
@@ -541,8 +543,8 @@ public static class SyntheticShapes
     public static IReadOnlyList<SyntheticShape> Distills { get; } =
         [R1DistillQwen1_5B, R1DistillQwen7B, R1DistillQwen14B, R1DistillQwen32B, R1DistillLlama8B, R1DistillLlama70B, R1_0528Qwen3_8B];
 
-    /// <summary>The shape of that name, or an <see cref="ArgumentException"/> listing the known ones.</summary>
+    /// <summary>The shape of that name, or an <see cref="EdgeLlmException"/> listing the known ones.</summary>
     public static SyntheticShape Find(string name)
         => All.FirstOrDefault(shape => string.Equals(shape.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"unknown shape '{name}' (known: {string.Join(", ", All.Select(shape => shape.Name))})");
+            ?? throw new EdgeLlmException($"unknown shape '{name}' (known: {string.Join(", ", All.Select(shape => shape.Name))})");
 }

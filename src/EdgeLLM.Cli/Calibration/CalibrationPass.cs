@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
@@ -50,7 +51,7 @@ public static class CalibrationPass
         IReadOnlyList<int> tokens = prompts.EncodePlain(text.Text);
         if (tokens.Count < 2)
         {
-            throw new InvalidDataException($"calibration text '{text.Source}' has {tokens.Count} token(s); at least 2 are needed");
+            throw new EdgeLlmException($"calibration text '{text.Source}' has {tokens.Count} token(s); at least 2 are needed");
         }
 
         int? bos = prompts.Tokenizer.BeginningOfSequenceId is int id && prompts.Tokenizer.SpecialPrefixIds.Contains(id) ? id : null;

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 namespace EdgeLLM.Cli.Calibration;
 
 /// <summary>
@@ -31,7 +32,7 @@ public sealed record CalibrationText(string Text, string Source)
         string text = File.ReadAllText(path);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new InvalidDataException($"calibration text '{path}' is empty");
+            throw new EdgeLlmException($"calibration text '{path}' is empty");
         }
 
         return new CalibrationText(text, Path.GetFileName(path));

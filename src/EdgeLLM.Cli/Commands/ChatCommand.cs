@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLLM.Format;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Model;
@@ -30,7 +31,7 @@ public static class ChatCommand
     {
         if (Console.IsInputRedirected || Console.IsOutputRedirected)
         {
-            throw new InvalidOperationException("the chat needs a terminal: standard input and output must not be redirected");
+            throw new EdgeLlmException("the chat needs a terminal: standard input and output must not be redirected");
         }
 
         string? model = null;

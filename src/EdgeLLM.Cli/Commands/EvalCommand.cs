@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Evaluation;
 
@@ -37,7 +38,7 @@ public static class EvalCommand
             string? promptFile = parse.GetValue(promptOption);
             if ((textFile is null) == (promptFile is null))
             {
-                throw new ArgumentException("give one of --text-file and --prompt-file");
+                throw new EdgeLlmException("give one of --text-file and --prompt-file");
             }
 
             int context = parse.GetValue(contextOption);
@@ -45,7 +46,7 @@ public static class EvalCommand
             int threads = parse.GetValue(threadsOption);
             if (context < 0 || chunks < 0 || threads < 0)
             {
-                throw new ArgumentException(context < 0 ? "--context must be positive" : chunks < 0 ? "--chunks must be positive" : "--threads must be 0 or more");
+                throw new EdgeLlmException(context < 0 ? "--context must be positive" : chunks < 0 ? "--chunks must be positive" : "--threads must be 0 or more");
             }
 
             string file = textFile ?? promptFile!;

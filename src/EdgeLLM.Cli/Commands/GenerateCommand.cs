@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Format;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Diagnostics;
@@ -51,7 +52,7 @@ public static class GenerateCommand
             var settings = new ChatSettings
             {
                 SystemPrompt = parse.GetValue(systemOption),
-                MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new ArgumentException("--max-tokens must be 0 or more"),
+                MaxTokens = parse.GetValue(maxTokensOption) >= 0 ? parse.GetValue(maxTokensOption) : throw new EdgeLlmException("--max-tokens must be 0 or more"),
             };
             settings = think.ApplyTo(sampling.ApplyTo(settings, parse), parse);
             GenerationInput input = ReadInput(parse.GetValue(promptOption), parse.GetValue(promptFileOption), parse.GetValue(messagesOption), parse.GetValue(chatOption));
@@ -98,7 +99,7 @@ public static class GenerateCommand
 
     private static string ReadPromptFile(string path)
         => Directory.Exists(path)
-            ? throw new ArgumentException($"--prompt-file '{path}' is a folder, expected a UTF-8 text file")
+            ? throw new EdgeLlmException($"--prompt-file '{path}' is a folder, expected a UTF-8 text file")
             : File.ReadAllText(path, Encoding.UTF8);
 
     private static int RenderOnly(string modelFolder, GenerationInput input, ChatSettings settings, bool json)
@@ -164,7 +165,7 @@ public static class GenerateCommand
         int given = (prompt is null ? 0 : 1) + (promptFile is null ? 0 : 1) + (messagesFile is null ? 0 : 1);
         if (given > 1)
         {
-            throw new ArgumentException("give one of --prompt, --prompt-file and --messages");
+            throw new EdgeLlmException("give one of --prompt, --prompt-file and --messages");
         }
 
         if (messagesFile is not null)
@@ -174,12 +175,12 @@ public static class GenerateCommand
 
         string text = prompt
             ?? (promptFile is not null ? ReadPromptFile(promptFile)
-            : !Console.IsInputRedirected ? throw new ArgumentException("no prompt: give --prompt, --prompt-file or --messages, or pipe text into standard input")
-            : StandardInput.IsClosed ? throw new ArgumentException("no prompt: standard input is closed; give --prompt, --prompt-file or --messages, or pipe text into standard input")
+            : !Console.IsInputRedirected ? throw new EdgeLlmException("no prompt: give --prompt, --prompt-file or --messages, or pipe text into standard input")
+            : StandardInput.IsClosed ? throw new EdgeLlmException("no prompt: standard input is closed; give --prompt, --prompt-file or --messages, or pipe text into standard input")
             : Console.In.ReadToEnd());
         if (text.Length == 0)
         {
-            throw new ArgumentException("the prompt is empty");
+            throw new EdgeLlmException("the prompt is empty");
         }
 
         return chat ? new GenerationInput(null, [ChatMessage.User(text)]) : new GenerationInput(text, null);

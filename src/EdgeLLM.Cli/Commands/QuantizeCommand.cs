@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeLLM.Format;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Cli.Calibration;
 using EdgeLLM.Quantize.Architectures;
@@ -195,12 +196,12 @@ public static class QuantizeCommand
     {
         if (given && noCalibration)
         {
-            throw new ArgumentException("--calibration and --no-calibration exclude each other");
+            throw new EdgeLlmException("--calibration and --no-calibration exclude each other");
         }
 
         if (given && (precision.QuantizedBits() is null || gguf))
         {
-            throw new ArgumentException(gguf ? "--calibration applies to checkpoint folders, not GGUF imports" : "--calibration applies to --precision int4 or int8");
+            throw new EdgeLlmException(gguf ? "--calibration applies to checkpoint folders, not GGUF imports" : "--calibration applies to --precision int4 or int8");
         }
 
         if (given)
@@ -215,14 +216,14 @@ public static class QuantizeCommand
     {
         if (symmetric && asymmetric)
         {
-            throw new ArgumentException("--symmetric and --asymmetric exclude each other");
+            throw new EdgeLlmException("--symmetric and --asymmetric exclude each other");
         }
 
         foreach ((string option, int? size) in new[] { ("--block-size", (int?)blockSize), ("--mlp-block-size", mlpBlockSize), ("--lm-head-block-size", lmHeadBlockSize) })
         {
             if (size is { } value && !BlockQuantizationOptions.IsSupportedBlockSize(value))
             {
-                throw new ArgumentException($"{option} must be {BlockQuantizationOptions.SupportedBlockSizes}, not {value}");
+                throw new EdgeLlmException($"{option} must be {BlockQuantizationOptions.SupportedBlockSizes}, not {value}");
             }
         }
 
@@ -240,7 +241,7 @@ public static class QuantizeCommand
             {
                 "search" => ScaleChoice.Search,
                 "rtn" => ScaleChoice.RoundToNearest,
-                _ => throw new ArgumentException($"--scales must be 'search' or 'rtn', got '{scales}'"),
+                _ => throw new EdgeLlmException($"--scales must be 'search' or 'rtn', got '{scales}'"),
             },
         };
         settings.Validate();
@@ -268,13 +269,13 @@ public static class QuantizeCommand
     {
         "fp32" => false,
         "fp16" => true,
-        _ => throw new ArgumentException($"--scale-type must be 'fp32' or 'fp16', got '{value}'"),
+        _ => throw new EdgeLlmException($"--scale-type must be 'fp32' or 'fp16', got '{value}'"),
     };
 
     private static bool ParseLogits(string value) => value switch
     {
         "all" => false,
         "last" => true,
-        _ => throw new ArgumentException($"--logits must be 'all' or 'last', got '{value}'"),
+        _ => throw new EdgeLlmException($"--logits must be 'all' or 'last', got '{value}'"),
     };
 }

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using System.CommandLine;
 
 namespace EdgeLLM.Cli.Commands;
@@ -53,12 +54,12 @@ public sealed class RunOptions
         int requestedThreads = parse.GetValue(threads);
         if (requestedContext < 0)
         {
-            throw new ArgumentException($"--context must be a positive number of tokens, not {requestedContext}");
+            throw new EdgeLlmException($"--context must be a positive number of tokens, not {requestedContext}");
         }
 
         if (requestedThreads < 0)
         {
-            throw new ArgumentException($"--threads must be 0 or more, not {requestedThreads}");
+            throw new EdgeLlmException($"--threads must be 0 or more, not {requestedThreads}");
         }
 
         requestedThreads = ThreadLimit.Cap(requestedThreads, parse.CommandResult.Command.Name);

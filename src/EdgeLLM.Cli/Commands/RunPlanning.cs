@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
@@ -61,7 +62,7 @@ public static class RunPlanning
         {
             return CpuEngine.CannotRun(modelFolder);
         }
-        catch (Exception damaged) when (damaged is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception damaged) when (damaged is EdgeLlmException or IOException or UnauthorizedAccessException)
         {
             return null;
         }

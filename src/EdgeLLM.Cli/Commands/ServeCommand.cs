@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLLM.Format;
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Model;
@@ -50,7 +51,7 @@ public static class ServeCommand
                 {
                     "deepseek" => true,
                     "none" => false,
-                    var other => throw new ArgumentException($"--reasoning-format must be deepseek or none, not '{other}'"),
+                    var other => throw new EdgeLlmException($"--reasoning-format must be deepseek or none, not '{other}'"),
                 },
             };
             options.Check();
@@ -110,7 +111,7 @@ public static class ServeCommand
     {
         if (key is not null && file is not null)
         {
-            throw new ArgumentException("give --api-key or --api-key-file, not both");
+            throw new EdgeLlmException("give --api-key or --api-key-file, not both");
         }
 
         if (file is null)
@@ -119,7 +120,7 @@ public static class ServeCommand
         }
 
         string line = File.ReadLines(file).FirstOrDefault()?.Trim() ?? string.Empty;
-        return line.Length > 0 ? line : throw new ArgumentException($"{file}: the API key file is empty");
+        return line.Length > 0 ? line : throw new EdgeLlmException($"{file}: the API key file is empty");
     }
 
     private static string? CheckOrigin(string? origin)
@@ -131,6 +132,6 @@ public static class ServeCommand
 
         return Uri.TryCreate(origin, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"
             ? origin.TrimEnd('/')
-            : throw new ArgumentException($"--cors-origin '{origin}' must be an origin such as http://localhost:3000 (scheme, host and port, no path)");
+            : throw new EdgeLlmException($"--cors-origin '{origin}' must be an origin such as http://localhost:3000 (scheme, host and port, no path)");
     }
 }

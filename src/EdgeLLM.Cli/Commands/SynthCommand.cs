@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Synthetic;
 
@@ -57,6 +58,6 @@ public static class SynthCommand
         "bf16" => TensorDType.BF16,
         "fp16" => TensorDType.F16,
         "fp32" => TensorDType.F32,
-        _ => throw new ArgumentException($"--dtype '{name}' is not one of bf16, fp16, fp32"),
+        _ => throw new EdgeLlmException($"--dtype '{name}' is not one of bf16, fp16, fp32"),
     };
 }

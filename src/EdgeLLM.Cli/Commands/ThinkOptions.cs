@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 
 namespace EdgeLLM.Cli.Commands;
@@ -33,7 +34,7 @@ internal sealed class ThinkOptions
         return settings with
         {
             Think = mode,
-            ThinkBudget = tokens is < 0 ? throw new ArgumentException("--think-budget must be 0 or more") : tokens,
+            ThinkBudget = tokens is < 0 ? throw new EdgeLlmException("--think-budget must be 0 or more") : tokens,
         };
     }
 
@@ -42,6 +43,6 @@ internal sealed class ThinkOptions
         "on" => ThinkMode.On,
         "hide" => ThinkMode.Hide,
         "off" => ThinkMode.Off,
-        _ => throw new ArgumentException($"--think must be on, hide or off, got '{value}'"),
+        _ => throw new EdgeLlmException($"--think must be on, hide or off, got '{value}'"),
     };
 }

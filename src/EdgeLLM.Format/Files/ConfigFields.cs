@@ -6,7 +6,7 @@ namespace EdgeLLM.Format.Files;
 /// <summary>
 /// Optional fields of a Hugging Face JSON file (<c>config.json</c>, <c>generation_config.json</c>), read the
 /// lenient way those files need (an integer written as 2.0, a number written as a string), with one-line
-/// <see cref="InvalidDataException"/>s naming the file and the field.
+/// <see cref="EdgeLlmException"/>s naming the file and the field.
 /// </summary>
 public static class ConfigFields
 {
@@ -34,11 +34,11 @@ public static class ConfigFields
             return ids;
         }
 
-        throw new InvalidDataException($"{source}: '{name}' must be an integer or a list of integers");
+        throw new EdgeLlmException($"{source}: '{name}' must be an integer or a list of integers");
     }
 
     public static int RequiredInt(JsonElement root, string name, string source)
-        => OptionalInt(root, name, source) ?? throw new InvalidDataException($"{source}: missing '{name}'");
+        => OptionalInt(root, name, source) ?? throw new EdgeLlmException($"{source}: missing '{name}'");
 
     public static int? OptionalInt(JsonElement root, string name, string source)
     {
@@ -68,7 +68,7 @@ public static class ConfigFields
             return parsed;
         }
 
-        throw new InvalidDataException($"{source}: '{name}' must be a number, got {element.GetRawText()}");
+        throw new EdgeLlmException($"{source}: '{name}' must be a number, got {element.GetRawText()}");
     }
 
     public static bool? OptionalBool(JsonElement root, string name)
@@ -91,6 +91,6 @@ public static class ConfigFields
             return (int)real;
         }
 
-        throw new InvalidDataException($"{source}: '{name}' must be an integer, got {element.GetRawText()}");
+        throw new EdgeLlmException($"{source}: '{name}' must be an integer, got {element.GetRawText()}");
     }
 }

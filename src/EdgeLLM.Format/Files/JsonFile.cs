@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace EdgeLLM.Format.Files;
 
-/// <summary>A JSON file parsed whole, or one <see cref="InvalidDataException"/> naming the file: "path: not valid JSON (reason)".</summary>
+/// <summary>A JSON file parsed whole, or one <see cref="EdgeLlmException"/> naming the file: "path: not valid JSON (reason)".</summary>
 public static class JsonFile
 {
     /// <summary>Parses the file at <paramref name="path"/>.</summary>
@@ -22,7 +22,7 @@ public static class JsonFile
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"{source}: not valid JSON ({exception.Message})", exception);
+            throw new EdgeLlmException($"{source}: not valid JSON ({exception.Message})", exception);
         }
     }
 }

@@ -46,7 +46,7 @@ public static class MessageText
     }
 
     /// <summary>
-    /// Runs <paramref name="read"/>; an <see cref="InvalidDataException"/> or <see cref="NotSupportedException"/> it
+    /// Runs <paramref name="read"/>; an <see cref="EdgeLlmException"/> it
     /// throws whose message is not one short line is thrown again with the message as <see cref="OneLine(string)"/> writes it.
     /// </summary>
     public static T InOneLine<T>(Func<T> read)
@@ -56,13 +56,9 @@ public static class MessageText
         {
             return read();
         }
-        catch (InvalidDataException exception) when (!IsOneLine(exception.Message))
+        catch (EdgeLlmException exception) when (!IsOneLine(exception.Message))
         {
-            throw new InvalidDataException(OneLine(exception.Message), exception);
-        }
-        catch (NotSupportedException exception) when (!IsOneLine(exception.Message))
-        {
-            throw new NotSupportedException(OneLine(exception.Message), exception);
+            throw new EdgeLlmException(OneLine(exception.Message), exception);
         }
     }
 }

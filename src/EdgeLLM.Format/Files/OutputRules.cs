@@ -23,7 +23,7 @@ public static class OutputRules
                 : string.Empty;
             if (relation.Length > 0)
             {
-                throw new IOException($"output '{output}' {relation} the input '{input}'{Resolved(input, realInput)}: choose an output apart from every input (--force never replaces an input)");
+                throw new IOException($"output '{output}' {relation} the input '{input}'{Resolved(input, realInput)}: choose an output apart from every input (forcing never replaces an input)");
             }
         }
     }
@@ -42,12 +42,12 @@ public static class OutputRules
 
         if (!replace)
         {
-            throw new IOException($"output folder '{output}' exists and is not empty (use --force to replace it)");
+            throw new IOException($"output folder '{output}' exists and is not empty (replace it only by forcing)");
         }
 
         if (!File.Exists(Path.Combine(output, marker)))
         {
-            throw new IOException($"output folder '{output}' was not made by edgellm (no {marker}): --force replaces only edgellm's own output; choose a new or empty folder");
+            throw new IOException($"output folder '{output}' was not made by edgellm (no {marker}): forcing replaces only edgellm's own output; choose a new or empty folder");
         }
     }
 
@@ -61,7 +61,7 @@ public static class OutputRules
 
         if (!replace)
         {
-            throw new IOException($"output file '{output}' exists (use --force to replace it)");
+            throw new IOException($"output file '{output}' exists (replace it only by forcing)");
         }
 
         Span<byte> magic = stackalloc byte[4];
@@ -73,7 +73,7 @@ public static class OutputRules
             }
         }
 
-        throw new IOException($"output file '{output}' is not a GGUF file (no 'GGUF' magic): --force replaces only a .gguf edgellm can have made");
+        throw new IOException($"output file '{output}' is not a GGUF file (no 'GGUF' magic): forcing replaces only a .gguf edgellm can have made");
     }
 
     private static string Resolved(string given, string real)

@@ -8,7 +8,7 @@ namespace EdgeLLM.Format.Files;
 public static class RegularFiles
 {
     /// <summary>Every regular file under <paramref name="root"/> (paths relative to it, '/'-separated).</summary>
-    /// <exception cref="InvalidDataException">A symbolic link lies inside <paramref name="root"/>.</exception>
+    /// <exception cref="EdgeLlmException">A symbolic link lies inside <paramref name="root"/>.</exception>
     public static List<string> Under(string root, string what)
     {
         var files = new List<string>();
@@ -27,7 +27,7 @@ public static class RegularFiles
             if (info.LinkTarget is { } target)
             {
                 string relative = Path.GetRelativePath(root, entry).Replace(Path.DirectorySeparatorChar, '/');
-                throw new InvalidDataException(MessageText.OneLine($"{what} '{root}' holds a symbolic link '{relative}' -> '{target}': a {what} holds regular files only (copy the file in instead)"));
+                throw new EdgeLlmException(MessageText.OneLine($"{what} '{root}' holds a symbolic link '{relative}' -> '{target}': a {what} holds regular files only (copy the file in instead)"));
             }
 
             if (Directory.Exists(entry))

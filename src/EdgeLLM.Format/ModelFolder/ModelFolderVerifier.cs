@@ -28,7 +28,7 @@ public static class ModelFolderVerifier
         if (result.Missing.Count + result.WrongSize.Count + result.Corrupted.Count > 0)
         {
             string problems = string.Join("; ", result.Problems().Where(problem => !problem.StartsWith("extra:", StringComparison.Ordinal)).Take(3));
-            throw new InvalidDataException($"model folder '{folder}' does not match its {ModelManifest.FileName}: {problems} (run 'edgellm verify' or copy the model again)");
+            throw new EdgeLlmException($"model folder '{folder}' does not match its {ModelManifest.FileName}: {problems} (run 'edgellm verify' or copy the model again)");
         }
 
         return manifest;

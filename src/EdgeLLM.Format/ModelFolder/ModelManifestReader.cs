@@ -33,7 +33,7 @@ public static class ModelManifestReader
         }
         catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"{path}: {exception.Message}", exception);
+            throw new EdgeLlmException($"{path}: {exception.Message}", exception);
         }
     }
 
@@ -42,7 +42,7 @@ public static class ModelManifestReader
         int version = (int)JsonFields.WholeNumber(root, "format_version", path, 0, int.MaxValue);
         if (version != ModelManifest.FormatVersion)
         {
-            throw new InvalidDataException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {ModelManifest.FormatVersion}); convert the model again or update EdgeLLM");
+            throw new EdgeLlmException($"{path}: format_version {version} is not supported by this EdgeLLM (it reads {ModelManifest.FormatVersion}); convert the model again or update EdgeLLM");
         }
 
         JsonElement model = JsonFields.Required(root, "model", path);
@@ -52,7 +52,7 @@ public static class ModelManifestReader
             string name = JsonFields.Text(file, "name", path);
             if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or "..")
             {
-                throw new InvalidDataException(MessageText.OneLine($"{path}: file name '{name}' is not a plain file name"));
+                throw new EdgeLlmException(MessageText.OneLine($"{path}: file name '{name}' is not a plain file name"));
             }
 
             files.Add(new OutputFile(name, JsonFields.WholeNumber(file, "bytes", path, 0, long.MaxValue), JsonFields.Text(file, FileChecksum.Algorithm, path)));
@@ -99,5 +99,5 @@ public static class ModelManifestReader
     }
 
     private static WeightPrecision ParsePrecision(string name, string field, string path)
-        => WeightPrecisions.TryParse(name) ?? throw new InvalidDataException(MessageText.OneLine($"{path}: '{field}' is '{name}' (expected {string.Join(", ", WeightPrecisions.Names)})"));
+        => WeightPrecisions.TryParse(name) ?? throw new EdgeLlmException(MessageText.OneLine($"{path}: '{field}' is '{name}' (expected {string.Join(", ", WeightPrecisions.Names)})"));
 }

@@ -40,7 +40,7 @@ public static class WeightPrecisions
     };
 
     public static WeightPrecision Parse(string name)
-        => TryParse(name) ?? throw new NotSupportedException($"precision '{name}' is not supported (supported: {string.Join(", ", Names)})");
+        => TryParse(name) ?? throw new EdgeLlmException($"precision '{name}' is not supported (supported: {string.Join(", ", Names)})");
 
     /// <summary>The precision named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static WeightPrecision? TryParse(string name)

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Sampling;
 using EdgeLLM.Text.Tokenization;
 
@@ -25,7 +26,7 @@ public static class BenchmarkPrompt
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (candidates.Count == 0)
         {
-            throw new ArgumentException("the vocabulary has no ordinary token to draw a prompt from", nameof(candidates));
+            throw new EdgeLlmException("the vocabulary has no ordinary token to draw a prompt from");
         }
 
         var random = new Xoshiro256StarStar(seed);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Diagnostics;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
@@ -88,7 +89,7 @@ public static class BenchmarkRunner
 
         if (result.Tokens.Count != generatedTokens + 1)
         {
-            throw new InvalidOperationException($"the run stopped after {result.Tokens.Count} of {generatedTokens + 1} tokens ({result.StopReason.ToJsonName()})");
+            throw new EdgeLlmException($"the run stopped after {result.Tokens.Count} of {generatedTokens + 1} tokens ({result.StopReason.ToJsonName()})");
         }
 
         return new BenchmarkRepetition(

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines;
 
 namespace EdgeLLM.Runtime.Benchmarking;
@@ -42,32 +43,32 @@ public sealed record BenchmarkSettings
     {
         if (PromptTokens < 1)
         {
-            throw new ArgumentException($"--prompt-tokens must be 1 or more, got {PromptTokens}");
+            throw new EdgeLlmException($"prompt tokens must be 1 or more, got {PromptTokens}");
         }
 
         if (GeneratedTokens < 1)
         {
-            throw new ArgumentException($"--gen-tokens must be 1 or more, got {GeneratedTokens}");
+            throw new EdgeLlmException($"generated tokens must be 1 or more, got {GeneratedTokens}");
         }
 
         if (Threads < 0)
         {
-            throw new ArgumentException($"--threads must be 0 (automatic) or more, got {Threads}");
+            throw new EdgeLlmException($"threads must be 0 (automatic) or more, got {Threads}");
         }
 
         if (Repetitions < 1)
         {
-            throw new ArgumentException($"--repetitions must be 1 or more, got {Repetitions}");
+            throw new EdgeLlmException($"repetitions must be 1 or more, got {Repetitions}");
         }
 
         if (Warmups < 0)
         {
-            throw new ArgumentException($"--warmup must be 0 or more, got {Warmups}");
+            throw new EdgeLlmException($"warmup runs must be 0 or more, got {Warmups}");
         }
 
         if (ContextLength != 0 && ContextLength < RequiredContext)
         {
-            throw new ArgumentException($"--context {ContextLength} is too small for {PromptTokens} prompt and {GeneratedTokens} generated tokens (needs {RequiredContext})");
+            throw new EdgeLlmException($"context {ContextLength} is too small for {PromptTokens} prompt and {GeneratedTokens} generated tokens (needs {RequiredContext})");
         }
     }
 }

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Format.Platform;
 using Microsoft.Win32.SafeHandles;
 
@@ -18,7 +19,7 @@ public static class PageCache
     {
         if (!OperatingSystem.IsLinux())
         {
-            throw new PlatformNotSupportedException("--cold drops the page cache with posix_fadvise, which needs Linux");
+            throw new EdgeLlmException("a cold run drops the page cache with posix_fadvise, which needs Linux");
         }
 
         long bytes = 0;

@@ -1,4 +1,5 @@
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
 using EdgeLLM.Runtime.Sampling;
@@ -99,13 +100,13 @@ public sealed class ChatSession : IChatSession
     {
         if (promptIds.Count == 0)
         {
-            throw new ArgumentException("the prompt encodes to no tokens");
+            throw new EdgeLlmException("the prompt encodes to no tokens");
         }
 
         if (promptIds.Count >= ContextLength)
         {
             // Refused before prefill: a prompt that fills the context leaves no room for one new token.
-            throw new ArgumentException($"the prompt is {promptIds.Count} tokens, and the context holds {ContextLength}: shorten the prompt or raise --context");
+            throw new EdgeLlmException($"the prompt is {promptIds.Count} tokens, and the context holds {ContextLength}: shorten the prompt or raise the context length");
         }
 
         int reused = generator.ReusablePrefix(promptIds);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Chat;
 
@@ -30,7 +31,7 @@ public static class ConversationFile
 
             if (root.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidDataException($"{source}: expected a JSON list of {{\"role\", \"content\"}} messages");
+                throw new EdgeLlmException($"{source}: expected a JSON list of {{\"role\", \"content\"}} messages");
             }
 
             var messages = new List<ChatMessage>();
@@ -41,19 +42,19 @@ public static class ConversationFile
                 string? content = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("content", out JsonElement contentElement) && contentElement.ValueKind == JsonValueKind.String ? contentElement.GetString() : null;
                 if (role is null || !Roles.Contains(role))
                 {
-                    throw new InvalidDataException($"{source}: message {index} needs a role ({string.Join(", ", Roles)})");
+                    throw new EdgeLlmException($"{source}: message {index} needs a role ({string.Join(", ", Roles)})");
                 }
 
                 if (content is null)
                 {
-                    throw new InvalidDataException($"{source}: message {index} needs a string content");
+                    throw new EdgeLlmException($"{source}: message {index} needs a string content");
                 }
 
                 messages.Add(new ChatMessage(role, content));
                 index++;
             }
 
-            return messages.Count > 0 ? messages : throw new InvalidDataException($"{source}: the conversation is empty");
+            return messages.Count > 0 ? messages : throw new EdgeLlmException($"{source}: the conversation is empty");
         }
     }
 }

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Text.Templates;
 using EdgeLLM.Text.Tokenization;
 using TemplateMessage = EdgeLLM.Text.Templates.ChatMessage;
@@ -42,7 +43,7 @@ public sealed class PromptBuilder
     /// <summary>Renders the conversation (a system prompt first when given and not already there), ready for the reply.</summary>
     public string Render(IReadOnlyList<ChatMessage> conversation, ChatSettings settings, CancellationToken cancellation = default)
     {
-        ChatTemplate template = Template ?? throw new InvalidOperationException("this model's tokenizer_config.json has no chat_template: use a plain prompt (without --chat)");
+        ChatTemplate template = Template ?? throw new EdgeLlmException("this model's tokenizer_config.json has no chat_template: use a plain prompt instead of chat");
         List<TemplateMessage> messages = [];
         if (!string.IsNullOrEmpty(settings.SystemPrompt) && (conversation.Count == 0 || conversation[0].Role != "system"))
         {

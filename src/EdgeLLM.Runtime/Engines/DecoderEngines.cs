@@ -1,6 +1,8 @@
 using EdgeLLM.Format.Providers;
 using EdgeLLM.Runtime.Engines.Cpu;
 using EdgeLLM.Runtime.Engines.Onnx;
+using EdgeLLM.Format;
+using EdgeLLM.Runtime.Engines.Cpu.Loading;
 using EdgeLLM.Runtime.Model;
 
 namespace EdgeLLM.Runtime.Engines;
@@ -21,16 +23,16 @@ public static class DecoderEngines
         {
             if (settings.ExecutionProvider != ExecutionProvider.Cpu)
             {
-                throw new ArgumentException($"--engine cpu runs on the CPU only, not with the {settings.ExecutionProvider} provider");
+                throw new EdgeLlmException($"the CPU engine runs on the CPU only, not with the {settings.ExecutionProvider} provider");
             }
 
             try
             {
                 return OpenCpu(modelFolder, contextLength, settings);
             }
-            catch (NotSupportedException exception)
+            catch (UnsupportedGraphException exception)
             {
-                throw new NotSupportedException($"the CPU engine cannot run '{modelFolder}': {exception.Message} (use --engine onnx)", exception);
+                throw new EdgeLlmException($"the CPU engine cannot run '{modelFolder}': {exception.Message} (choose the onnx engine)", exception);
             }
         }
 
@@ -41,7 +43,7 @@ public static class DecoderEngines
             {
                 return OpenCpu(modelFolder, contextLength, settings);
             }
-            catch (NotSupportedException unsupported)
+            catch (UnsupportedGraphException unsupported)
             {
                 notice?.Invoke(AutoFallbackNotice(unsupported.Message));
             }
@@ -52,7 +54,7 @@ public static class DecoderEngines
 
     /// <summary>The line <c>--engine auto</c> prints when the CPU engine cannot run a folder and ONNX Runtime runs it.</summary>
     public static string AutoFallbackNotice(string reason)
-        => $"--engine auto: EdgeLLM's CPU engine cannot run this folder ({reason}); ONNX Runtime runs it";
+        => $"engine auto: EdgeLLM's CPU engine cannot run this folder ({reason}); ONNX Runtime runs it";
 
     private static CpuEngine OpenCpu(string modelFolder, int contextLength, SessionSettings settings)
         => CpuEngine.Open(modelFolder, new CpuEngineOptions

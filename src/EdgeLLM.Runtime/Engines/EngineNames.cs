@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Runtime.Engines;
 
 /// <summary>The command-line spellings of <see cref="EngineChoice"/> and <see cref="KvCachePrecision"/>.</summary>
@@ -8,7 +10,7 @@ public static class EngineNames
         "auto" => EngineChoice.Auto,
         "cpu" => EngineChoice.Cpu,
         "onnx" => EngineChoice.Onnx,
-        _ => throw new ArgumentException($"--engine must be auto, cpu or onnx, got '{value}'"),
+        _ => throw new EdgeLlmException($"engine must be auto, cpu or onnx, got '{value}'"),
     };
 
     public static KvCachePrecision ParseKvCache(string value) => value switch
@@ -16,7 +18,7 @@ public static class EngineNames
         "auto" => KvCachePrecision.Auto,
         "fp32" => KvCachePrecision.Float32,
         "fp16" => KvCachePrecision.Float16,
-        _ => throw new ArgumentException($"--kv-cache must be auto, fp32 or fp16, got '{value}'"),
+        _ => throw new EdgeLlmException($"KV cache precision must be auto, fp32 or fp16, got '{value}'"),
     };
 
     public static string Name(this EngineChoice choice) => choice switch

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Model;
 
@@ -17,7 +18,7 @@ public static class FolderEvaluation
         ArgumentNullException.ThrowIfNull(request);
         if (request.Text.Length == 0)
         {
-            throw new ArgumentException("the text is empty");
+            throw new EdgeLlmException("the text is empty");
         }
 
         if (request.ReferenceFolder is { } referenceFolder)

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Runtime.Evaluation;
 
 /// <summary>
@@ -23,23 +25,23 @@ public static class ModelEvaluator
         int context = options.Context;
         if (context < EvaluationOptions.MinimumContext)
         {
-            throw new ArgumentException($"--context must be at least {EvaluationOptions.MinimumContext} tokens, not {context}");
+            throw new EdgeLlmException($"context must be at least {EvaluationOptions.MinimumContext} tokens, not {context}");
         }
 
         if (context > model.ContextLength || (reference is not null && context > reference.ContextLength))
         {
-            throw new ArgumentException($"--context {context} is larger than the model's context ({Math.Min(model.ContextLength, reference?.ContextLength ?? int.MaxValue)})");
+            throw new EdgeLlmException($"context {context} is larger than the model's context ({Math.Min(model.ContextLength, reference?.ContextLength ?? int.MaxValue)})");
         }
 
         if (reference is not null && reference.VocabSize != model.VocabSize)
         {
-            throw new ArgumentException($"the models' vocabularies differ ({model.VocabSize} and {reference.VocabSize} logits): KL divergence needs one tokenizer");
+            throw new EdgeLlmException($"the models' vocabularies differ ({model.VocabSize} and {reference.VocabSize} logits): KL divergence needs one tokenizer");
         }
 
         int chunkCount = tokens.Count / context;
         if (chunkCount == 0)
         {
-            throw new ArgumentException($"the text has {tokens.Count} tokens, fewer than one chunk of --context {context}: give more text or a smaller --context");
+            throw new EdgeLlmException($"the text has {tokens.Count} tokens, fewer than one chunk of the context {context}: give more text or a smaller context");
         }
 
         if (options.MaxChunks > 0)
@@ -50,7 +52,7 @@ public static class ModelEvaluator
         int first = context / 2;
         int scoredPerChunk = context - 1 - first;
         int vocab = model.VocabSize;
-        float[]? referenceRows = reference is null ? null : new float[(long)scoredPerChunk * vocab > Array.MaxLength ? throw new ArgumentException($"--context {context} keeps too many reference rows of {vocab} logits in memory; use a smaller --context") : scoredPerChunk * vocab];
+        float[]? referenceRows = reference is null ? null : new float[(long)scoredPerChunk * vocab > Array.MaxLength ? throw new EdgeLlmException($"context {context} keeps too many reference rows of {vocab} logits in memory; use a smaller context") : scoredPerChunk * vocab];
         int[] referenceArgMax = new int[scoredPerChunk];
         double[] referenceLogSumExp = new double[scoredPerChunk];
         var statistics = new TokenStatistics();

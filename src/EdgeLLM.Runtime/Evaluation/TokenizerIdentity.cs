@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Evaluation;
 
@@ -11,7 +12,7 @@ public static class TokenizerIdentity
     /// <summary>The files compared, in order.</summary>
     public static IReadOnlyList<string> Files { get; } = ["tokenizer.json", "tokenizer_config.json"];
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first file that differs (or exists in only one folder).</summary>
+    /// <summary>Throws <see cref="EdgeLlmException"/> naming the first file that differs (or exists in only one folder).</summary>
     public static void EnsureSame(string model, string reference)
     {
         foreach (string name in Files)
@@ -20,7 +21,7 @@ public static class TokenizerIdentity
             string? referenceHash = Hash(Path.Combine(reference, name));
             if (!string.Equals(modelHash, referenceHash, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"'{model}' and '{reference}' have different tokenizers ({name} differs): KL divergence compares the same tokens, so both must come from one checkpoint");
+                throw new EdgeLlmException($"'{model}' and '{reference}' have different tokenizers ({name} differs): KL divergence compares the same tokens, so both must come from one checkpoint");
             }
         }
     }

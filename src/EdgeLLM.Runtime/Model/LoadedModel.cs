@@ -1,5 +1,6 @@
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Sampling;
@@ -53,13 +54,13 @@ public sealed class LoadedModel : IDisposable
         if (manifest.Target != "cpu" && settings.ExecutionProvider != ExecutionProvider.DirectML)
         {
             // The DirectML variant (fp16 KV cache and logits, accuracy_level 0) runs anywhere, but the CPU kernels are slower on it.
-            notice?.Invoke($"'{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))}' is the --target {manifest.Target} variant (fp16, for DirectML); on {settings.ExecutionProvider} a --target cpu conversion is faster");
+            notice?.Invoke($"'{Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))}' is the {manifest.Target} target variant (fp16, for DirectML); on {settings.ExecutionProvider} a conversion for the cpu target is faster");
         }
 
         int contextLength = settings.ContextLength > 0 ? settings.ContextLength : manifest.MaxContext;
         if (contextLength > manifest.MaxContext)
         {
-            throw new ArgumentException($"--context {contextLength} is larger than this model's {manifest.MaxContext} (set at conversion with --max-context)");
+            throw new EdgeLlmException($"context {contextLength} is larger than this model's {manifest.MaxContext} (its maximum context, set at conversion)");
         }
 
         PromptBuilder prompts = PromptBuilder.Load(folder);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Native;
 
@@ -68,10 +69,10 @@ public sealed class EmbeddedNativeLibrary
         string[] parts = resource[prefix.Length..].Split('/');
         if (parts.Length != 3)
         {
-            throw new InvalidDataException($"embedded resource '{resource}' is not named {ResourcePrefix}<name>/<version>/<xxh3-128>/<file name>");
+            throw new EdgeLlmException($"embedded resource '{resource}' is not named {ResourcePrefix}<name>/<version>/<xxh3-128>/<file name>");
         }
 
         return new EmbeddedNativeLibrary(name, parts[0], parts[1], parts[2],
-            () => assembly.GetManifestResourceStream(resource) ?? throw new InvalidDataException($"embedded resource '{resource}' cannot be read"));
+            () => assembly.GetManifestResourceStream(resource) ?? throw new EdgeLlmException($"embedded resource '{resource}' cannot be read"));
     }
 }

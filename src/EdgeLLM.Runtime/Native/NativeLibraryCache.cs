@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.Platform;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Native;
 
@@ -31,7 +32,7 @@ public sealed class NativeLibraryCache
     public static NativeLibraryCache ForThisExecutable() => new([Path.Combine(AppContext.BaseDirectory, ".edgellm", "native"), Path.Combine(UserFolders.Cache(), "native")]);
 
     /// <summary>The path of a copy of <paramref name="library"/> whose bytes hash as built, extracting one where needed.</summary>
-    /// <exception cref="InvalidDataException">The bytes built into the executable do not hash as recorded.</exception>
+    /// <exception cref="EdgeLlmException">The bytes built into the executable do not hash as recorded.</exception>
     /// <exception cref="IOException">No root holds a good copy or can be written.</exception>
     public string Extract(EmbeddedNativeLibrary library)
     {
@@ -90,7 +91,7 @@ public sealed class NativeLibraryCache
             string actual = FileChecksum.Format(hash);
             if (actual != library.Checksum)
             {
-                throw new InvalidDataException($"the {library.Name} library built into this executable is corrupt (XXH3-128 {actual}, expected {library.Checksum}): copy the executable again");
+                throw new EdgeLlmException($"the {library.Name} library built into this executable is corrupt (XXH3-128 {actual}, expected {library.Checksum}): copy the executable again");
             }
 
             File.Move(temporary, path, overwrite: true);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Numerics;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Sampling;
 
@@ -255,7 +256,7 @@ public sealed class Sampler
 
         if (maxScore == float.NegativeInfinity)
         {
-            throw new ArgumentException("Sampler: every logit is -infinity, so there is no token to sample.");
+            throw new EdgeLlmException("Sampler: every logit is -infinity, so there is no token to sample.");
         }
 
         return maxScore;
@@ -503,12 +504,12 @@ public sealed class Sampler
         }
     }
 
-    private ArgumentException InvalidScore(int token, float score)
+    private EdgeLlmException InvalidScore(int token, float score)
     {
         string value = score.ToString(CultureInfo.InvariantCulture);
         return Settings.IsGreedy || Settings.Temperature == 1.0
-            ? new ArgumentException($"Sampler: logit of token {token} is {value}; the model produced an invalid output.")
-            : new ArgumentException(
+            ? new EdgeLlmException($"Sampler: logit of token {token} is {value}; the model produced an invalid output.")
+            : new EdgeLlmException(
                 $"Sampler: logit of token {token} is {value} after dividing by temperature {Settings.Temperature.ToString(CultureInfo.InvariantCulture)}; cannot form a distribution.");
     }
 }

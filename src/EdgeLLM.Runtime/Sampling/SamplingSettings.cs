@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format;
 using EdgeLLM.Format.ModelFolder;
 
 namespace EdgeLLM.Runtime.Sampling;
@@ -6,7 +7,7 @@ namespace EdgeLLM.Runtime.Sampling;
 /// <summary>
 /// How the next token is chosen from the logits, with Hugging Face <c>generate()</c> semantics.
 /// Every property is checked when set (also in <c>with</c> expressions); a bad value throws an
-/// <see cref="ArgumentException"/> with a one-line message.
+/// <see cref="EdgeLlmException"/> with a one-line message.
 /// </summary>
 public sealed record SamplingSettings
 {
@@ -109,7 +110,7 @@ public sealed record SamplingSettings
         };
     }
 
-    private static ArgumentException Invalid(string message) => new($"Sampling settings: {message}.");
+    private static EdgeLlmException Invalid(string message) => new($"Sampling settings: {message}.");
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
@@ -50,7 +51,7 @@ public sealed class ModelRunner : IDisposable
 
         if (ids.Count == 0)
         {
-            throw new ArgumentException("the prompt encodes to no tokens");
+            throw new EdgeLlmException("the prompt encodes to no tokens");
         }
 
         if (ids.Count >= ContextLength)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using EdgeLLM.Format;
 using EdgeLLM.Server.Engine;
 using EdgeLLM.Server.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -128,7 +129,7 @@ internal sealed class CompletionEndpoints(ServerState state)
                 ContextLength = tooLong.ContextLength,
             };
         }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is EdgeLlmException or ArgumentException or InvalidOperationException or FormatException)
         {
             // A template that cannot render these messages, or a prompt that encodes to nothing.
             throw ApiException.Invalid(exception.Message.ReplaceLineEndings(" "));

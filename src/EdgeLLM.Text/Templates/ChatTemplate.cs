@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 using EdgeLLM.Text.Tokenization;
 
 namespace EdgeLLM.Text.Templates;
@@ -62,7 +63,7 @@ public sealed class ChatTemplate
     {
         ArgumentNullException.ThrowIfNull(config);
         string source = config.ChatTemplate
-            ?? throw new InvalidDataException(config.ChatTemplateNames.Count > 0
+            ?? throw new EdgeLlmException(config.ChatTemplateNames.Count > 0
                 ? $"{sourceName}: chat_template lists no template named \"default\""
                 : $"{sourceName}: no chat_template");
         try

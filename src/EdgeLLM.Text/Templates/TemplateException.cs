@@ -1,11 +1,13 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Text.Templates;
 
 /// <summary>
 /// A template could not be parsed or rendered: a syntax error, an unsupported construct, a sandbox limit,
 /// a type error, or <c>raise_exception(...)</c> called by the template. The message names the line:column.
-/// It is a <see cref="FormatException"/>: a bad template is bad input, reported in one line.
+/// It is an <see cref="EdgeLlmException"/>: a bad template is bad input, reported in one line.
 /// </summary>
-public sealed class TemplateException : FormatException
+public sealed class TemplateException : EdgeLlmException
 {
     public TemplateException(string message)
         : base(EdgeLLM.Format.Files.MessageText.OneLine(message))

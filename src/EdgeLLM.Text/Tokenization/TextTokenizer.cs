@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLLM.Format;
 using EdgeLLM.Text.Tokenization.Decoding;
 using Microsoft.ML.Tokenizers;
 
@@ -263,7 +264,7 @@ public sealed class TextTokenizer
     private int UnknownId(string piece)
         => _options.UnknownToken is { } unknown && _vocabulary.TryGetValue(unknown, out int id)
             ? id
-            : throw new InvalidDataException($"tokenizer: byte piece '{piece}' is not in the vocabulary and there is no unknown token");
+            : throw new EdgeLlmException($"tokenizer: byte piece '{piece}' is not in the vocabulary and there is no unknown token");
 
     private void RunModel(string piece, List<int> ids, List<string> tokens)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Text.Tokenization;
 
@@ -75,7 +76,7 @@ public sealed class TokenizerConfig
         ArgumentNullException.ThrowIfNull(sourceName);
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{sourceName}: expected a JSON object");
+            throw new EdgeLlmException($"{sourceName}: expected a JSON object");
         }
 
         try
@@ -101,7 +102,7 @@ public sealed class TokenizerConfig
         catch (Exception exception) when (exception is InvalidOperationException or FormatException)
         {
             // A string that is not UTF-8: one line naming the file.
-            throw new InvalidDataException($"{sourceName}: {exception.Message}", exception);
+            throw new EdgeLlmException($"{sourceName}: {exception.Message}", exception);
         }
     }
 
@@ -117,7 +118,7 @@ public sealed class TokenizerConfig
             JsonValueKind.Null => null,
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Object when value.TryGetProperty("content", out JsonElement content) && content.ValueKind == JsonValueKind.String => content.GetString(),
-            _ => throw new InvalidDataException(MessageText.OneLine($"{sourceName}: {name} must be a string or an object with \"content\", not {value.GetRawText()}")),
+            _ => throw new EdgeLlmException(MessageText.OneLine($"{sourceName}: {name} must be a string or an object with \"content\", not {value.GetRawText()}")),
         };
     }
 
@@ -135,7 +136,7 @@ public sealed class TokenizerConfig
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{sourceName}: chat_template is a {value.ValueKind.ToString().ToLowerInvariant()}, expected a string or a list of {{\"name\", \"template\"}} objects");
+            throw new EdgeLlmException($"{sourceName}: chat_template is a {value.ValueKind.ToString().ToLowerInvariant()}, expected a string or a list of {{\"name\", \"template\"}} objects");
         }
 
         string? chosen = null;
@@ -147,7 +148,7 @@ public sealed class TokenizerConfig
                 || !entry.TryGetProperty("template", out JsonElement templateElement) || templateElement.ValueKind != JsonValueKind.String
                 || (entry.TryGetProperty("name", out JsonElement named) && named.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)))
             {
-                throw new InvalidDataException(MessageText.OneLine($"{sourceName}: chat_template[{index}] is {entry.GetRawText()}, expected an object with a string \"template\" (and a string \"name\")"));
+                throw new EdgeLlmException(MessageText.OneLine($"{sourceName}: chat_template[{index}] is {entry.GetRawText()}, expected an object with a string \"template\" (and a string \"name\")"));
             }
 
             index++;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Text.Tokenization;
 
@@ -46,7 +47,7 @@ internal sealed class TokenizerJsonFile : IDisposable
                 }
             }
 
-            return modelSeen ? file : throw new InvalidDataException($"{path}: 'model' is missing");
+            return modelSeen ? file : throw new EdgeLlmException($"{path}: 'model' is missing");
         }
         catch
         {
@@ -91,7 +92,7 @@ internal sealed class TokenizerJsonFile : IDisposable
         RequireBpe();
         if (!vocabularySeen || !mergesSeen)
         {
-            throw new InvalidDataException($"{Path}: model.{(vocabularySeen ? "merges" : "vocab")} is missing");
+            throw new EdgeLlmException($"{Path}: model.{(vocabularySeen ? "merges" : "vocab")} is missing");
         }
     }
 
@@ -100,7 +101,7 @@ internal sealed class TokenizerJsonFile : IDisposable
         string type = Model.TryGetValue("type", out JsonElement typeElement) && typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString()! : "BPE";
         if (type != "BPE")
         {
-            throw new NotSupportedException($"{Path}: model type '{type}' is not supported (only BPE)");
+            throw new EdgeLlmException($"{Path}: model type '{type}' is not supported (only BPE)");
         }
     }
 
@@ -111,7 +112,7 @@ internal sealed class TokenizerJsonFile : IDisposable
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int id) || id < 0)
             {
-                throw new InvalidDataException($"{Path}: model.vocab entry '{piece}' has no valid id");
+                throw new EdgeLlmException($"{Path}: model.vocab entry '{piece}' has no valid id");
             }
 
             Vocabulary[piece] = id;
@@ -142,12 +143,12 @@ internal sealed class TokenizerJsonFile : IDisposable
 
             if (left is null || right is null || !reader.Read() || reader.TokenType != JsonTokenType.EndArray)
             {
-                throw new InvalidDataException($"{Path}: model.merges entry {Merges.Count} is neither \"a b\" nor [a, b]");
+                throw new EdgeLlmException($"{Path}: model.merges entry {Merges.Count} is neither \"a b\" nor [a, b]");
             }
 
             if (left.Contains(' ', StringComparison.Ordinal) || right.Contains(' ', StringComparison.Ordinal))
             {
-                throw new NotSupportedException($"{Path}: model.merges entry {Merges.Count} has a piece containing a space");
+                throw new EdgeLlmException($"{Path}: model.merges entry {Merges.Count} has a piece containing a space");
             }
 
             Merges.Add(string.Concat(left, " ", right));
@@ -166,7 +167,7 @@ internal sealed class TokenizerJsonFile : IDisposable
     {
         if (!reader.Read())
         {
-            throw new InvalidDataException($"{Path}: the file ends inside an object");
+            throw new EdgeLlmException($"{Path}: the file ends inside an object");
         }
 
         name = reader.TokenType == JsonTokenType.PropertyName ? reader.GetString()! : "";
@@ -177,7 +178,7 @@ internal sealed class TokenizerJsonFile : IDisposable
     {
         if (!reader.Read() || reader.TokenType != type)
         {
-            throw new InvalidDataException($"{Path}: {part} is not a JSON {(type == JsonTokenType.StartArray ? "array" : "object")}");
+            throw new EdgeLlmException($"{Path}: {part} is not a JSON {(type == JsonTokenType.StartArray ? "array" : "object")}");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 using EdgeLLM.Text.Tokenization.Decoding;
 using EdgeLLM.Text.Tokenization.Normalization;
 using EdgeLLM.Text.Tokenization.PreTokenization;
@@ -11,7 +12,7 @@ namespace EdgeLLM.Text.Tokenization;
 /// Builds a <see cref="TextTokenizer"/> from a Hugging Face tokenizer folder (tokenizer.json, and
 /// tokenizer_config.json for BOS/EOS and the chat template). Supported: BPE models with a byte-level
 /// pre-tokenizer (Qwen2/Qwen3, Llama 3) or SentencePiece-style normalizer and byte fallback (Llama 2 style);
-/// anything else is a <see cref="NotSupportedException"/> naming the file and the part.
+/// anything else is a <see cref="EdgeLlmException"/> naming the file and the part.
 /// </summary>
 public static class TokenizerLoader
 {
@@ -49,12 +50,12 @@ public static class TokenizerLoader
         }
         catch (JsonException exception)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({exception.Message})", exception);
+            throw new EdgeLlmException($"{path}: not valid JSON ({exception.Message})", exception);
         }
         catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or IndexOutOfRangeException)
         {
             // A value of the wrong JSON kind or range somewhere the loader reads it directly: still one line naming the file.
-            throw new InvalidDataException($"{path}: {exception.Message.ReplaceLineEndings(" ")}", exception);
+            throw new EdgeLlmException($"{path}: {exception.Message.ReplaceLineEndings(" ")}", exception);
         }
     }
 
@@ -71,7 +72,7 @@ public static class TokenizerLoader
         {
             if (id > maxId)
             {
-                throw new InvalidDataException($"{path}: model.vocab entry '{Shown(piece)}' has id {id}, expected an integer in [0, {maxId + 1})");
+                throw new EdgeLlmException($"{path}: model.vocab entry '{Shown(piece)}' has id {id}, expected an integer in [0, {maxId + 1})");
             }
         }
 
@@ -126,15 +127,15 @@ public static class TokenizerLoader
             JsonElement idElement = Required(path, entry, "id");
             string content = Required(path, entry, "content") is { ValueKind: JsonValueKind.String } text
                 ? text.GetString()!
-                : throw new InvalidDataException($"{path}: added_tokens[{tokens.Count}].content is not a string");
+                : throw new EdgeLlmException($"{path}: added_tokens[{tokens.Count}].content is not a string");
             if (idElement.ValueKind != JsonValueKind.Number || !idElement.TryGetInt32(out int id) || id < 0 || id > maxId)
             {
-                throw new InvalidDataException($"{path}: added token '{Shown(content)}' has id {Shown(idElement.GetRawText())}, expected an integer in [0, {maxId + 1})");
+                throw new EdgeLlmException($"{path}: added token '{Shown(content)}' has id {Shown(idElement.GetRawText())}, expected an integer in [0, {maxId + 1})");
             }
 
             if (OptionalBoolean(entry, "single_word"))
             {
-                throw new NotSupportedException($"{path}: added token '{content}' uses single_word, which is not supported");
+                throw new EdgeLlmException($"{path}: added token '{content}' uses single_word, which is not supported");
             }
 
             tokens.Add(new AddedToken(id, content, OptionalBoolean(entry, "special"), OptionalBoolean(entry, "lstrip"), OptionalBoolean(entry, "rstrip")));
@@ -162,7 +163,7 @@ public static class TokenizerLoader
             case "Sequence":
                 return new SequenceNormalizer([.. Required(path, element, "normalizers").EnumerateArray().Select(step => ReadNormalizer(path, step)!)]);
             default:
-                throw new NotSupportedException($"{path}: normalizer '{type}' is not supported");
+                throw new EdgeLlmException($"{path}: normalizer '{type}' is not supported");
         }
     }
 
@@ -197,7 +198,7 @@ public static class TokenizerLoader
                 continue;
             }
 
-            throw new NotSupportedException($"{path}: pre_tokenizer step '{type}' ({step.GetRawText()[..Math.Min(120, step.GetRawText().Length)]}) is not supported");
+            throw new EdgeLlmException($"{path}: pre_tokenizer step '{type}' ({step.GetRawText()[..Math.Min(120, step.GetRawText().Length)]}) is not supported");
         }
 
         return (split, byteLevel);
@@ -232,12 +233,12 @@ public static class TokenizerLoader
             {
                 if (ids[index].ValueKind != JsonValueKind.Number || !ids[index].TryGetInt32(out int id) || id < 0 || id >= vocabulary.Count + addedByContent.Count + 65_536)
                 {
-                    throw new InvalidDataException($"{path}: post_processor special token '{Shown(name)}' has id {Shown(ids[index].GetRawText())}, expected an id of the vocabulary");
+                    throw new EdgeLlmException($"{path}: post_processor special token '{Shown(name)}' has id {Shown(ids[index].GetRawText())}, expected an id of the vocabulary");
                 }
 
                 string token = index < tokens.GetArrayLength() && tokens[index].ValueKind == JsonValueKind.String
                     ? tokens[index].GetString()!
-                    : throw new InvalidDataException($"{path}: post_processor special token '{Shown(name)}' has no token string for id {id}");
+                    : throw new EdgeLlmException($"{path}: post_processor special token '{Shown(name)}' has no token string for id {id}");
                 (sequenceSeen ? suffix : prefix).Add(new AddedToken(id, token, IsSpecial: true, false, false));
             }
         }
@@ -270,7 +271,7 @@ public static class TokenizerLoader
 
                 return null;
             default:
-                throw new NotSupportedException($"{path}: post_processor '{type}' is not supported");
+                throw new EdgeLlmException($"{path}: post_processor '{type}' is not supported");
         }
     }
 
@@ -290,7 +291,7 @@ public static class TokenizerLoader
     {
         if (element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            throw new NotSupportedException($"{path}: a tokenizer without a decoder is not supported");
+            throw new EdgeLlmException($"{path}: a tokenizer without a decoder is not supported");
         }
 
         string type = TypeOf(path, element, "decoder");
@@ -314,7 +315,7 @@ public static class TokenizerLoader
             }
         }
 
-        throw new NotSupportedException($"{path}: decoder {element.GetRawText()[..Math.Min(160, element.GetRawText().Length)]} is not supported");
+        throw new EdgeLlmException($"{path}: decoder {element.GetRawText()[..Math.Min(160, element.GetRawText().Length)]} is not supported");
     }
 
     private static string LiteralPattern(string path, JsonElement element, string part)
@@ -322,18 +323,18 @@ public static class TokenizerLoader
         JsonElement pattern = Required(path, element, "pattern");
         return pattern.TryGetProperty("String", out JsonElement literal)
             ? literal.GetString()!
-            : throw new NotSupportedException($"{path}: {part} Replace with a regex pattern is not supported");
+            : throw new EdgeLlmException($"{path}: {part} Replace with a regex pattern is not supported");
     }
 
     private static string TypeOf(string path, JsonElement element, string part)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out JsonElement type) && type.GetString() is { } name
             ? name
-            : throw new InvalidDataException($"{path}: {part} has no type");
+            : throw new EdgeLlmException($"{path}: {part} has no type");
 
     private static JsonElement Required(string path, JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value)
             ? value
-            : throw new InvalidDataException($"{path}: '{name}' is missing");
+            : throw new EdgeLlmException($"{path}: '{name}' is missing");
 
     private static string? OptionalString(JsonElement element, string name)
         => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Diagnostics;
 using EdgeLLM.Runtime.Generation;
@@ -240,7 +241,7 @@ internal sealed class ChatController : IDisposable
         {
             return describe();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or EdgeLlmException)
         {
             view.ShowError(ErrorText.OneSentence(exception, "read the device information"));
             return null;
@@ -393,7 +394,7 @@ internal sealed class ChatController : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // InvalidDataException (an IOException) too: a value out of range is never written.
+            // EdgeLlmException (an IOException) too: a value out of range is never written.
             view.ShowError($"Settings could not be saved to {options.SettingsPath}: {exception.Message}");
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tui.Settings;
 using Terminal.Gui.ViewBase;
@@ -81,7 +82,7 @@ internal sealed class SettingsDialog : Dialog
         {
             return SettingsFile.ParseThink(text, "Think");
         }
-        catch (InvalidDataException exception)
+        catch (EdgeLlmException exception)
         {
             throw new FormatException(exception.Message, exception);
         }

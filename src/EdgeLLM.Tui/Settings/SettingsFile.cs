@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Format;
 using EdgeLLM.Format.Platform;
 using EdgeLLM.Runtime.Chat;
 
@@ -11,7 +12,7 @@ namespace EdgeLLM.Tui.Settings;
 /// <see cref="TuiSettings.Chat"/> is mapped to and from its fields here. Sampling fields the dialog does not
 /// edit (top_k, min_p, repetition_penalty, seed) are written only when set, so a file with the defaults is
 /// the same as before they were kept. A missing file gives the defaults; a corrupt one is an
-/// <see cref="InvalidDataException"/> naming the file.
+/// <see cref="EdgeLlmException"/> naming the file.
 /// </summary>
 public static class SettingsFile
 {
@@ -32,13 +33,13 @@ public static class SettingsFile
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"{path}: settings must be a JSON object");
+                throw new EdgeLlmException($"{path}: settings must be a JSON object");
             }
 
             int format = root.TryGetProperty("format", out JsonElement formatElement) ? formatElement.GetInt32() : 0;
             if (format != FormatVersion)
             {
-                throw new InvalidDataException($"{path}: settings format {format} is not supported (expected {FormatVersion})");
+                throw new EdgeLlmException($"{path}: settings format {format} is not supported (expected {FormatVersion})");
             }
 
             var defaults = new ChatSettings();
@@ -66,7 +67,7 @@ public static class SettingsFile
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{path}: settings are not valid JSON of the expected shape ({exception.Message})", exception);
+            throw new EdgeLlmException($"{path}: settings are not valid JSON of the expected shape ({exception.Message})", exception);
         }
     }
 
@@ -81,7 +82,7 @@ public static class SettingsFile
             problem = null;
             return Load(path);
         }
-        catch (InvalidDataException exception)
+        catch (EdgeLlmException exception)
         {
             string kept;
             try
@@ -136,7 +137,7 @@ public static class SettingsFile
         return aside;
     }
 
-    /// <summary>Every field in its range: one-line <see cref="InvalidDataException"/> naming <paramref name="source"/> and the field.</summary>
+    /// <summary>Every field in its range: one-line <see cref="EdgeLlmException"/> naming <paramref name="source"/> and the field.</summary>
     public static void Validate(TuiSettings settings, string source)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -145,28 +146,28 @@ public static class SettingsFile
         CheckRange(source, "top_p", chat.TopP, 0, 1);
         if (chat.TopK is < 0)
         {
-            throw new InvalidDataException($"{source}: top_k must be 0 (off) or more, not {chat.TopK}");
+            throw new EdgeLlmException($"{source}: top_k must be 0 (off) or more, not {chat.TopK}");
         }
 
         CheckRange(source, "min_p", chat.MinP, 0, 1);
         if (chat.RepetitionPenalty is { } penalty && !(double.IsFinite(penalty) && penalty > 0))
         {
-            throw new InvalidDataException($"{source}: repetition_penalty must be a number above 0 (1 is off), not {penalty.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            throw new EdgeLlmException($"{source}: repetition_penalty must be a number above 0 (1 is off), not {penalty.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         if (chat.MaxTokens < 1)
         {
-            throw new InvalidDataException($"{source}: max_tokens must be a whole number of at least 1, not {chat.MaxTokens}");
+            throw new EdgeLlmException($"{source}: max_tokens must be a whole number of at least 1, not {chat.MaxTokens}");
         }
 
         if (chat.ThinkBudget is < 0)
         {
-            throw new InvalidDataException($"{source}: think_budget must be 0 or more, not {chat.ThinkBudget}");
+            throw new EdgeLlmException($"{source}: think_budget must be 0 or more, not {chat.ThinkBudget}");
         }
 
         if (settings.ContextLength is < 0 or (> 0 and < 16))
         {
-            throw new InvalidDataException($"{source}: context must be 0 (automatic) or at least 16, not {settings.ContextLength}");
+            throw new EdgeLlmException($"{source}: context must be 0 (automatic) or at least 16, not {settings.ContextLength}");
         }
     }
 
@@ -174,7 +175,7 @@ public static class SettingsFile
     {
         if (value is { } number && (!double.IsFinite(number) || number < minimum || number > maximum))
         {
-            throw new InvalidDataException($"{source}: {name} must be a number from {minimum} to {maximum}, not {number.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            throw new EdgeLlmException($"{source}: {name} must be a number from {minimum} to {maximum}, not {number.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
     }
 
@@ -221,7 +222,7 @@ public static class SettingsFile
         "on" => ThinkMode.On,
         "hide" => ThinkMode.Hide,
         "off" => ThinkMode.Off,
-        _ => throw new InvalidDataException($"{source}: think must be on, hide or off, not \"{text}\""),
+        _ => throw new EdgeLlmException($"{source}: think must be on, hide or off, not \"{text}\""),
     };
 
     private static string? OptionalString(JsonElement root, string name)

@@ -87,8 +87,8 @@ public sealed class BenchCommandTests(ModelFolders models)
     }
 
     [Theory]
-    [InlineData("--repetitions", "0", "--repetitions must be 1 or more")]
-    [InlineData("--context", "10", "--context 10 is too small for 128 prompt and 64 generated tokens (needs 194)")]
+    [InlineData("--repetitions", "0", "repetitions must be 1 or more")]
+    [InlineData("--context", "10", "context 10 is too small for 128 prompt and 64 generated tokens (needs 194)")]
     [InlineData("--context", "100000", "is larger than this model's 256")]
     public void BadOptionsGiveOneLine(string option, string value, string message)
     {

@@ -73,7 +73,7 @@ public sealed class EvalCommandTests
         (int noInputExit, _, string noInputError) = CliRunner.Run("eval", "-m", fp32);
 
         Assert.Equal(1, shortExit);
-        Assert.Contains("fewer than one chunk of --context 64", Assert.Single(shortError.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Contains("fewer than one chunk of the context 64", Assert.Single(shortError.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         Assert.Equal(1, noInputExit);
         Assert.Contains("give one of --text-file and --prompt-file", Assert.Single(noInputError.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }

@@ -23,7 +23,7 @@ public sealed class GgufCommandTests
 
         (exitCode, _, stderr) = CliRunner.Run("gguf", "export", checkpoint, "-o", output, "--type", "f16");
         Assert.Equal(1, exitCode);
-        Assert.Equal($"edgellm gguf export: error: output file '{output}' exists (use --force to replace it)", stderr.TrimEnd());
+        Assert.Equal($"edgellm gguf export: error: output file '{output}' exists (replace it only by forcing)", stderr.TrimEnd());
         Assert.Equal(length, new FileInfo(output).Length);
 
         Assert.Equal(0, CliRunner.Run("gguf", "export", checkpoint, "-o", output, "--type", "f16", "--force").ExitCode);
@@ -40,7 +40,7 @@ public sealed class GgufCommandTests
 
         (int exitCode, _, string stderr) = CliRunner.Run("gguf", "export", checkpoint, "-o", output, "--type", "q5_k");
         Assert.Equal(1, exitCode);
-        Assert.Equal("edgellm gguf export: error: --type must be one of f16, q8_0, q4_0, got 'q5_k'", stderr.TrimEnd());
+        Assert.Equal("edgellm gguf export: error: GGUF type must be one of f16, q8_0, q4_0, got 'q5_k'", stderr.TrimEnd());
 
         File.Delete(Path.Combine(checkpoint, "tokenizer.json"));
         (exitCode, _, stderr) = CliRunner.Run("gguf", "export", checkpoint, "-o", output);

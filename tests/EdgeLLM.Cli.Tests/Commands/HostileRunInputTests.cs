@@ -17,7 +17,7 @@ public sealed class HostileRunInputTests(ModelFolders models)
         (int exitCode, string output, string error) = CliRunner.Run(["generate", "-m", models.Tiny(ModelFolders.Qwen2), "-p", prompt, "--context", "64", "--threads", "1"]);
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, output);
-        Assert.Matches(@"^edgellm generate: error: the prompt is \d+ tokens, and the context holds 64: shorten the prompt or raise --context\n$", error);
+        Assert.Matches(@"^edgellm generate: error: the prompt is \d+ tokens, and the context holds 64: shorten the prompt or raise the context length\n$", error);
     }
 
     [Fact]

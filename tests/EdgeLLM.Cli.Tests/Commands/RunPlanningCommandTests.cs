@@ -50,11 +50,11 @@ public sealed class RunPlanningCommandTests(ModelFolders models)
     }
 
     [Theory]
-    [InlineData("--context", "512", "--context 512 is larger than tiny-r1-qwen2-last's maximum context 256")]
+    [InlineData("--context", "512", "context 512 is larger than tiny-r1-qwen2-last's maximum context 256")]
     [InlineData("--device-profile", "pi-zero", "unknown device profile 'pi-zero': known profiles are arm64-generic, cuda-gpu, raspberry-pi-4")]
-    [InlineData("--ep", "cuda", "--ep cuda is not available: ")]
-    [InlineData("--ep", "dml", "--ep dml is not available: this ONNX Runtime build has no DmlExecutionProvider")]
-    [InlineData("--ep", "rocm", "unknown --ep 'rocm': use auto, cpu, dml or cuda")]
+    [InlineData("--ep", "cuda", "execution provider cuda is not available: ")]
+    [InlineData("--ep", "dml", "execution provider dml is not available: this ONNX Runtime build has no DmlExecutionProvider")]
+    [InlineData("--ep", "rocm", "unknown execution provider 'rocm': use auto, cpu, dml or cuda")]
     [InlineData("--context", "-5", "--context must be a positive number of tokens, not -5")]
     [InlineData("--threads", "-1", "--threads must be 0 or more, not -1")]
     public void Refusals_AreOneLine(string option, string value, string message)
@@ -78,7 +78,7 @@ public sealed class RunPlanningCommandTests(ModelFolders models)
             ["generate", "-m", models.Tiny(ModelFolders.Qwen2, target: GraphTarget.DirectML), "-p", ReferenceCase.StoryPrompt, "--temperature", "0", "--max-tokens", "4", "--json"]);
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("is the --target dml variant (fp16, for DirectML); on Cpu a --target cpu conversion is faster", error, StringComparison.Ordinal);
+        Assert.Contains("is the dml target variant (fp16, for DirectML); on Cpu a conversion for the cpu target is faster", error, StringComparison.Ordinal);
         int[] tokens = [.. JsonDocument.Parse(output).RootElement.GetProperty("tokens").EnumerateArray().Select(token => token.GetInt32())];
         Assert.Equal(reference.GreedyIds.Take(4), tokens);
     }

@@ -63,7 +63,7 @@ public sealed class SynthCommandTests
         (int exitCode, _, string stderr) = Run("synth", "--shape", "tiny-qwen3", "--tokenizer", TestTokenizers.ForShape("tiny-qwen3"), "-o", output);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"edgellm synth: error: output folder '{output}' exists and is not empty (use --force to replace it)", stderr.TrimEnd('\n'));
+        Assert.Equal($"edgellm synth: error: output folder '{output}' exists and is not empty (replace it only by forcing)", stderr.TrimEnd('\n'));
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
     }
 

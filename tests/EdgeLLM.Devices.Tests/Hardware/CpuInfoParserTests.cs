@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Hardware;
 
@@ -92,7 +93,7 @@ public sealed class CpuInfoParserTests
     [Fact]
     public void Empty_IsRejectedWithTheFileName()
     {
-        var error = Assert.Throws<InvalidDataException>(() => CpuInfoParser.Parse("garbage without entries"));
+        var error = Assert.Throws<EdgeLlmException>(() => CpuInfoParser.Parse("garbage without entries"));
         Assert.Contains("/proc/cpuinfo", error.Message, StringComparison.Ordinal);
     }
 }

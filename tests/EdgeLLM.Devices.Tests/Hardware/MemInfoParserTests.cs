@@ -1,4 +1,5 @@
 using EdgeLLM.Devices.Hardware;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Hardware;
 
@@ -38,7 +39,7 @@ public sealed class MemInfoParserTests
     [Fact]
     public void MissingMemTotal_IsRejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() => MemInfoParser.Parse("MemFree: 100 kB\n"));
+        var error = Assert.Throws<EdgeLlmException>(() => MemInfoParser.Parse("MemFree: 100 kB\n"));
         Assert.Equal("/proc/meminfo: no 'MemTotal' line", error.Message);
     }
 }

@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Devices.Tests.Planning;
@@ -82,7 +83,7 @@ public sealed class ManifestFootprintTests
             }
             """;
 
-        var error = Assert.Throws<InvalidDataException>(() => Footprint(manifest, "models/x/edgellm.json", "x"));
+        var error = Assert.Throws<EdgeLlmException>(() => Footprint(manifest, "models/x/edgellm.json", "x"));
 
         Assert.Equal("models/x/edgellm.json: missing 'format_version'", error.Message);
     }
@@ -92,7 +93,7 @@ public sealed class ManifestFootprintTests
     {
         string manifest = Qwen15BManifest.Replace("\"kv_heads\": 2,", string.Empty, StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidDataException>(() => Footprint(manifest, "models/x/edgellm.json", "x"));
+        var error = Assert.Throws<EdgeLlmException>(() => Footprint(manifest, "models/x/edgellm.json", "x"));
 
         Assert.Equal("models/x/edgellm.json: missing 'kv_heads'", error.Message);
     }
@@ -102,7 +103,7 @@ public sealed class ManifestFootprintTests
     {
         string manifest = Qwen15BManifest.Replace("\"int4\"", "\"nf3\"", StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidDataException>(() => Footprint(manifest, "edgellm.json", "x"));
+        var error = Assert.Throws<EdgeLlmException>(() => Footprint(manifest, "edgellm.json", "x"));
 
         Assert.Equal("edgellm.json: 'precision' is 'nf3' (expected fp32, fp16, int4, int8)", error.Message);
     }

@@ -1,6 +1,7 @@
 using EdgeLLM.Devices.Planning;
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Tests.Profiles;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 
@@ -96,7 +97,7 @@ public sealed class MemoryPlannerTests
         Assert.False(plan.Fits);
         Assert.Equal(7_621_978_496, plan.Estimate.TotalBytes);
         Assert.Equal(
-            "DeepSeek-R1-Distill-Qwen-7B-int4 needs 7.6 GB at context 16384, 7.0 GB available (7.5 GB free RAM minus 500 MB headroom): use --context 11520 or the DeepSeek-R1-Distill-Qwen-1.5B int4 model",
+            "DeepSeek-R1-Distill-Qwen-7B-int4 needs 7.6 GB at context 16384, 7.0 GB available (7.5 GB free RAM minus 500 MB headroom): use a context of 11520 tokens or the DeepSeek-R1-Distill-Qwen-1.5B int4 model",
             plan.Refusal);
     }
 
@@ -160,7 +161,7 @@ public sealed class MemoryPlannerTests
         // 1,668,639,104 at 4096 (1,433,758,080 + 57,344 * 4096); 3584 fits as in the tight-memory plan.
         Assert.Equal(1_668_639_104, plan.Estimate.TotalBytes);
         Assert.Equal(
-            "DeepSeek-R1-Distill-Qwen-1.5B-int4 needs 1.7 GB at context 4096, 1.6 GB available (1.9 GB free RAM minus 300 MB headroom): use --context 3584",
+            "DeepSeek-R1-Distill-Qwen-1.5B-int4 needs 1.7 GB at context 4096, 1.6 GB available (1.9 GB free RAM minus 300 MB headroom): use a context of 3584 tokens",
             plan.Refusal);
     }
 
@@ -169,9 +170,9 @@ public sealed class MemoryPlannerTests
     {
         ModelFootprint shortModel = ModelShapes.Qwen15BInt4 with { MaxContext = 32768 };
 
-        var error = Assert.Throws<ArgumentException>(() => MemoryPlanner.Plan(shortModel, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, requestedContext: 65536));
+        var error = Assert.Throws<EdgeLlmException>(() => MemoryPlanner.Plan(shortModel, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, requestedContext: 65536));
 
-        Assert.Equal("--context 65536 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 32768", error.Message);
+        Assert.Equal("context 65536 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 32768", error.Message);
     }
 
     [Theory]
@@ -179,9 +180,9 @@ public sealed class MemoryPlannerTests
     [InlineData(-5)]
     public void NonPositiveContext_IsRefused(int context)
     {
-        var error = Assert.Throws<ArgumentException>(() => MemoryPlanner.Plan(ModelShapes.Qwen15BInt4, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, context));
+        var error = Assert.Throws<EdgeLlmException>(() => MemoryPlanner.Plan(ModelShapes.Qwen15BInt4, Pi5, MemoryBudget.ForRam(Machines.RaspberryPi5.Memory, Pi5), WeightPlacement.CpuPrepacked, context));
 
-        Assert.Equal($"--context {context} is not a positive number of tokens", error.Message);
+        Assert.Equal($"context {context} is not a positive number of tokens", error.Message);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Tests.Profiles;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Planning;
 
@@ -30,9 +31,9 @@ public sealed class RunPlannerTests
     [Fact]
     public void RequestedCuda_OnACpuOnlyBuild_IsRefused()
     {
-        var error = Assert.Throws<NotSupportedException>(() => RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "cuda", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
+        var error = Assert.Throws<EdgeLlmException>(() => RunPlanner.Plan(Machines.LaptopAvx2, Catalog, null, "cuda", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096));
 
-        Assert.Equal("--ep cuda is not available: this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider) (use --ep auto or cpu)", error.Message);
+        Assert.Equal("execution provider cuda is not available: this ONNX Runtime build has no CUDAExecutionProvider (available: CPUExecutionProvider) (choose auto or cpu)", error.Message);
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public sealed class RunPlannerTests
         RunPlan plan = RunPlanner.Plan(smallCard, Catalog, "cuda-gpu", "auto", CudaBuild, ModelShapes.Qwen7BInt4, requestedContext: 2048);
 
         Assert.Equal(ExecutionProvider.Cpu, plan.ExecutionProvider.Provider);
-        Assert.StartsWith("--ep auto: DeepSeek-R1-Distill-Qwen-7B-int4 needs ", plan.ExecutionProvider.Warning, StringComparison.Ordinal);
+        Assert.StartsWith("execution provider auto: DeepSeek-R1-Distill-Qwen-7B-int4 needs ", plan.ExecutionProvider.Warning, StringComparison.Ordinal);
         Assert.Equal("RAM", plan.Memory.Budget.Kind);
     }
 
@@ -87,15 +88,15 @@ public sealed class RunPlannerTests
     [Fact]
     public void UnknownProfile_IsRefused()
     {
-        Assert.Throws<ArgumentException>(() => RunPlanner.Plan(Machines.RaspberryPi4, Catalog, "raspberry-pi-3", "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, null));
+        Assert.Throws<EdgeLlmException>(() => RunPlanner.Plan(Machines.RaspberryPi4, Catalog, "raspberry-pi-3", "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, null));
     }
 
     [Fact]
     public void ContextAboveTheModels_IsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => RunPlanner.Plan(Machines.RaspberryPi5, Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 262144));
+        var error = Assert.Throws<EdgeLlmException>(() => RunPlanner.Plan(Machines.RaspberryPi5, Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 262144));
 
-        Assert.Equal("--context 262144 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 131072", error.Message);
+        Assert.Equal("context 262144 is larger than DeepSeek-R1-Distill-Qwen-1.5B-int4's maximum context 131072", error.Message);
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class RunPlannerTests
         RunPlan onlyMapped = RunPlanner.PlanForAutoEngine(WithRam(tight), Catalog, null, "auto", CpuOnlyBuild, ModelShapes.Qwen15BInt4, requestedContext: 4096, cpuEngineRuns: true);
         Assert.True(onlyMapped.MappedCpuWeights);
         Assert.Equal(4096, onlyMapped.Memory.Context);
-        Assert.Contains(onlyMapped.Warnings, line => line.StartsWith("--engine auto: ", StringComparison.Ordinal) && line.Contains("CPU engine", StringComparison.Ordinal));
+        Assert.Contains(onlyMapped.Warnings, line => line.StartsWith("engine auto: ", StringComparison.Ordinal) && line.Contains("CPU engine", StringComparison.Ordinal));
 
         // Where both fit, the CPU engine runs (no note); a folder it cannot run stays with ONNX Runtime.
         long roomy = Enumerable.Range(8, 256).Select(step => step * 64 * MiB).First(PackedFits);

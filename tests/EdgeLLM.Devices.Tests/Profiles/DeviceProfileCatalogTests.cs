@@ -1,6 +1,7 @@
 using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 using EdgeLLM.Tests.Shared;
 
 namespace EdgeLLM.Devices.Tests.Profiles;
@@ -55,7 +56,7 @@ public sealed class DeviceProfileCatalogTests
     [Fact]
     public void UnknownProfileName_ListsTheKnownOnes()
     {
-        var error = Assert.Throws<ArgumentException>(() => DeviceProfileCatalog.LoadBuiltIn().Find("raspberry-pi-6"));
+        var error = Assert.Throws<EdgeLlmException>(() => DeviceProfileCatalog.LoadBuiltIn().Find("raspberry-pi-6"));
 
         Assert.Equal("unknown device profile 'raspberry-pi-6': known profiles are " + string.Join(", ", ExpectedNames), error.Message);
     }
@@ -72,7 +73,7 @@ public sealed class DeviceProfileCatalogTests
         string json = File.ReadAllText(Path.Combine(ProfilesFolder, "x64-laptop-avx2.json"));
         Assert.Contains(original, json, StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidDataException>(() => DeviceProfileReader.Read(json.Replace(original, broken, StringComparison.Ordinal), "x64-laptop-avx2.json"));
+        var error = Assert.Throws<EdgeLlmException>(() => DeviceProfileReader.Read(json.Replace(original, broken, StringComparison.Ordinal), "x64-laptop-avx2.json"));
 
         Assert.Equal(expected, error.Message);
     }

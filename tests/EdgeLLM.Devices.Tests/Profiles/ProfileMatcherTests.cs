@@ -1,5 +1,6 @@
 using EdgeLLM.Devices.Hardware;
 using EdgeLLM.Devices.Profiles;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Profiles;
 
@@ -82,13 +83,13 @@ public sealed class ProfileMatcherTests
         ProfileChoice choice = ProfileMatcher.Choose(Machines.RaspberryPi5, Catalog, profileOverride: "raspberry-pi-4");
 
         Assert.Equal("raspberry-pi-4", choice.Profile.Name);
-        Assert.Equal("chosen with --device-profile", choice.Reason);
+        Assert.Equal("chosen by name", choice.Reason);
     }
 
     [Fact]
     public void UnknownOverride_IsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => ProfileMatcher.Choose(Machines.RaspberryPi5, Catalog, profileOverride: "pi5"));
+        var error = Assert.Throws<EdgeLlmException>(() => ProfileMatcher.Choose(Machines.RaspberryPi5, Catalog, profileOverride: "pi5"));
 
         Assert.StartsWith("unknown device profile 'pi5': known profiles are arm64-generic, cuda-gpu,", error.Message, StringComparison.Ordinal);
     }
@@ -98,7 +99,7 @@ public sealed class ProfileMatcherTests
     {
         Assert.Null(ProfileMatcher.TryMatch(Machines.RaspberryPi4On32BitOs, Catalog));
 
-        var error = Assert.Throws<InvalidOperationException>(() => ProfileMatcher.Choose(Machines.RaspberryPi4On32BitOs, Catalog, profileOverride: null));
-        Assert.StartsWith("no device profile matches this machine (arm, ARM Cortex-A72): pass --device-profile with one of", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<EdgeLlmException>(() => ProfileMatcher.Choose(Machines.RaspberryPi4On32BitOs, Catalog, profileOverride: null));
+        Assert.StartsWith("no device profile matches this machine (arm, ARM Cortex-A72): choose a device profile, one of", error.Message, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using EdgeLLM.Devices.Profiles;
 using EdgeLLM.Devices.Providers;
 using EdgeLLM.Devices.Tests.Profiles;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Devices.Tests.Providers;
 
@@ -47,17 +48,17 @@ public sealed class ExecutionProviderChoiceTests
     [Fact]
     public void RequestedDirectML_NotInTheBuild_IsRefusedWithOneLine()
     {
-        var error = Assert.Throws<NotSupportedException>(() => ExecutionProviderChoice.Choose("dml", Catalog.Find("x64-laptop-avx2"), CpuOnlyBuild, Machines.LaptopAvx2));
+        var error = Assert.Throws<EdgeLlmException>(() => ExecutionProviderChoice.Choose("dml", Catalog.Find("x64-laptop-avx2"), CpuOnlyBuild, Machines.LaptopAvx2));
 
-        Assert.Equal("--ep dml is not available: this ONNX Runtime build has no DmlExecutionProvider (available: CPUExecutionProvider) (use --ep auto or cpu)", error.Message);
+        Assert.Equal("execution provider dml is not available: this ONNX Runtime build has no DmlExecutionProvider (available: CPUExecutionProvider) (choose auto or cpu)", error.Message);
     }
 
     [Fact]
     public void RequestedCuda_InTheBuildButNoDevice_IsRefused()
     {
-        var error = Assert.Throws<NotSupportedException>(() => ExecutionProviderChoice.Choose("cuda", Catalog.Find("x64-laptop-avx2"), CudaBuild, Machines.LaptopAvx2));
+        var error = Assert.Throws<EdgeLlmException>(() => ExecutionProviderChoice.Choose("cuda", Catalog.Find("x64-laptop-avx2"), CudaBuild, Machines.LaptopAvx2));
 
-        Assert.Equal("--ep cuda is not available: no CUDA device found (the CUDA driver did not load or reports no devices) (use --ep auto or cpu)", error.Message);
+        Assert.Equal("execution provider cuda is not available: no CUDA device found (the CUDA driver did not load or reports no devices) (choose auto or cpu)", error.Message);
     }
 
     [Fact]
@@ -67,15 +68,15 @@ public sealed class ExecutionProviderChoiceTests
 
         Assert.Equal(ExecutionProvider.DirectML, choice.Provider);
         Assert.Equal("DmlExecutionProvider", choice.OrtName);
-        Assert.Equal("requested with --ep dml", choice.Reason);
+        Assert.Equal("requested by name (dml)", choice.Reason);
         Assert.Null(choice.Warning);
     }
 
     [Fact]
     public void UnknownProviderName_IsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => ExecutionProviderChoice.Choose("rocm", Catalog.Find("x64-laptop-avx2"), CudaBuild, Machines.LaptopAvx2));
+        var error = Assert.Throws<EdgeLlmException>(() => ExecutionProviderChoice.Choose("rocm", Catalog.Find("x64-laptop-avx2"), CudaBuild, Machines.LaptopAvx2));
 
-        Assert.Equal("unknown --ep 'rocm': use auto, cpu, dml or cuda", error.Message);
+        Assert.Equal("unknown execution provider 'rocm': use auto, cpu, dml or cuda", error.Message);
     }
 }

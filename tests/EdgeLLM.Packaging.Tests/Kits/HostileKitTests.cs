@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Packaging.Kits;
 
 namespace EdgeLLM.Packaging.Tests.Kits;
@@ -17,7 +18,7 @@ public sealed class HostileKitTests(KitFixture fixture)
     {
         string kit = fixture.PackKit(targets: ["linux-x64"]);
         Directory.CreateSymbolicLink(Path.Combine(kit, "models", "etc"), "/etc");
-        InvalidDataException folderLink = Assert.Throws<InvalidDataException>(() => KitVerifier.Verify(kit, KitManifest.Read(kit)));
+        EdgeLlmException folderLink = Assert.Throws<EdgeLlmException>(() => KitVerifier.Verify(kit, KitManifest.Read(kit)));
         Assert.Equal($"kit '{kit}' holds a symbolic link 'models/etc' -> '/etc': a kit holds regular files only (copy the file in instead)", folderLink.Message);
     }
 
@@ -32,7 +33,7 @@ public sealed class HostileKitTests(KitFixture fixture)
 
         File.Delete(Path.Combine(model, "tokenizer_config.json"));
         File.CreateSymbolicLink(Path.Combine(model, "tokenizer_config.json"), "/etc/hostname");
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => ModelManifestReader.Read(model));
+        EdgeLlmException refused = Assert.Throws<EdgeLlmException>(() => ModelManifestReader.Read(model));
         Assert.Equal($"model folder '{model}' holds a symbolic link 'tokenizer_config.json' -> '/etc/hostname': a model folder holds regular files only (copy the file in instead)", refused.Message);
     }
 
@@ -63,7 +64,7 @@ public sealed class HostileKitTests(KitFixture fixture)
         }
 
         File.WriteAllText(path, manifest.ToJsonString());
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => KitManifest.Read(kit));
+        EdgeLlmException refused = Assert.Throws<EdgeLlmException>(() => KitManifest.Read(kit));
         Assert.Equal($"{path}: {expected}", refused.Message);
         Assert.DoesNotContain('\0', refused.Message);
     }
@@ -94,7 +95,7 @@ public sealed class HostileKitTests(KitFixture fixture)
         }
 
         File.WriteAllText(path, manifest.ToJsonString());
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => ModelManifestReader.Read(model));
+        EdgeLlmException refused = Assert.Throws<EdgeLlmException>(() => ModelManifestReader.Read(model));
         Assert.Equal($"{path}: {expected}", refused.Message);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Packaging.Kits;
 
 namespace EdgeLLM.Packaging.Tests.Kits;
@@ -92,7 +93,7 @@ public sealed class KitWriterTests(KitFixture fixture)
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", stdout);
-        Assert.Contains("exists and is not empty (use --force to replace it)", error, StringComparison.Ordinal);
+        Assert.Contains("exists and is not empty (replace it only by forcing)", error, StringComparison.Ordinal);
         Assert.Equal(["keep.txt"], Directory.EnumerateFiles(output).Select(Path.GetFileName));
 
         // --force replaces only a kit (a folder with MANIFEST.json), never an unrelated folder (issue 16, item 2).
@@ -166,7 +167,7 @@ public sealed class KitWriterTests(KitFixture fixture)
         OutputFile copied = VerifiedCopy.Copy(source, Path.Combine(folder, "copy.bin"), "copy.bin", expectedChecksum: null);
         Assert.Equal(new OutputFile("copy.bin", 3_000_000, FileChecksum.Of(source)), copied);
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => VerifiedCopy.Copy(source, Path.Combine(folder, "again.bin"), "again.bin", expectedChecksum: new string('0', 32)));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => VerifiedCopy.Copy(source, Path.Combine(folder, "again.bin"), "again.bin", expectedChecksum: new string('0', 32)));
         Assert.Contains("the source is corrupt, not packed", error.Message, StringComparison.Ordinal);
     }
 

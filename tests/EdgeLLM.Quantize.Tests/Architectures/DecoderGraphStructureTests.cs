@@ -1,5 +1,6 @@
 using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx.Proto;
@@ -56,8 +57,8 @@ public sealed class DecoderGraphStructureTests(ConvertedModels models)
     {
         ModelConfig config = TinyModels.Config(TinyModels.Qwen2) with { HeadDim = 8 };
         Assert.False(DecoderGraph.UsesFusedRotary(config, RotaryPlacement.Auto));
-        Assert.Throws<NotSupportedException>(() => DecoderGraph.UsesFusedRotary(config, RotaryPlacement.Fused));
-        Assert.Throws<NotSupportedException>(() => DecoderGraph.UsesFusedRotary(config with { HeadDim = 12 }, RotaryPlacement.Auto));
+        Assert.Throws<EdgeLlmException>(() => DecoderGraph.UsesFusedRotary(config, RotaryPlacement.Fused));
+        Assert.Throws<EdgeLlmException>(() => DecoderGraph.UsesFusedRotary(config with { HeadDim = 12 }, RotaryPlacement.Auto));
     }
 
     [Fact]

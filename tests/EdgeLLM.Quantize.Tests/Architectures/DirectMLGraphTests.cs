@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DataType = EdgeLLM.Quantize.Onnx.Proto.TensorProto.Types.DataType;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
@@ -71,7 +72,7 @@ public sealed class DirectMLGraphTests(ConvertedModels models, ITestOutputHelper
         using var checkpoint = TinyModels.Open(TinyModels.Qwen2);
         using var output = EdgeLLM.Tests.Shared.TestPaths.CreateTemp();
 
-        var error = Assert.Throws<ArgumentException>(() => ModelConverter.Convert(checkpoint, Path.Combine(output.Path, "model"), new ConversionOptions
+        var error = Assert.Throws<EdgeLlmException>(() => ModelConverter.Convert(checkpoint, Path.Combine(output.Path, "model"), new ConversionOptions
         {
             Precision = WeightPrecision.Int4,
             Rotary = RotaryPlacement.Fused,

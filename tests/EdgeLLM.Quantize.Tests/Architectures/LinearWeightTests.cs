@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Onnx;
@@ -63,7 +64,7 @@ public sealed class LinearWeightTests
     public void RefusesPartsThatDoNotStack()
     {
         using var checkpoint = new SyntheticCheckpoint(Config, TensorDType.BF16);
-        Assert.Throws<InvalidDataException>(() => new LinearWeight("bad", checkpoint.GetTensor(Parts[0]), checkpoint.GetTensor("model.layers.0.mlp.down_proj.weight")));
+        Assert.Throws<EdgeLlmException>(() => new LinearWeight("bad", checkpoint.GetTensor(Parts[0]), checkpoint.GetTensor("model.layers.0.mlp.down_proj.weight")));
     }
 
     private static float[] Recipe(string name, long first, int count)

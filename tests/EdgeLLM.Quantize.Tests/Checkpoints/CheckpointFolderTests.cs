@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Synthetic;
 using EdgeLLM.Tests.Shared;
@@ -49,7 +50,7 @@ public sealed class CheckpointFolderTests
         string missing = HuggingFaceLayout.Layer(0, "self_attn.k_proj.bias");
         SmallCheckpoint.WriteDeclared(temp.Path, SmallCheckpoint.Layout.Where(tensor => tensor.Name != missing).ToArray());
 
-        var exception = Assert.Throws<InvalidDataException>(() => CheckpointFolder.Open(temp.Path));
+        var exception = Assert.Throws<EdgeLlmException>(() => CheckpointFolder.Open(temp.Path));
         SafetensorsFileTests.AssertOneLine(exception, temp.Path, $"tensor '{missing}' that a qwen2 model of this config.json needs is missing");
     }
 
@@ -60,7 +61,7 @@ public sealed class CheckpointFolderTests
         string query = HuggingFaceLayout.Layer(0, "self_attn.q_proj.weight");
         SmallCheckpoint.WriteDeclared(temp.Path, SmallCheckpoint.Layout.Select(tensor => tensor.Name == query ? (tensor.Name, new long[] { 16, 8 }) : tensor).ToArray());
 
-        var exception = Assert.Throws<InvalidDataException>(() => CheckpointFolder.Open(temp.Path));
+        var exception = Assert.Throws<EdgeLlmException>(() => CheckpointFolder.Open(temp.Path));
         SafetensorsFileTests.AssertOneLine(exception, Path.Combine(temp.Path, "model.safetensors"), $"tensor '{query}' has shape [16, 8] but config.json implies [16, 16]");
     }
 
@@ -84,7 +85,7 @@ public sealed class CheckpointFolderTests
         string index = File.ReadAllText(indexPath);
         File.WriteAllText(indexPath, index.Replace("\"lm_head.weight\": \"model-00002-of-00002.safetensors\"", "\"lm_head.weight\": \"model-00001-of-00002.safetensors\"", StringComparison.Ordinal));
 
-        var exception = Assert.Throws<InvalidDataException>(() => CheckpointFolder.Open(temp.Path));
+        var exception = Assert.Throws<EdgeLlmException>(() => CheckpointFolder.Open(temp.Path));
         SafetensorsFileTests.AssertOneLine(exception, indexPath, "tensor 'lm_head.weight' is listed in shard 'model-00001-of-00002.safetensors' but that file does not hold it");
     }
 
@@ -96,7 +97,7 @@ public sealed class CheckpointFolderTests
         string indexPath = Path.Combine(temp.Path, SafetensorsIndex.FileName);
         File.WriteAllText(indexPath, """{"weight_map": {"lm_head.weight": "../elsewhere.safetensors"}}""");
 
-        var exception = Assert.Throws<InvalidDataException>(() => CheckpointFolder.Open(temp.Path));
+        var exception = Assert.Throws<EdgeLlmException>(() => CheckpointFolder.Open(temp.Path));
         SafetensorsFileTests.AssertOneLine(exception, indexPath, "not a shard file name in this folder");
     }
 
@@ -126,7 +127,7 @@ public sealed class CheckpointFolderTests
         string configPath = Path.Combine(temp.Path, "config.json");
         File.WriteAllText(configPath, SmallCheckpoint.ConfigJson.Replace("\"vocab_size\": 64, ", string.Empty, StringComparison.Ordinal));
 
-        var exception = Assert.Throws<InvalidDataException>(() => CheckpointFolder.Open(temp.Path));
+        var exception = Assert.Throws<EdgeLlmException>(() => CheckpointFolder.Open(temp.Path));
         SafetensorsFileTests.AssertOneLine(exception, configPath, "missing 'vocab_size'");
     }
 }

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Tests.Shared;
 
@@ -42,7 +43,7 @@ public sealed class ConfigRefusalTests
     [InlineData("tiny-qwen3", "num_experts", "8")]
     public void MathChangingKeyIsRefusedNamingIt(string model, string key, string value)
     {
-        var exception = Assert.Throws<NotSupportedException>(() => ModelConfig.Parse(WithKey(model, key, value)));
+        var exception = Assert.Throws<EdgeLlmException>(() => ModelConfig.Parse(WithKey(model, key, value)));
         Assert.Contains($"'{key}'", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', exception.Message);
     }
@@ -66,20 +67,20 @@ public sealed class ConfigRefusalTests
     [InlineData("{\"rope_type\": \"llama3\", \"factor\": 8.0, \"beta_fast\": 32}", "'beta_fast'")]
     public void UnsupportedRopeScalingIsRefusedNamingTheTypeOrKey(string scaling, string named)
     {
-        var exception = Assert.Throws<NotSupportedException>(() => ModelConfig.Parse(WithKey("tiny-qwen3", "rope_scaling", scaling)));
+        var exception = Assert.Throws<EdgeLlmException>(() => ModelConfig.Parse(WithKey("tiny-qwen3", "rope_scaling", scaling)));
         Assert.Contains(named, exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void YarnFactorBelowOneIsRefused()
-        => Assert.Throws<NotSupportedException>(() => ModelConfig.Parse(WithKey("tiny-qwen3", "rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 0.5}")));
+        => Assert.Throws<EdgeLlmException>(() => ModelConfig.Parse(WithKey("tiny-qwen3", "rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 0.5}")));
 
     [Theory]
     [InlineData("127")]
     [InlineData("0")]
     public void OddOrZeroHeadDimIsRefused(string headDim)
     {
-        var exception = Assert.Throws<NotSupportedException>(() => ModelConfig.Parse(WithKey("tiny-qwen3", "head_dim", headDim)));
+        var exception = Assert.Throws<EdgeLlmException>(() => ModelConfig.Parse(WithKey("tiny-qwen3", "head_dim", headDim)));
         Assert.Contains("head_dim", exception.Message, StringComparison.Ordinal);
     }
 

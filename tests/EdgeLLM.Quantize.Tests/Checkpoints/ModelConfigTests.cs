@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Tests.Shared;
 
@@ -59,7 +60,7 @@ public sealed class ModelConfigTests
     [Fact]
     public void UnsupportedModelTypeNamesTheSupportedOnes()
     {
-        var exception = Assert.Throws<NotSupportedException>(() => ModelConfig.Parse("""{"model_type": "mistral", "hidden_size": 8}"""));
+        var exception = Assert.Throws<EdgeLlmException>(() => ModelConfig.Parse("""{"model_type": "mistral", "hidden_size": 8}"""));
         Assert.Equal("config.json: model_type 'mistral' is not supported (supported: llama, qwen2, qwen3)", exception.Message);
     }
 
@@ -73,7 +74,7 @@ public sealed class ModelConfigTests
     {
         string json = $$"""{"model_type": "qwen2", "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 64}""";
         string without = System.Text.RegularExpressions.Regex.Replace(json, $"\"{key}\": \\d+,? ?", string.Empty);
-        var exception = Assert.Throws<InvalidDataException>(() => ModelConfig.Parse(without.Replace(", }", "}", StringComparison.Ordinal)));
+        var exception = Assert.Throws<EdgeLlmException>(() => ModelConfig.Parse(without.Replace(", }", "}", StringComparison.Ordinal)));
         Assert.Equal($"config.json: missing '{key}'", exception.Message);
     }
 }

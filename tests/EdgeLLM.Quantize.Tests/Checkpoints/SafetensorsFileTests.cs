@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Synthetic;
 using EdgeLLM.Tests.Shared;
@@ -99,7 +100,7 @@ public sealed class SafetensorsFileTests
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string path = SafetensorsBytes.Write(temp.Path, "bad.safetensors", header, dataBytes, declaredLength);
-        var exception = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Open(path));
+        var exception = Assert.Throws<EdgeLlmException>(() => SafetensorsFile.Open(path));
         AssertOneLine(exception, path, expected);
     }
 
@@ -113,7 +114,7 @@ public sealed class SafetensorsFileTests
             stream.SetLength(stream.Length - 3);
         }
 
-        var exception = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Open(path));
+        var exception = Assert.Throws<EdgeLlmException>(() => SafetensorsFile.Open(path));
         AssertOneLine(exception, path, "tensor 'b': data_offsets [16, 22) run past the 19 data bytes in the file (truncated or out of bounds)");
     }
 
@@ -125,7 +126,7 @@ public sealed class SafetensorsFileTests
         using TempFolder temp = TestPaths.CreateTemp();
         string path = Path.Combine(temp.Path, "short.safetensors");
         File.WriteAllBytes(path, new byte[length]);
-        var exception = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Open(path));
+        var exception = Assert.Throws<EdgeLlmException>(() => SafetensorsFile.Open(path));
         AssertOneLine(exception, path, $"{length} bytes is too short");
     }
 
@@ -134,7 +135,7 @@ public sealed class SafetensorsFileTests
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string path = SafetensorsBytes.Write(temp.Path, "int8.safetensors", """{"w":{"dtype":"I8","shape":[4],"data_offsets":[0,4]}}""", 4);
-        var exception = Assert.Throws<NotSupportedException>(() => SafetensorsFile.Open(path));
+        var exception = Assert.Throws<EdgeLlmException>(() => SafetensorsFile.Open(path));
         AssertOneLine(exception, path, "tensor 'w' has dtype I8; only F32, F16 and BF16 are supported");
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Tests.Architectures;
 
@@ -55,7 +56,7 @@ public sealed class ManifestRoundTripTests(ConvertedModels models)
         string folder = models.Get(TinyModels.Qwen2, WeightPrecision.Int4);
         string json = File.ReadAllText(Path.Combine(folder, ModelManifest.FileName)).Replace("\"lm_head\": \"int8\"", "\"lm_head\": \"nf4\"", StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidDataException>(() => ModelManifestReader.Parse(json, "x/edgellm.json"));
+        var error = Assert.Throws<EdgeLlmException>(() => ModelManifestReader.Parse(json, "x/edgellm.json"));
 
         Assert.Equal("x/edgellm.json: 'lm_head' is 'nf4' (expected fp32, fp16, int4, int8)", error.Message);
     }

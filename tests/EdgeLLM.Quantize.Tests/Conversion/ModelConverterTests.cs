@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Text.Json;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Quantize.Synthetic;
@@ -156,7 +157,7 @@ public sealed class ModelConverterTests(ConvertedModels models)
     {
         using TempFolder temp = TestPaths.CreateTemp();
         using var checkpoint = SmallCheckpoint();
-        Assert.Throws<ArgumentException>(() => ModelConverter.Convert(checkpoint, Path.Combine(temp.Path, "out"), new ConversionOptions { MaxContext = 0 }));
+        Assert.Throws<EdgeLlmException>(() => ModelConverter.Convert(checkpoint, Path.Combine(temp.Path, "out"), new ConversionOptions { MaxContext = 0 }));
         Assert.Empty(Directory.GetFileSystemEntries(temp.Path));
     }
 

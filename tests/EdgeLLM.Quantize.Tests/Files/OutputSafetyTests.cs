@@ -45,7 +45,7 @@ public sealed class OutputSafetyTests
         File.WriteAllText(Path.Combine(unrelated, "thesis.txt"), "years of work");
         (int code, _, string error) = CliRunner.Run("quantize", checkpoint, "-o", unrelated, "--force", "--quiet");
         Assert.Equal(1, code);
-        Assert.Equal($"edgellm quantize: error: output folder '{unrelated}' was not made by edgellm (no edgellm.json): --force replaces only edgellm's own output; choose a new or empty folder\n", error);
+        Assert.Equal($"edgellm quantize: error: output folder '{unrelated}' was not made by edgellm (no edgellm.json): forcing replaces only edgellm's own output; choose a new or empty folder\n", error);
         Assert.Equal("years of work", File.ReadAllText(Path.Combine(unrelated, "thesis.txt")));
 
         // A model folder edgellm made is replaced under --force.

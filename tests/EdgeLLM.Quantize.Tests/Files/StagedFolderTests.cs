@@ -39,7 +39,7 @@ public sealed class StagedFolderTests
         File.WriteAllText(Path.Combine(output, "old"), "x");
         File.WriteAllText(Path.Combine(output, Marker), "{}");
         IOException refused = Assert.Throws<IOException>(() => StagedFolder.Create(output, replace: false, [], Marker));
-        Assert.Equal($"output folder '{output}' exists and is not empty (use --force to replace it)", refused.Message);
+        Assert.Equal($"output folder '{output}' exists and is not empty (replace it only by forcing)", refused.Message);
         using (var staged = StagedFolder.Create(output, replace: true, [], Marker))
         {
             File.WriteAllText(Path.Combine(staged.Path, "new"), "x");

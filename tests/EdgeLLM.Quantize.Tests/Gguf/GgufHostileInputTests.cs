@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Tests.Shared;
 using Xunit.Abstractions;
@@ -6,7 +7,7 @@ using Xunit.Abstractions;
 namespace EdgeLLM.Quantize.Tests.Gguf;
 
 /// <summary>
-/// Damaged GGUF files: each defect is one <see cref="InvalidDataException"/> line naming the field, and a
+/// Damaged GGUF files: each defect is one <see cref="EdgeLlmException"/> line naming the field, and a
 /// seeded fuzz run over thousands of mutations of a small valid file ends every input in success or that
 /// one-line error — no other exception, no hang, allocation bounded by the input's size.
 /// </summary>
@@ -44,7 +45,7 @@ public sealed class GgufHostileInputTests(ITestOutputHelper output)
         using TempFolder temp = TestPaths.CreateTemp();
         string path = Path.Combine(temp.Path, $"{damage}.gguf");
         File.WriteAllBytes(path, Damaged(damage));
-        var exception = Assert.Throws<InvalidDataException>(() => MappedGgufFile.Open(path).Dispose());
+        var exception = Assert.Throws<EdgeLlmException>(() => MappedGgufFile.Open(path).Dispose());
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
         Assert.StartsWith(path, exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', exception.Message);
@@ -57,7 +58,7 @@ public sealed class GgufHostileInputTests(ITestOutputHelper output)
         string path = Path.Combine(temp.Path, "pre.gguf");
         File.WriteAllBytes(path, new RawGguf { PreTokenizer = "mystery-bpe" }.Build());
         using MappedGgufFile file = MappedGgufFile.Open(path);
-        var exception = Assert.Throws<NotSupportedException>(() => GgufTokenizerFiles.Build(file));
+        var exception = Assert.Throws<EdgeLlmException>(() => GgufTokenizerFiles.Build(file));
         Assert.Contains("'mystery-bpe'", exception.Message, StringComparison.Ordinal);
     }
 
@@ -91,7 +92,7 @@ public sealed class GgufHostileInputTests(ITestOutputHelper output)
                 TryModelParts(file);
                 opened++;
             }
-            catch (InvalidDataException exception)
+            catch (EdgeLlmException exception)
             {
                 Assert.False(exception.Message.Contains('\n', StringComparison.Ordinal), $"input {input}: multi-line message {exception.Message}");
                 refused++;
@@ -116,7 +117,7 @@ public sealed class GgufHostileInputTests(ITestOutputHelper output)
             {
                 part();
             }
-            catch (Exception exception) when (exception is InvalidDataException or NotSupportedException)
+            catch (Exception exception) when (exception is EdgeLlmException)
             {
                 Assert.DoesNotContain('\n', exception.Message);
             }

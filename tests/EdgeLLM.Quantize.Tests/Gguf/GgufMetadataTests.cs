@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Quantize.Tests.Architectures;
 
@@ -105,7 +106,7 @@ public sealed class GgufMetadataTests(ExportedTinyModels models)
     [Fact]
     public void AnUnknownTensorIsRefusedByName()
     {
-        var error = Assert.Throws<NotSupportedException>(() => GgufTensorNames.FromHuggingFace("model.layers.0.mlp.experts.0.weight"));
+        var error = Assert.Throws<EdgeLlmException>(() => GgufTensorNames.FromHuggingFace("model.layers.0.mlp.experts.0.weight"));
         Assert.Contains("model.layers.0.mlp.experts.0.weight", error.Message, StringComparison.Ordinal);
     }
 }

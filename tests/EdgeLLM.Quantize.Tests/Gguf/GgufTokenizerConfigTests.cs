@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Gguf;
 using EdgeLLM.Tests.Shared;
 using EdgeLLM.Text.Tokenization;
@@ -27,7 +28,7 @@ public sealed class GgufTokenizerConfigTests
     {
         using TempFolder folder = Qwen3Folder("""{"eos_token": ["<|im_end|>"]}""");
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => GgufTokenizerMetadata.Add(new GgufMetadata(), folder.Path, 151669));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => GgufTokenizerMetadata.Add(new GgufMetadata(), folder.Path, 151669));
 
         Assert.Equal($"{Path.Combine(folder.Path, "tokenizer_config.json")}: eos_token must be a string or an object with \"content\", not [\"<|im_end|>\"]", error.Message);
     }

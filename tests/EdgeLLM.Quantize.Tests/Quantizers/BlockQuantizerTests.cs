@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Quantizers;
 using EdgeLLM.Quantize.Synthetic;
@@ -47,7 +48,7 @@ public sealed unsafe class BlockQuantizerTests
         fixed (float* data = weights)
         {
             var tensor = new TensorView("model.layers.3.mlp.up_proj.weight", TensorDType.F32, [40, 48], (byte*)data, weights.Length * 4);
-            var thrown = Assert.Throws<InvalidDataException>(() => BlockQuantizer.Quantize(WeightRows.Of(tensor), BlockQuantizationOptions.Default, Stream.Null.Write, chunkWeightCount: 10 * 48));
+            var thrown = Assert.Throws<EdgeLlmException>(() => BlockQuantizer.Quantize(WeightRows.Of(tensor), BlockQuantizationOptions.Default, Stream.Null.Write, chunkWeightCount: 10 * 48));
             Assert.Equal("tensor 'model.layers.3.mlp.up_proj.weight': weight NaN at row 37, column 21 is not finite", thrown.Message);
         }
     }
@@ -59,7 +60,7 @@ public sealed unsafe class BlockQuantizerTests
         fixed (float* data = weights)
         {
             var tensor = new TensorView("model.norm.weight", TensorDType.F32, [64], (byte*)data, 256);
-            var thrown = Assert.Throws<InvalidDataException>(() => BlockQuantizer.Quantize(WeightRows.Of(tensor), BlockQuantizationOptions.Default, Stream.Null.Write));
+            var thrown = Assert.Throws<EdgeLlmException>(() => BlockQuantizer.Quantize(WeightRows.Of(tensor), BlockQuantizationOptions.Default, Stream.Null.Write));
             Assert.Contains("'model.norm.weight'", thrown.Message, StringComparison.Ordinal);
         }
     }
@@ -71,7 +72,7 @@ public sealed unsafe class BlockQuantizerTests
     [InlineData(4, 8)]
     [InlineData(8, 512)]
     public void UnsupportedBitsOrBlockSizeAreRefused(int bits, int blockSize)
-        => Assert.Throws<ArgumentException>(() => BlockQuantizer.Create(new BlockQuantizationOptions(bits, blockSize, false, ScaleChoice.RoundToNearest), 64));
+        => Assert.Throws<EdgeLlmException>(() => BlockQuantizer.Create(new BlockQuantizationOptions(bits, blockSize, false, ScaleChoice.RoundToNearest), 64));
 
     [Fact]
     public void OutputSpansMustFitTheRows()

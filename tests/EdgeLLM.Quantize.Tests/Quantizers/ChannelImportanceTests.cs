@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Quantizers;
 
 namespace EdgeLLM.Quantize.Tests.Quantizers;
@@ -39,7 +40,7 @@ public sealed class ChannelImportanceTests
         var squares = new ActivationSquares(4);
         Assert.Throws<ArgumentException>(() => squares.Add([1f, 2f, 3f]));
         Assert.Throws<InvalidOperationException>(() => squares.Means());
-        Assert.Throws<ArgumentException>(() => new ChannelImportance(new Dictionary<string, float[]> { ["w"] = [1f, 0f] }, 1, "t"));
+        Assert.Throws<EdgeLlmException>(() => new ChannelImportance(new Dictionary<string, float[]> { ["w"] = [1f, 0f] }, 1, "t"));
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public sealed class ChannelImportanceTests
     public void ImportanceOfTheWrongWidthIsRefusedNamingTheTensor()
     {
         float[] weights = TestWeights.Normal(4 * 64, seed: 3);
-        var error = Assert.Throws<InvalidDataException>(() => BlockQuantizer.Quantize(new WeightRows("model.layers.0.mlp.up_proj", 4, 64, Reader(weights, 64)), BlockQuantizationOptions.Default, Stream.Null.Write, new float[32]));
+        var error = Assert.Throws<EdgeLlmException>(() => BlockQuantizer.Quantize(new WeightRows("model.layers.0.mlp.up_proj", 4, 64, Reader(weights, 64)), BlockQuantizationOptions.Default, Stream.Null.Write, new float[32]));
         Assert.Contains("model.layers.0.mlp.up_proj", error.Message, StringComparison.Ordinal);
     }
 

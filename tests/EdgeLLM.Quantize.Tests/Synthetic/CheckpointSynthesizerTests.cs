@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Synthetic;
 using EdgeLLM.Quantize.Tests.Checkpoints;
@@ -115,7 +116,7 @@ public sealed class CheckpointSynthesizerTests
     public void ShardSizeMustBePositive()
     {
         using TempFolder temp = TestPaths.CreateTemp();
-        var exception = Assert.Throws<ArgumentException>(() => Synthesize("tiny-qwen3", Path.Combine(temp.Path, "out"), shardMegabytes: 0));
+        var exception = Assert.Throws<EdgeLlmException>(() => Synthesize("tiny-qwen3", Path.Combine(temp.Path, "out"), shardMegabytes: 0));
         Assert.Equal("shard size must be a positive number of megabytes, got 0", exception.Message);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }

@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Quantize.Synthetic;
 using EdgeLLM.Tests.Shared;
@@ -87,7 +88,7 @@ public sealed class SyntheticShapesTests
     [Fact]
     public void UnknownShapeListsTheKnownOnes()
     {
-        var exception = Assert.Throws<ArgumentException>(() => SyntheticShapes.Find("gpt-2"));
+        var exception = Assert.Throws<EdgeLlmException>(() => SyntheticShapes.Find("gpt-2"));
         Assert.Equal(
             "unknown shape 'gpt-2' (known: tiny-r1-qwen2, tiny-llama31, tiny-qwen3, tiny-qwen3-yarn, tiny-k256, r1-distill-qwen-1.5b, r1-distill-qwen-7b, r1-distill-qwen-14b, r1-distill-qwen-32b, r1-distill-llama-8b, r1-distill-llama-70b, r1-0528-qwen3-8b)",
             exception.Message);

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Benchmarking;
 using EdgeLLM.Runtime.Tests.Text.Tokenization;
 using EdgeLLM.Text.Tokenization;
@@ -45,5 +46,5 @@ public sealed class BenchmarkPromptTests
 
     [Fact]
     public void EmptyVocabularyIsAnError()
-        => Assert.Throws<ArgumentException>(() => BenchmarkPrompt.Create(Array.Empty<int>(), 4));
+        => Assert.Throws<EdgeLlmException>(() => BenchmarkPrompt.Create(Array.Empty<int>(), 4));
 }

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
@@ -125,7 +126,7 @@ public sealed class ChatSessionTests(ModelFolders models)
         }
 
         using ChatSession chat = ChatSession.Open(stories, new SessionSettings());
-        var error = Assert.Throws<InvalidOperationException>(() => chat.Complete([ChatMessage.User("hi")], Greedy, null, CancellationToken.None));
+        var error = Assert.Throws<EdgeLlmException>(() => chat.Complete([ChatMessage.User("hi")], Greedy, null, CancellationToken.None));
         Assert.Contains("no chat_template", error.Message, StringComparison.Ordinal);
     }
 }

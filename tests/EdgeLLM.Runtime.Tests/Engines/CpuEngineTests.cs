@@ -1,8 +1,10 @@
 using System.Globalization;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Architectures;
 using EdgeLLM.Quantize.Conversion;
 using EdgeLLM.Runtime.Diagnostics;
+using EdgeLLM.Runtime.Engines.Cpu.Loading;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Engines.Cpu;
 using EdgeLLM.Runtime.Model;
@@ -121,7 +123,7 @@ public sealed class CpuEngineTests(ModelFolders models, ITestOutputHelper output
             stream.SetLength(stream.Length - 4096);
         }
 
-        var error = Assert.Throws<InvalidDataException>(() => Open(folder));
+        var error = Assert.Throws<EdgeLlmException>(() => Open(folder));
         output.WriteLine(error.Message);
         Assert.Contains("tensor '", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
@@ -131,17 +133,17 @@ public sealed class CpuEngineTests(ModelFolders models, ITestOutputHelper output
     public void DirectMLVariantIsRefusedAndAutoRunsOnnxRuntime()
     {
         string folder = models.Tiny(ModelFolders.Qwen2, target: GraphTarget.DirectML);
-        var refusal = Assert.Throws<NotSupportedException>(() => Open(folder));
+        var refusal = Assert.Throws<UnsupportedGraphException>(() => Open(folder));
         Assert.DoesNotContain('\n', refusal.Message);
 
-        var asked = Assert.Throws<NotSupportedException>(() => DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Cpu }));
-        Assert.Contains("--engine onnx", asked.Message, StringComparison.Ordinal);
+        var asked = Assert.Throws<EdgeLlmException>(() => DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Cpu }));
+        Assert.Contains("(choose the onnx engine)", asked.Message, StringComparison.Ordinal);
 
         Assert.Equal(refusal.Message, CpuEngine.CannotRun(folder));
         var notices = new List<string>();
         using IDecoderEngine engine = DecoderEngines.Open(folder, 64, new SessionSettings { Threads = 1, Engine = EngineChoice.Auto }, notices.Add);
         Assert.Equal("onnx", engine.Name);
-        Assert.Contains(notices, line => line.StartsWith("--engine auto: EdgeLLM's CPU engine cannot run this folder (", StringComparison.Ordinal));
+        Assert.Contains(notices, line => line.StartsWith("engine auto: EdgeLLM's CPU engine cannot run this folder (", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using EdgeLLM.Format.Files;
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Packaging.Kits;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Runtime.Tests.Generation;
@@ -40,7 +41,7 @@ public sealed class ParserFuzzTests(ModelFolders models, ITestOutputHelper outpu
             {
                 _ = file.GetTensor(name);
             }
-        }, typeof(InvalidDataException), typeof(NotSupportedException));
+        }, typeof(EdgeLlmException));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class ParserFuzzTests(ModelFolders models, ITestOutputHelper outpu
             File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), bytes);
             TextTokenizer tokenizer = TokenizerLoader.Load(folder);
             _ = tokenizer.Encode("Hello world 123 <|im_end|>", addSpecialTokens: true);
-        }, typeof(InvalidDataException), typeof(NotSupportedException));
+        }, typeof(EdgeLlmException));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class ParserFuzzTests(ModelFolders models, ITestOutputHelper outpu
             {
                 _ = ChatTemplate.FromTokenizerConfig(path).Render([new ChatMessage("user", "hi")], addGenerationPrompt: true);
             }
-        }, typeof(InvalidDataException), typeof(NotSupportedException), typeof(TemplateException));
+        }, typeof(EdgeLlmException), typeof(TemplateException));
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class ParserFuzzTests(ModelFolders models, ITestOutputHelper outpu
         {
             File.WriteAllBytes(Path.Combine(folder, ModelManifest.FileName), bytes);
             _ = ModelManifestReader.Read(folder);
-        }, typeof(InvalidDataException), typeof(NotSupportedException));
+        }, typeof(EdgeLlmException));
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class ParserFuzzTests(ModelFolders models, ITestOutputHelper outpu
         {
             File.WriteAllBytes(Path.Combine(folder, KitLayout.ManifestName), bytes);
             _ = KitManifest.Read(folder);
-        }, typeof(InvalidDataException), typeof(NotSupportedException));
+        }, typeof(EdgeLlmException));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Native;
 using EdgeLLM.Tests.Shared;
 
@@ -28,7 +29,7 @@ public sealed class EmbeddedNativeLibraryTests : IDisposable
     [Fact]
     public void AResourceNameWithoutAllItsPartsIsRejected()
     {
-        var error = Assert.Throws<InvalidDataException>(() => EmbeddedNativeLibrary.Find(typeof(EmbeddedNativeLibraryTests).Assembly, "malformed"));
+        var error = Assert.Throws<EdgeLlmException>(() => EmbeddedNativeLibrary.Find(typeof(EmbeddedNativeLibraryTests).Assembly, "malformed"));
 
         Assert.Equal("embedded resource 'EdgeLLM.Native/malformed/1.0.0/libmalformed.so' is not named EdgeLLM.Native/<name>/<version>/<xxh3-128>/<file name>", error.Message);
     }

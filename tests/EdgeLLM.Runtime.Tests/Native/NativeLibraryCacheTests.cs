@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Runtime.Versioning;
 using EdgeLLM.Format.Files;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Native;
 using EdgeLLM.Tests.Shared;
 
@@ -112,7 +113,7 @@ public sealed class NativeLibraryCacheTests : IDisposable
         EmbeddedNativeLibrary library = Library(corrupt, Checksum(bytes));
         var cache = new NativeLibraryCache([Root("beside-binary"), Root("per-user")]);
 
-        var error = Assert.Throws<InvalidDataException>(() => cache.Extract(library));
+        var error = Assert.Throws<EdgeLlmException>(() => cache.Extract(library));
 
         Assert.Equal($"the fake library built into this executable is corrupt (XXH3-128 {Checksum(corrupt)}, expected {Checksum(bytes)}): copy the executable again", error.Message);
         Assert.Empty(Directory.GetFiles(Root("beside-binary"), "*", SearchOption.AllDirectories));

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Sampling;
 
 namespace EdgeLLM.Runtime.Tests.Sampling;
@@ -65,20 +66,20 @@ public sealed class SamplerDrawTests
 
         AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([1f, 2f, 3f], [])), "3 logits");
         AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([1f, 2f, 3f, 4f], [1, 4])), "previous token 4 at position 1");
-        AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([1f, float.NaN, 3f, 4f], [])), "token 1 is NaN");
-        AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([1f, float.PositiveInfinity, 3f, 4f], [])), "token 1 is Infinity");
-        AssertOneLine(Assert.Throws<ArgumentException>(() => sampler.Sample([float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity], [])), "every logit is -infinity");
+        AssertOneLine(Assert.Throws<EdgeLlmException>(() => sampler.Sample([1f, float.NaN, 3f, 4f], [])), "token 1 is NaN");
+        AssertOneLine(Assert.Throws<EdgeLlmException>(() => sampler.Sample([1f, float.PositiveInfinity, 3f, 4f], [])), "token 1 is Infinity");
+        AssertOneLine(Assert.Throws<EdgeLlmException>(() => sampler.Sample([float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity], [])), "every logit is -infinity");
         float[] wide = new float[20];
         wide[5] = float.NaN;
-        AssertOneLine(Assert.Throws<ArgumentException>(() => new Sampler(new SamplingSettings { Temperature = 0.5 }, 20).Sample(wide, [])), "token 5 is NaN");
-        AssertOneLine(Assert.Throws<ArgumentException>(() => new Sampler(SamplingSettings.Greedy, 20).Sample(wide, [])), "token 5 is NaN");
+        AssertOneLine(Assert.Throws<EdgeLlmException>(() => new Sampler(new SamplingSettings { Temperature = 0.5 }, 20).Sample(wide, [])), "token 5 is NaN");
+        AssertOneLine(Assert.Throws<EdgeLlmException>(() => new Sampler(SamplingSettings.Greedy, 20).Sample(wide, [])), "token 5 is NaN");
         AssertOneLine(Assert.Throws<ArgumentException>(() => new Sampler(SamplingSettings.Greedy, 0)), "vocabulary size");
         AssertOneLine(
-            Assert.Throws<ArgumentException>(() => new Sampler(new SamplingSettings { Temperature = 1e-30 }, 2).Sample([1e10f, 0f], [])),
+            Assert.Throws<EdgeLlmException>(() => new Sampler(new SamplingSettings { Temperature = 1e-30 }, 2).Sample([1e10f, 0f], [])),
             "after dividing by temperature");
     }
 
-    private static void AssertOneLine(ArgumentException error, string expectedPart)
+    private static void AssertOneLine(Exception error, string expectedPart)
     {
         Assert.Contains(expectedPart, error.Message);
         Assert.DoesNotContain('\n', error.Message);

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Sampling;
 
 namespace EdgeLLM.Runtime.Tests.Sampling;
@@ -53,8 +54,8 @@ public sealed class SamplerOccurrencePenaltyTests
     [InlineData(double.NaN)]
     public void OutOfRangeIsRejected(double value)
     {
-        Assert.Throws<ArgumentException>(() => SamplingSettings.Greedy with { PresencePenalty = value });
-        Assert.Throws<ArgumentException>(() => SamplingSettings.Greedy with { FrequencyPenalty = value });
+        Assert.Throws<EdgeLlmException>(() => SamplingSettings.Greedy with { PresencePenalty = value });
+        Assert.Throws<EdgeLlmException>(() => SamplingSettings.Greedy with { FrequencyPenalty = value });
     }
 
     private static int[] Draws(SamplingSettings settings, float[] logits, int count)

@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using EdgeLLM.Quantize.Checkpoints;
 using EdgeLLM.Runtime.Sampling;
 using EdgeLLM.Tests.Shared;
@@ -66,7 +67,7 @@ public sealed class SamplingSettingsTests
     [InlineData("repetition_penalty", double.PositiveInfinity)]
     public void RejectsValuesOutsideTheirRangeWithOneLine(string name, double value)
     {
-        var error = Assert.Throws<ArgumentException>(() => Create(name, value));
+        var error = Assert.Throws<EdgeLlmException>(() => Create(name, value));
 
         Assert.StartsWith($"Sampling settings: {name} must be", error.Message);
         Assert.DoesNotContain('\n', error.Message);
@@ -75,7 +76,7 @@ public sealed class SamplingSettingsTests
     [Fact]
     public void RejectsABadValueComingFromAGenerationConfig()
     {
-        var error = Assert.Throws<ArgumentException>(
+        var error = Assert.Throws<EdgeLlmException>(
             () => SamplingSettings.FromGenerationDefaults(new GenerationDefaults { DoSample = true, TopP = 1.5 }));
 
         Assert.Equal("Sampling settings: top_p must be in (0, 1] (1 = off), got 1.5.", error.Message);

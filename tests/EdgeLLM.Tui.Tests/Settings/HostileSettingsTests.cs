@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tui.Settings;
 using EdgeLLM.Tui.Tests.Harness;
@@ -49,7 +50,7 @@ public sealed class HostileSettingsTests
         using var fixture = new ChatFixture();
         SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Chat = new() { Temperature = 0.5 } });
         string before = File.ReadAllText(fixture.SettingsPath);
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Chat = new() { Temperature = double.NaN } }));
+        EdgeLlmException refused = Assert.Throws<EdgeLlmException>(() => SettingsFile.Save(fixture.SettingsPath, new TuiSettings { Chat = new() { Temperature = double.NaN } }));
         Assert.Equal("settings: temperature must be a number from 0 to 5, not NaN", refused.Message);
         Assert.Equal(before, File.ReadAllText(fixture.SettingsPath));
         Assert.Equal([fixture.SettingsPath], Directory.GetFiles(Path.GetDirectoryName(fixture.SettingsPath)!).Where(file => Path.GetFileName(file).Contains("settings", StringComparison.Ordinal)));

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Chat;
 using EdgeLLM.Tui.Settings;
 
@@ -113,7 +114,7 @@ public sealed class SettingsFileTests : IDisposable
             _ => new ChatSettings { RepetitionPenalty = 0 },
         };
 
-        InvalidDataException refused = Assert.Throws<InvalidDataException>(() => SettingsFile.Save(FilePath, new TuiSettings { Chat = chat }));
+        EdgeLlmException refused = Assert.Throws<EdgeLlmException>(() => SettingsFile.Save(FilePath, new TuiSettings { Chat = chat }));
 
         Assert.Equal(message, refused.Message);
         Assert.False(File.Exists(FilePath));
@@ -130,7 +131,7 @@ public sealed class SettingsFileTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         File.WriteAllText(FilePath, content);
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => SettingsFile.Load(FilePath));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => SettingsFile.Load(FilePath));
         Assert.StartsWith(FilePath + ":", error.Message, StringComparison.Ordinal);
     }
 }

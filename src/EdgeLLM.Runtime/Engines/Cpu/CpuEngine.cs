@@ -1,4 +1,5 @@
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines.Cpu.Graph;
 using EdgeLLM.Runtime.Engines.Cpu.Kernels;
 using EdgeLLM.Runtime.Engines.Cpu.Loading;
@@ -139,15 +140,15 @@ public sealed unsafe class CpuEngine : IDecoderEngine
             DecoderGraphReader.Read(graph, file);
             return null;
         }
-        catch (NotSupportedException unsupported)
+        catch (UnsupportedGraphException unsupported)
         {
             return unsupported.Message;
         }
     }
 
     /// <summary>
-    /// Opens the folder's graph and maps its weights. An unsupported graph throws <see cref="NotSupportedException"/>
-    /// (one line: what is not supported), a damaged folder <see cref="InvalidDataException"/> naming the file or tensor.
+    /// Opens the folder's graph and maps its weights. An unsupported graph throws <see cref="Loading.UnsupportedGraphException"/>
+    /// (one line: what is not supported), a damaged folder <see cref="EdgeLlmException"/> naming the file or tensor.
     /// </summary>
     public static CpuEngine Open(string modelFolder, CpuEngineOptions options)
     {
@@ -170,7 +171,7 @@ public sealed unsafe class CpuEngine : IDecoderEngine
             DecoderWeights model = DecoderGraphReader.Read(graph, file);
             if (options.ContextLength > model.RotaryPositions)
             {
-                throw new ArgumentException($"--context {options.ContextLength} is longer than the model's RoPE table ({model.RotaryPositions} positions)");
+                throw new EdgeLlmException($"context {options.ContextLength} is longer than the model's RoPE table ({model.RotaryPositions} positions)");
             }
 
             return new CpuEngine(file, model, options, options.Kernels ?? KernelSet.Detect());

@@ -1,4 +1,5 @@
 using EdgeLLM.Format.ModelFolder;
+using EdgeLLM.Format;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -18,7 +19,7 @@ internal sealed class KvCache : IDisposable
     {
         ElementType = elementType is TensorElementType.Float or TensorElementType.Float16
             ? elementType
-            : throw new InvalidDataException($"the KV cache must be float or float16, the graph declares {elementType}");
+            : throw new EdgeLlmException($"the KV cache must be float or float16, the graph declares {elementType}");
         LayerCount = layerCount;
         KvHeadCount = kvHeadCount;
         ContextLength = contextLength;

@@ -1,5 +1,6 @@
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Format.Providers;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Model;
@@ -45,11 +46,11 @@ public sealed class ModelSession : IDecoderEngine
         (int layerCount, int kvHeadCount, int headDim, TensorElementType cacheType) = DescribeCache(session);
         NodeMetadata logitsMetadata = session.OutputMetadata.TryGetValue(LogitsName, out NodeMetadata? found)
             ? found
-            : throw new InvalidDataException($"model has no '{LogitsName}' output: not an EdgeLLM/ORT GenAI decoder graph");
+            : throw new EdgeLlmException($"model has no '{LogitsName}' output: not an EdgeLLM/ORT GenAI decoder graph");
         int[] logitsDims = logitsMetadata.Dimensions;
         VocabSize = logitsDims.Length == 3 && logitsDims[2] > 0
             ? logitsDims[2]
-            : throw new InvalidDataException("model's logits output must be [batch, sequence, vocab] with a fixed vocab size");
+            : throw new EdgeLlmException("model's logits output must be [batch, sequence, vocab] with a fixed vocab size");
         graphEmitsLastPositionOnly = logitsDims[1] == 1;
         ContextLength = contextLength;
         LayerCount = layerCount;
@@ -302,7 +303,7 @@ public sealed class ModelSession : IDecoderEngine
         }
         catch (OnnxRuntimeException exception)
         {
-            throw new InvalidOperationException($"ONNX Runtime failed: {OneLine(exception)}", exception);
+            throw new EdgeLlmException($"ONNX Runtime failed: {OneLine(exception)}", exception);
         }
     }
 
@@ -334,7 +335,7 @@ public sealed class ModelSession : IDecoderEngine
     {
         string[] names = binding.GetOutputNames();
         int index = Array.IndexOf(names, name);
-        return index >= 0 ? index : throw new InvalidDataException($"output '{name}' was not produced");
+        return index >= 0 ? index : throw new EdgeLlmException($"output '{name}' was not produced");
     }
 
     private static InferenceSession CreateSession(string modelPath, int threads, ExecutionProvider provider, int deviceId)
@@ -366,7 +367,7 @@ public sealed class ModelSession : IDecoderEngine
         }
         catch (OnnxRuntimeException exception) when (provider == ExecutionProvider.Cpu)
         {
-            throw new InvalidDataException($"'{modelPath}' could not be loaded: {OneLine(exception)}", exception);
+            throw new EdgeLlmException($"'{modelPath}' could not be loaded: {OneLine(exception)}", exception);
         }
     }
 
@@ -380,14 +381,14 @@ public sealed class ModelSession : IDecoderEngine
 
         if (layerCount == 0)
         {
-            throw new InvalidDataException("model has no past_key_values.0.key input: not a decoder graph with a KV cache");
+            throw new EdgeLlmException("model has no past_key_values.0.key input: not a decoder graph with a KV cache");
         }
 
         NodeMetadata past = session.InputMetadata[GraphContract.PastKey(0)];
         int[] dims = past.Dimensions;
         if (dims.Length != 4 || dims[1] <= 0 || dims[3] <= 0)
         {
-            throw new InvalidDataException("past_key_values.0.key must be [batch, kv_heads, past_sequence, head_dim] with fixed kv_heads and head_dim");
+            throw new EdgeLlmException("past_key_values.0.key must be [batch, kv_heads, past_sequence, head_dim] with fixed kv_heads and head_dim");
         }
 
         return (layerCount, dims[1], dims[3], past.ElementDataType);

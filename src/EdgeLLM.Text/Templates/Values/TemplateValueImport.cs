@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.Json;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Text.Templates.Values;
 
@@ -13,7 +14,7 @@ internal static class TemplateValueImport
     {
         if (depth > 64)
         {
-            throw new ArgumentException("template variables nest deeper than 64 levels");
+            throw new EdgeLlmException("template variables nest deeper than 64 levels");
         }
 
         return value switch

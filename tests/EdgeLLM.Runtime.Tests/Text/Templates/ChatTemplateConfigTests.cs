@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 using EdgeLLM.Tests.Shared;
 using EdgeLLM.Text.Templates;
 
@@ -60,7 +61,7 @@ public sealed class ChatTemplateConfigTests
     [InlineData("""[1, 2]""", "expected a JSON object")]
     public void RefusesConfigsWithoutAUsableTemplate(string json, string message)
     {
-        var error = Assert.Throws<InvalidDataException>(() => FromJson(json));
+        var error = Assert.Throws<EdgeLlmException>(() => FromJson(json));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
@@ -84,7 +85,7 @@ public sealed class ChatTemplateConfigTests
         var path = Path.Combine(folder.Path, "tokenizer_config.json");
         File.WriteAllText(path, "{\"chat_template\": ");
 
-        var error = Assert.Throws<InvalidDataException>(() => ChatTemplate.FromTokenizerConfig(path));
+        var error = Assert.Throws<EdgeLlmException>(() => ChatTemplate.FromTokenizerConfig(path));
 
         Assert.StartsWith($"{path}: not valid JSON", error.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Text.Templates;
 
 namespace EdgeLLM.Runtime.Tests.Text.Templates;
@@ -52,6 +53,6 @@ public sealed class TemplateErrorTests
     [Fact]
     public void TemplateErrorsAreFormatErrorsForTheCommandLine()
     {
-        Assert.IsAssignableFrom<FormatException>(Failure("{% include 'x' %}"));
+        Assert.IsAssignableFrom<EdgeLlmException>(Failure("{% include 'x' %}"));
     }
 }

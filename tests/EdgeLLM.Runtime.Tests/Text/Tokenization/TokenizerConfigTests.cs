@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeLLM.Format;
 using EdgeLLM.Tests.Shared;
 using EdgeLLM.Text.Templates;
 using EdgeLLM.Text.Tokenization;
@@ -56,7 +57,7 @@ public sealed class TokenizerConfigTests
 
         Assert.Null(config.ChatTemplate);
         Assert.Equal(["tool_use"], config.ChatTemplateNames);
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => ChatTemplate.FromTokenizerConfig(config, "tokenizer_config.json"));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => ChatTemplate.FromTokenizerConfig(config, "tokenizer_config.json"));
         Assert.Equal("tokenizer_config.json: chat_template lists no template named \"default\"", error.Message);
     }
 
@@ -79,7 +80,7 @@ public sealed class TokenizerConfigTests
     [InlineData("""{"chat_template": true}""", "tokenizer_config.json: chat_template is a true, expected a string or a list of {\"name\", \"template\"} objects")]
     public void AWrongShapeIsOneLineNamingTheField(string json, string expected)
     {
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => Parse(json));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => Parse(json));
         Assert.Equal(expected, error.Message);
     }
 

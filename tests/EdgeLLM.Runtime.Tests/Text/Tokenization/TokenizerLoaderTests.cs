@@ -1,3 +1,4 @@
+using EdgeLLM.Format;
 using EdgeLLM.Tests.Shared;
 using EdgeLLM.Text.Tokenization;
 
@@ -22,7 +23,7 @@ public sealed class TokenizerLoaderTests
         byte[] real = File.ReadAllBytes(Path.Combine(TestPaths.Tokenizer("llama31"), "tokenizer.json"));
         File.WriteAllBytes(Path.Combine(folder.Path, "tokenizer.json"), real[..(real.Length / 2)]);
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => TokenizerLoader.Load(folder.Path));
         Assert.Contains("tokenizer.json: not valid JSON", error.Message, StringComparison.Ordinal);
     }
 
@@ -32,7 +33,7 @@ public sealed class TokenizerLoaderTests
         using TempFolder folder = TestPaths.CreateTemp();
         File.WriteAllText(Path.Combine(folder.Path, "tokenizer.json"), """{"model": {"type": "Unigram", "vocab": []}}""");
 
-        NotSupportedException error = Assert.Throws<NotSupportedException>(() => TokenizerLoader.Load(folder.Path));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => TokenizerLoader.Load(folder.Path));
         Assert.Contains("model type 'Unigram' is not supported", error.Message, StringComparison.Ordinal);
     }
 
@@ -44,7 +45,7 @@ public sealed class TokenizerLoaderTests
             Path.Combine(folder.Path, "tokenizer.json"),
             """{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a c"]}, "decoder": {"type": "ByteLevel"}}""");
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => TokenizerLoader.Load(folder.Path));
         Assert.Contains("tokenizer.json", error.Message, StringComparison.Ordinal);
     }
 
@@ -70,7 +71,7 @@ public sealed class TokenizerLoaderTests
             Path.Combine(folder.Path, "tokenizer.json"),
             "{\"added_tokens\": [{\"id\": " + id + ", \"content\": \"<|bad|>\", \"special\": true}], \"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1}, \"merges\": []}, \"decoder\": {\"type\": \"ByteLevel\"}}");
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => TokenizerLoader.Load(folder.Path));
         Assert.Equal($"{Path.Combine(folder.Path, "tokenizer.json")}: {expected}", error.Message);
     }
 
@@ -86,7 +87,7 @@ public sealed class TokenizerLoaderTests
         string config = Path.Combine(folder.Path, "tokenizer_config.json");
         File.WriteAllText(config, "{\"chat_template\": " + template + "}");
 
-        InvalidDataException error = Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(folder.Path));
+        EdgeLlmException error = Assert.Throws<EdgeLlmException>(() => TokenizerLoader.Load(folder.Path));
         Assert.Equal($"{config}: {expected}", error.Message);
     }
 }

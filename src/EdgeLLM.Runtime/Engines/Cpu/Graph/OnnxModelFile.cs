@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Graph;
 
@@ -74,7 +75,7 @@ internal sealed class OnnxModelFile
                     OnnxTensor tensor = ReadTensor(graph.ReadBytes());
                     if (!initializers.TryAdd(tensor.Name, tensor))
                     {
-                        throw new InvalidDataException($"model.onnx: initializer '{tensor.Name}' appears twice");
+                        throw new EdgeLlmException($"model.onnx: initializer '{tensor.Name}' appears twice");
                     }
                 }
                 else
@@ -84,7 +85,7 @@ internal sealed class OnnxModelFile
             }
         }
 
-        return sawGraph ? new OnnxModelFile(nodes, initializers) : throw new InvalidDataException($"{path}: no graph (not an ONNX model)");
+        return sawGraph ? new OnnxModelFile(nodes, initializers) : throw new EdgeLlmException($"{path}: no graph (not an ONNX model)");
     }
 
     private static OnnxNode ReadNode(ReadOnlySpan<byte> bytes)
@@ -242,5 +243,5 @@ internal sealed class OnnxModelFile
     private static long ParseCount(string tensor, string key, string value)
         => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed)
             ? parsed
-            : throw new InvalidDataException($"model.onnx: initializer '{tensor}' has external-data {key} '{value}', not a byte count");
+            : throw new EdgeLlmException($"model.onnx: initializer '{tensor}' has external-data {key} '{value}', not a byte count");
 }

@@ -1,3 +1,5 @@
+using EdgeLLM.Format;
+
 namespace EdgeLLM.Runtime.Engines.Cpu.Graph;
 
 /// <summary>One NodeProto: op type, domain, name, inputs, outputs and its int/float attributes.</summary>
@@ -23,7 +25,7 @@ internal sealed class OnnxNode
 
     public long Int(string attribute) => IntAttributes.TryGetValue(attribute, out long value)
         ? value
-        : throw new InvalidDataException($"model.onnx: node '{Name}' ({OpType}) has no '{attribute}' attribute");
+        : throw new EdgeLlmException($"model.onnx: node '{Name}' ({OpType}) has no '{attribute}' attribute");
 
     public float Float(string attribute, float fallback) => FloatAttributes.TryGetValue(attribute, out float value) ? value : fallback;
 }

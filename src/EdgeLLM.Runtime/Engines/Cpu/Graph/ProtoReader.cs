@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Text;
+using EdgeLLM.Format;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Graph;
 
 /// <summary>
 /// A forward reader of protobuf wire format (varint, fixed32/64, length-delimited), just enough for the
-/// ONNX messages <see cref="OnnxModelFile"/> reads. Malformed input throws <see cref="InvalidDataException"/>.
+/// ONNX messages <see cref="OnnxModelFile"/> reads. Malformed input throws <see cref="EdgeLlmException"/>.
 /// </summary>
 internal ref struct ProtoReader
 {
@@ -136,5 +137,5 @@ internal ref struct ProtoReader
         offset += count;
     }
 
-    private static InvalidDataException Malformed(string what) => new($"model.onnx is not a valid ONNX protobuf ({what})");
+    private static EdgeLlmException Malformed(string what) => new($"model.onnx is not a valid ONNX protobuf ({what})");
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines.Cpu.Graph;
 using EdgeLLM.Runtime.Engines.Cpu.Kernels;
 
@@ -10,8 +11,8 @@ namespace EdgeLLM.Runtime.Engines.Cpu.Loading;
 /// embeddings; tied or untied lm_head; RoPE inside GroupQueryAttention or in RotaryEmbedding nodes) and
 /// turns it into <see cref="DecoderWeights"/>: shapes from initializer dims, epsilons, head counts and the
 /// attention scale from node attributes, the RoPE tables from the graph's cos/sin caches. What it does not
-/// recognise is a <see cref="NotSupportedException"/> with one line (auto then falls back to ONNX Runtime);
-/// a damaged tensor is an <see cref="InvalidDataException"/> naming it.
+/// recognise is a <see cref="UnsupportedGraphException"/> with one line (auto then falls back to ONNX Runtime);
+/// a damaged tensor is an <see cref="EdgeLlmException"/> naming it.
 /// </summary>
 internal sealed class DecoderGraphReader
 {
@@ -45,7 +46,7 @@ internal sealed class DecoderGraphReader
     {
         if (graph.Nodes.FirstOrDefault(node => !KnownOperators.Contains(node.OpType)) is { } unknown)
         {
-            throw new NotSupportedException($"operator {unknown.OpType} (node '{unknown.Name}')");
+            throw new UnsupportedGraphException($"operator {unknown.OpType} (node '{unknown.Name}')");
         }
 
         int layerCount = 0;
@@ -56,7 +57,7 @@ internal sealed class DecoderGraphReader
 
         if (layerCount == 0)
         {
-            throw new NotSupportedException("no GroupQueryAttention node named 'model.layers.0/attn/GroupQueryAttention' (not a graph EdgeLLM's converter wrote)");
+            throw new UnsupportedGraphException("no GroupQueryAttention node named 'model.layers.0/attn/GroupQueryAttention' (not a graph EdgeLLM's converter wrote)");
         }
 
         RmsNormWeight finalNorm = Norm(Node("model.norm"), 2);
@@ -66,14 +67,14 @@ internal sealed class DecoderGraphReader
         int kvHeadCount = checked((int)firstAttention.Int("kv_num_heads"));
         if (headCount <= 0 || kvHeadCount <= 0 || headCount % kvHeadCount != 0)
         {
-            throw new InvalidDataException($"model.onnx: GroupQueryAttention has num_heads {headCount} and kv_num_heads {kvHeadCount}");
+            throw new EdgeLlmException($"model.onnx: GroupQueryAttention has num_heads {headCount} and kv_num_heads {kvHeadCount}");
         }
 
         WeightMatrix firstQkv = Linear($"model.layers.0.self_attn.qkv_proj");
         int headDim = firstQkv.OutputCount / (headCount + (2 * kvHeadCount));
         if (headDim * (headCount + (2 * kvHeadCount)) != firstQkv.OutputCount || headDim == 0)
         {
-            throw new InvalidDataException($"model.onnx: the q|k|v projection has {firstQkv.OutputCount} outputs, not a multiple of {headCount}+2·{kvHeadCount} heads");
+            throw new EdgeLlmException($"model.onnx: the q|k|v projection has {firstQkv.OutputCount} outputs, not a multiple of {headCount}+2·{kvHeadCount} heads");
         }
 
         float scale = firstAttention.Float("scale", 0f);
@@ -93,13 +94,13 @@ internal sealed class DecoderGraphReader
         WeightMatrix lmHead = LmHead();
         if (lmHead.InputCount != hidden || embedding.InputCount != hidden)
         {
-            throw new InvalidDataException($"model.onnx: lm_head or the embedding is not over the hidden size {hidden}");
+            throw new EdgeLlmException($"model.onnx: lm_head or the embedding is not over the hidden size {hidden}");
         }
 
         int rotaryHalf = checked((int)cos.Dims[1]);
         if (2 * rotaryHalf > headDim)
         {
-            throw new InvalidDataException($"model.onnx: the RoPE cache '{cos.Name}' is {rotaryHalf} wide, more than half of head_dim {headDim}");
+            throw new EdgeLlmException($"model.onnx: the RoPE cache '{cos.Name}' is {rotaryHalf} wide, more than half of head_dim {headDim}");
         }
 
         return new DecoderWeights
@@ -128,12 +129,12 @@ internal sealed class DecoderGraphReader
         OnnxNode attention = Node(AttentionNodeName(layer));
         if (attention.Int("num_heads") != headCount || attention.Int("kv_num_heads") != kvHeadCount)
         {
-            throw new NotSupportedException($"layer {layer} has different head counts from layer 0");
+            throw new UnsupportedGraphException($"layer {layer} has different head counts from layer 0");
         }
 
         if (attention.Int("rotary_interleaved", 0) != 0 || attention.Float("softcap", 0f) != 0f || attention.Int("local_window_size", -1) != -1)
         {
-            throw new NotSupportedException($"layer {layer}'s GroupQueryAttention uses interleaved rotary, softcap or a local window");
+            throw new UnsupportedGraphException($"layer {layer}'s GroupQueryAttention uses interleaved rotary, softcap or a local window");
         }
 
         OnnxNode inputNorm = Node($"{prefix}/input_layernorm");
@@ -145,7 +146,7 @@ internal sealed class DecoderGraphReader
             keyNorm = Norm(Node($"{prefix}/attn/k_norm/SimplifiedLayerNormalization"), 1);
             if (queryNorm.Value.Length != headDim || keyNorm.Value.Length != headDim)
             {
-                throw new InvalidDataException($"model.onnx: layer {layer}'s q/k norms are not head_dim ({headDim}) wide");
+                throw new EdgeLlmException($"model.onnx: layer {layer}'s q/k norms are not head_dim ({headDim}) wide");
             }
         }
 
@@ -156,7 +157,7 @@ internal sealed class DecoderGraphReader
             OnnxTensor biasTensor = Initializer(biasNode.Input(1));
             if (biasTensor.ElementCount != qkvWidth)
             {
-                throw new InvalidDataException($"model.onnx: tensor {biasTensor.Describe()} is not {qkvWidth} wide");
+                throw new EdgeLlmException($"model.onnx: tensor {biasTensor.Describe()} is not {qkvWidth} wide");
             }
 
             bias = weights.Address(biasTensor, OnnxDataType.Float);
@@ -182,7 +183,7 @@ internal sealed class DecoderGraphReader
             || weightsOfLayer.Down.InputCount != intermediate || weightsOfLayer.Down.OutputCount != hidden
             || weightsOfLayer.InputNorm.Length != hidden || weightsOfLayer.PostAttentionNorm.Length != hidden)
         {
-            throw new InvalidDataException($"model.onnx: layer {layer}'s weights do not fit hidden {hidden}, {headCount}+2·{kvHeadCount} heads of {headDim}, intermediate {intermediate}");
+            throw new EdgeLlmException($"model.onnx: layer {layer}'s weights do not fit hidden {hidden}, {headCount}+2·{kvHeadCount} heads of {headDim}, intermediate {intermediate}");
         }
 
         return weightsOfLayer;
@@ -202,7 +203,7 @@ internal sealed class DecoderGraphReader
             OnnxNode rotary = Node("model.layers.0/attn/q_rotary");
             if (rotary.Int("interleaved", 0) != 0)
             {
-                throw new NotSupportedException("interleaved RotaryEmbedding");
+                throw new UnsupportedGraphException("interleaved RotaryEmbedding");
             }
 
             cosName = rotary.Input(2);
@@ -213,7 +214,7 @@ internal sealed class DecoderGraphReader
         OnnxTensor sin = Initializer(sinName);
         if (cos.Dims.Length != 2 || !cos.Dims.SequenceEqual(sin.Dims) || cos.Dims[0] <= 0 || cos.Dims[1] <= 0)
         {
-            throw new InvalidDataException($"model.onnx: RoPE caches {cos.Describe()} and {sin.Describe()} are not two equal [positions, half] tables");
+            throw new EdgeLlmException($"model.onnx: RoPE caches {cos.Describe()} and {sin.Describe()} are not two equal [positions, half] tables");
         }
 
         return (cos, sin);
@@ -224,7 +225,7 @@ internal sealed class DecoderGraphReader
         OnnxNode? gather = graph.Nodes.FirstOrDefault(node => node.OpType is "Gather" or "GatherBlockQuantized" && node.Input(1) == "input_ids");
         if (gather is null)
         {
-            throw new NotSupportedException("no Gather of input_ids (the embedding)");
+            throw new UnsupportedGraphException("no Gather of input_ids (the embedding)");
         }
 
         if (gather.OpType == "Gather")
@@ -234,7 +235,7 @@ internal sealed class DecoderGraphReader
 
         if (gather.Int("gather_axis", 0) != 0 || gather.Int("quantize_axis", 2) != 2)
         {
-            throw new NotSupportedException($"GatherBlockQuantized '{gather.Name}' with gather_axis/quantize_axis other than 0/2");
+            throw new UnsupportedGraphException($"GatherBlockQuantized '{gather.Name}' with gather_axis/quantize_axis other than 0/2");
         }
 
         OnnxTensor packed = Initializer(gather.Input(0));
@@ -249,7 +250,7 @@ internal sealed class DecoderGraphReader
                 ? Initializer(gather.Input(3))
                 : graph.Initializers.TryGetValue($"{stem}.MatMulNBits.qzeros", out OnnxTensor? packedZeros)
                     ? packedZeros
-                    : throw new NotSupportedException($"GatherBlockQuantized '{gather.Name}' with 4-bit zero points and no packed '{stem}.MatMulNBits.qzeros'");
+                    : throw new UnsupportedGraphException($"GatherBlockQuantized '{gather.Name}' with 4-bit zero points and no packed '{stem}.MatMulNBits.qzeros'");
         }
 
         return BlockMatrix(packed, scales, zeroPoints, hidden, checked((int)gather.Int("block_size")), bits, gather.Name);
@@ -257,12 +258,12 @@ internal sealed class DecoderGraphReader
 
     private WeightMatrix LmHead()
     {
-        OnnxNode producer = graph.NodesByOutput.TryGetValue("logits", out OnnxNode? found) ? found : throw new NotSupportedException("no node writes 'logits'");
+        OnnxNode producer = graph.NodesByOutput.TryGetValue("logits", out OnnxNode? found) ? found : throw new UnsupportedGraphException("no node writes 'logits'");
         if (producer.OpType == "Reshape" && graph.NodesByName.TryGetValue("lm_head/Gemm", out OnnxNode? gemm))
         {
             if (gemm.Int("transB", 0) != 1)
             {
-                throw new NotSupportedException("an lm_head Gemm without transB");
+                throw new UnsupportedGraphException("an lm_head Gemm without transB");
             }
 
             return FloatMatrix(Initializer(gemm.Input(1)), outputMajor: true);
@@ -270,13 +271,13 @@ internal sealed class DecoderGraphReader
 
         return producer.OpType is "MatMulNBits" or "MatMul"
             ? LinearOf(producer)
-            : throw new NotSupportedException($"logits written by {producer.OpType} '{producer.Name}'");
+            : throw new UnsupportedGraphException($"logits written by {producer.OpType} '{producer.Name}'");
     }
 
     private WeightMatrix Linear(string module)
         => graph.NodesByName.TryGetValue($"{module}/MatMulNBits", out OnnxNode? quantized) ? LinearOf(quantized)
             : graph.NodesByName.TryGetValue($"{module}/MatMul", out OnnxNode? matMul) ? LinearOf(matMul)
-            : throw new NotSupportedException($"no linear layer '{module}' (a graph with separate q/k/v projections is the --target dml variant)");
+            : throw new UnsupportedGraphException($"no linear layer '{module}' (a graph with separate q/k/v projections is the dml target variant)");
 
     private WeightMatrix LinearOf(OnnxNode node)
     {
@@ -291,32 +292,32 @@ internal sealed class DecoderGraphReader
         OnnxTensor scales = Initializer(node.Input(2));
         OnnxTensor? zeroPoints = node.Input(3).Length > 0 ? Initializer(node.Input(3)) : null;
         WeightMatrix matrix = BlockMatrix(packed, scales, zeroPoints, k, checked((int)node.Int("block_size")), checked((int)node.Int("bits")), node.Name);
-        return matrix.OutputCount == n ? matrix : throw new InvalidDataException($"model.onnx: node '{node.Name}' says N={n}, its weight {packed.Describe()} has {matrix.OutputCount} rows");
+        return matrix.OutputCount == n ? matrix : throw new EdgeLlmException($"model.onnx: node '{node.Name}' says N={n}, its weight {packed.Describe()} has {matrix.OutputCount} rows");
     }
 
     private WeightMatrix BlockMatrix(OnnxTensor packed, OnnxTensor scales, OnnxTensor? zeroPoints, int inputCount, int blockSize, int bits, string nodeName)
     {
         if (bits is not (4 or 8))
         {
-            throw new NotSupportedException($"{bits}-bit weights in '{nodeName}'");
+            throw new UnsupportedGraphException($"{bits}-bit weights in '{nodeName}'");
         }
 
         if (blockSize < 16 || blockSize > 256 || (blockSize & (blockSize - 1)) != 0)
         {
-            throw new NotSupportedException($"block_size {blockSize} in '{nodeName}'");
+            throw new UnsupportedGraphException($"block_size {blockSize} in '{nodeName}'");
         }
 
         int blocks = (inputCount + blockSize - 1) / blockSize;
         int blob = blockSize * bits / 8;
         if (packed.Dims.Length != 3 || packed.Dims[1] != blocks || packed.Dims[2] != blob || packed.Dims[0] <= 0)
         {
-            throw new InvalidDataException($"model.onnx: tensor {packed.Describe()} is not [N, {blocks}, {blob}] for K={inputCount}, block {blockSize}, {bits} bits");
+            throw new EdgeLlmException($"model.onnx: tensor {packed.Describe()} is not [N, {blocks}, {blob}] for K={inputCount}, block {blockSize}, {bits} bits");
         }
 
         int rows = checked((int)packed.Dims[0]);
         if (scales.ElementCount != (long)rows * blocks)
         {
-            throw new InvalidDataException($"model.onnx: tensor {scales.Describe()} does not hold {rows}×{blocks} scales");
+            throw new EdgeLlmException($"model.onnx: tensor {scales.Describe()} does not hold {rows}×{blocks} scales");
         }
 
         bool half = scales.DataType == (int)OnnxDataType.Float16;
@@ -326,7 +327,7 @@ internal sealed class DecoderGraphReader
             long rowBytes = ((blocks * (long)bits) + 7) / 8;
             if (zeroPoints.ElementCount != rows * rowBytes)
             {
-                throw new InvalidDataException($"model.onnx: tensor {zeroPoints.Describe()} does not hold {rows}×{rowBytes} packed zero points");
+                throw new EdgeLlmException($"model.onnx: tensor {zeroPoints.Describe()} does not hold {rows}×{rowBytes} packed zero points");
             }
 
             zeroAddress = weights.Address(zeroPoints, OnnxDataType.Uint8);
@@ -349,7 +350,7 @@ internal sealed class DecoderGraphReader
     {
         if (tensor.Dims.Length != 2 || tensor.Dims[0] <= 0 || tensor.Dims[1] <= 0)
         {
-            throw new InvalidDataException($"model.onnx: weight {tensor.Describe()} is not a matrix");
+            throw new EdgeLlmException($"model.onnx: weight {tensor.Describe()} is not a matrix");
         }
 
         bool half = tensor.DataType == (int)OnnxDataType.Float16;
@@ -374,13 +375,13 @@ internal sealed class DecoderGraphReader
     {
         if (node.OpType is not ("SimplifiedLayerNormalization" or "SkipSimplifiedLayerNormalization"))
         {
-            throw new NotSupportedException($"node '{node.Name}' is {node.OpType}, not an RMS norm");
+            throw new UnsupportedGraphException($"node '{node.Name}' is {node.OpType}, not an RMS norm");
         }
 
         OnnxTensor weight = Initializer(node.Input(weightInput));
         if (weight.Dims.Length != 1)
         {
-            throw new InvalidDataException($"model.onnx: norm weight {weight.Describe()} is not a vector");
+            throw new EdgeLlmException($"model.onnx: norm weight {weight.Describe()} is not a vector");
         }
 
         return new RmsNormWeight(weights.Address(weight, OnnxDataType.Float), checked((int)weight.Dims[0]), node.Float("epsilon", 1e-5f));
@@ -404,11 +405,11 @@ internal sealed class DecoderGraphReader
             value = producer.Input(0);
         }
 
-        throw new NotSupportedException($"'{value}' is not an initializer");
+        throw new UnsupportedGraphException($"'{value}' is not an initializer");
     }
 
     private OnnxNode Node(string name)
-        => graph.NodesByName.TryGetValue(name, out OnnxNode? node) ? node : throw new NotSupportedException($"no node named '{name}'");
+        => graph.NodesByName.TryGetValue(name, out OnnxNode? node) ? node : throw new UnsupportedGraphException($"no node named '{name}'");
 
     private static string AttentionNodeName(int layer) => string.Create(CultureInfo.InvariantCulture, $"model.layers.{layer}/attn/GroupQueryAttention");
 }

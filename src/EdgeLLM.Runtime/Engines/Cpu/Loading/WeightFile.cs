@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using EdgeLLM.Format;
 using EdgeLLM.Runtime.Engines.Cpu.Graph;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Loading;
@@ -45,7 +46,7 @@ internal sealed unsafe class WeightFile : IDisposable
         string path = System.IO.Path.Combine(modelFolder, FileName);
         if (!File.Exists(path))
         {
-            throw new InvalidDataException($"'{modelFolder}' has no {FileName}");
+            throw new EdgeLlmException($"'{modelFolder}' has no {FileName}");
         }
 
         long length = new FileInfo(path).Length;
@@ -69,7 +70,7 @@ internal sealed unsafe class WeightFile : IDisposable
 
     /// <summary>
     /// Checks <paramref name="tensor"/>'s bytes against its dims, type and this file, returning the byte count;
-    /// a damaged entry throws <see cref="InvalidDataException"/> naming the tensor.
+    /// a damaged entry throws <see cref="EdgeLlmException"/> naming the tensor.
     /// </summary>
     public long Check(OnnxTensor tensor)
     {
@@ -120,7 +121,7 @@ internal sealed unsafe class WeightFile : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         if (tensor.DataType != (int)dataType)
         {
-            throw new NotSupportedException($"tensor '{tensor.Name}' is of ONNX type {tensor.DataType}, the engine reads {dataType} there");
+            throw new UnsupportedGraphException($"tensor '{tensor.Name}' is of ONNX type {tensor.DataType}, the engine reads {dataType} there");
         }
 
         Check(tensor);
@@ -156,5 +157,5 @@ internal sealed unsafe class WeightFile : IDisposable
         mapping?.Dispose();
     }
 
-    private static InvalidDataException Damaged(OnnxTensor tensor, string what) => new($"{FileName}: tensor {tensor.Describe()} {what}");
+    private static EdgeLlmException Damaged(OnnxTensor tensor, string what) => new($"{FileName}: tensor {tensor.Describe()} {what}");
 }
