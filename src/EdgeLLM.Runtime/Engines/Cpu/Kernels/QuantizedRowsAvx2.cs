@@ -246,7 +246,7 @@ internal static unsafe class QuantizedRowsAvx2
     }
 
     /// <summary>
-    /// 4-bit in blocks of 32, several tokens: four rows by four tokens per pass. Per row and step the four tokens' int32
+    /// 4-bit in blocks of 32, several tokens: four tokens per pass over each row of a group of four. Per row and step the four tokens' int32
     /// dot products are reduced (three <c>vphaddd</c>) to one vector [token 0..3 of block A | token 0..3 of block B], so
     /// the implied zero point, the conversion and both scales are applied once per row and step instead of once per
     /// token (<see cref="LinearScratch.ArrangeQuads"/> holds the tokens' block sums and scales in that order).
@@ -268,8 +268,6 @@ internal static unsafe class QuantizedRowsAvx2
             int rowCount = Math.Min(4, job.Last - row);
             byte* w0 = job.Values + ((long)row * rowBytes);
             float* s0 = RowScales(job, row, rowCount, widened);
-            long w1 = rowCount > 1 ? rowBytes : 0, w2 = rowCount > 2 ? 2L * rowBytes : w1, w3 = rowCount > 3 ? 3L * rowBytes : w2;
-            long s1 = rowCount > 1 ? blockCount : 0, s2 = rowCount > 2 ? 2L * blockCount : s1, s3 = rowCount > 3 ? 3L * blockCount : s2;
             float* y = job.Output + (row - job.First);
             for (int token = 0; token < wholeTokens; token += TokensPerPass)
             {
@@ -277,40 +275,32 @@ internal static unsafe class QuantizedRowsAvx2
                 sbyte* c1 = c0 + codeStride, c2 = c1 + codeStride, c3 = c2 + codeStride;
                 int* zeroPoints = scratch.QuadZeroPointSums + ((long)(token / TokensPerPass) * quadStride);
                 float* scales = scratch.QuadScales + ((long)(token / TokensPerPass) * quadStride);
-                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                for (int step = 0; step < stepCount; step++)
+
+                // One row at a time over all steps: one accumulator, the four tokens' codes read from L1 as memory
+                // operands, so nothing spills in the x86-64-v3 build's 16 vector registers (four rows at once did).
+                for (int r = 0; r < rowCount; r++)
                 {
-                    int codeOffset = step * 64, wordOffset = step * 32, quadOffset = step * 8;
-                    Vector256<int> quadZeroPoints = Vector256.Load(zeroPoints + quadOffset);
-                    Vector256<float> quadScales = Vector256.Load(scales + quadOffset);
-                    a0 = QuadStep<TDot>(a0, w0 + wordOffset, s0, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
-                    a1 = QuadStep<TDot>(a1, w0 + w1 + wordOffset, s0 + s1, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
-                    a2 = QuadStep<TDot>(a2, w0 + w2 + wordOffset, s0 + s2, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
-                    a3 = QuadStep<TDot>(a3, w0 + w3 + wordOffset, s0 + s3, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset, mask, quadZeroPoints, quadScales);
+                    byte* weights = w0 + ((long)r * rowBytes);
+                    float* rowScales = s0 + ((long)r * blockCount);
+                    Vector256<float> acc = Vector256<float>.Zero;
+                    for (int step = 0; step < stepCount; step++)
+                    {
+                        int codeOffset = step * 64, quadOffset = step * 8;
+                        acc = QuadStep<TDot>(
+                            acc, weights + (step * 32), rowScales, step, c0 + codeOffset, c1 + codeOffset, c2 + codeOffset, c3 + codeOffset,
+                            mask, Vector256.Load(zeroPoints + quadOffset), Vector256.Load(scales + quadOffset));
+                    }
+
+                    // Lane t + lane t + 4 is token t's result for the row.
+                    Vector128<float> result = acc.GetLower() + acc.GetUpper();
+                    float* yr = y + r;
+                    yr[0] = result.GetElement(0);
+                    yr[outputStride] = result.GetElement(1);
+                    yr[2 * outputStride] = result.GetElement(2);
+                    yr[3 * outputStride] = result.GetElement(3);
                 }
 
-                // Lane t + lane t + 4 is token t's result for the row.
-                Vector128<float> r0 = a0.GetLower() + a0.GetUpper(), r1 = a1.GetLower() + a1.GetUpper();
-                Vector128<float> r2 = a2.GetLower() + a2.GetUpper(), r3 = a3.GetLower() + a3.GetUpper();
-                for (int t = 0; t < TokensPerPass; t++)
-                {
-                    float* yt = y + ((token + t) * outputStride);
-                    yt[0] = r0.GetElement(t);
-                    if (rowCount > 1)
-                    {
-                        yt[1] = r1.GetElement(t);
-                    }
-
-                    if (rowCount > 2)
-                    {
-                        yt[2] = r2.GetElement(t);
-                    }
-
-                    if (rowCount > 3)
-                    {
-                        yt[3] = r3.GetElement(t);
-                    }
-                }
+                y += TokensPerPass * outputStride;
             }
         }
     }
