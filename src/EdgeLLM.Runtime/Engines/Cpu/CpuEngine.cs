@@ -24,6 +24,7 @@ public sealed unsafe class CpuEngine : IDecoderEngine
 
     private readonly WeightFile file;
     private readonly DecoderWeights model;
+    private readonly EmbeddingRows embeddingRows;
     private readonly KernelSet kernels;
     private readonly WorkerPool pool;
     private readonly LinearScratch scratch;
@@ -49,6 +50,7 @@ public sealed unsafe class CpuEngine : IDecoderEngine
         this.file = file;
         this.model = model;
         this.kernels = kernels;
+        embeddingRows = new EmbeddingRows(file, model.Embedding, mappedAnyway: model.Embedding.Values == model.LmHead.Values);
         linearInputs = options.LinearInputs;
         ContextLength = options.ContextLength;
         Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
@@ -116,6 +118,9 @@ public sealed unsafe class CpuEngine : IDecoderEngine
 
     /// <summary>Whether the KV cache stores fp16 rows.</summary>
     public bool HalfKvCache => cache.Element == KvElement.Float16;
+
+    /// <summary>Whether the embedding's rows are read with positioned reads rather than through the mapping.</summary>
+    internal bool ReadsEmbeddingRows => embeddingRows.ReadsRows;
 
     /// <summary>The mapped weight file's path.</summary>
     public string WeightFilePath => file.Path;
@@ -262,7 +267,7 @@ public sealed unsafe class CpuEngine : IDecoderEngine
                 throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id outside the vocabulary of {model.Embedding.OutputCount}");
             }
 
-            EmbeddingKernel.GatherRow(model.Embedding, id, hiddenRows.Slice(token * width, width));
+            embeddingRows.Gather(id, hiddenRows.Slice(token * width, width));
         }
 
         for (int layerIndex = 0; layerIndex < model.Layers.Count; layerIndex++)

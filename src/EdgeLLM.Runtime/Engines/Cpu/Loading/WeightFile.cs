@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using EdgeLLM.Format;
+using Microsoft.Win32.SafeHandles;
 using EdgeLLM.Runtime.Engines.Cpu.Graph;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Loading;
@@ -7,21 +8,24 @@ namespace EdgeLLM.Runtime.Engines.Cpu.Loading;
 /// <summary>
 /// <c>model.onnx.data</c> mapped once, read-only and shared (file pages: evictable, never copied), and
 /// the checks that tie each initializer to it: location, offset and length against the file and against
-/// the tensor's dims and element type. A tensor that does not fit is one line naming it.
+/// the tensor's dims and element type. A tensor that does not fit is one line naming it. The same read-only handle
+/// serves positioned reads of small parts (<see cref="Read"/>: the embedding's rows).
 /// </summary>
 internal sealed unsafe class WeightFile : IDisposable
 {
     public const string FileName = "model.onnx.data";
 
+    private readonly SafeFileHandle? handle;
     private readonly MemoryMappedFile? mapping;
     private readonly MemoryMappedViewAccessor? view;
     private readonly byte* start;
     private readonly List<byte[]> inlineTensors = [];
     private bool disposed;
 
-    private WeightFile(string path, MemoryMappedFile? mapping, MemoryMappedViewAccessor? view, long length)
+    private WeightFile(string path, SafeFileHandle? handle, MemoryMappedFile? mapping, MemoryMappedViewAccessor? view, long length)
     {
         Path = path;
+        this.handle = handle;
         this.mapping = mapping;
         this.view = view;
         Length = length;
@@ -52,19 +56,53 @@ internal sealed unsafe class WeightFile : IDisposable
         long length = new FileInfo(path).Length;
         if (length == 0)
         {
-            return new WeightFile(path, null, null, 0);
+            return new WeightFile(path, null, null, null, 0);
         }
 
-        var mapping = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, capacity: 0, MemoryMappedFileAccess.Read);
+        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        MemoryMappedFile? mapping = null;
         try
         {
+            mapping = MemoryMappedFile.CreateFromFile(
+                handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
             MemoryMappedViewAccessor view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            return new WeightFile(path, mapping, view, length);
+            return new WeightFile(path, handle, mapping, view, length);
         }
         catch
         {
-            mapping.Dispose();
+            mapping?.Dispose();
+            handle.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Whether [<paramref name="address"/>, + <paramref name="length"/>) lies inside the mapped file.</summary>
+    public bool Maps(nint address, long length)
+        => start != null && length >= 0 && (byte*)address >= start && (long)((byte*)address - start) <= Length - length;
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with the file's bytes at the mapped <paramref name="address"/> by a positioned
+    /// read (the pages stay in the page cache, unmapped); the range must be one <see cref="Maps"/> accepts.
+    /// </summary>
+    public void Read(nint address, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (handle is null || !Maps(address, destination.Length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(address), $"{destination.Length} bytes at that address are not inside {FileName}");
+        }
+
+        long offset = (byte*)address - start;
+        while (!destination.IsEmpty)
+        {
+            int read = RandomAccess.Read(handle, destination, offset);
+            if (read <= 0)
+            {
+                throw new EdgeLlmException($"{Path}: ended at byte {offset} while a tensor's row was read (truncated while in use)");
+            }
+
+            destination = destination[read..];
+            offset += read;
         }
     }
 
@@ -155,6 +193,7 @@ internal sealed unsafe class WeightFile : IDisposable
         }
 
         mapping?.Dispose();
+        handle?.Dispose();
     }
 
     private static EdgeLlmException Damaged(OnnxTensor tensor, string what) => new($"{FileName}: tensor {tensor.Describe()} {what}");
