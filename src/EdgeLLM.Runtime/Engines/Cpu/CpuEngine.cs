@@ -285,9 +285,18 @@ public sealed unsafe class CpuEngine : IDecoderEngine
 
             Normalize(hiddenRows, normedRows, tokens, layer.PostAttentionNorm);
             linearInputs?.Observe(layerIndex, LinearInput.GateUp, normedRows);
-            linear.Multiply(layer.Gate, normedRows, tokens, gateRows, scratch, pool);
-            linear.Multiply(layer.Up, normedRows, tokens, upRows, scratch, pool);
-            ActivationKernel.SiluMultiply(gateRows, upRows, activatedRows);
+            if (LinearKernel.SameShape(layer.Gate, layer.Up))
+            {
+                linear.MultiplyGateUp(layer.Gate, layer.Up, normedRows, tokens, gateRows, upRows, activatedRows, scratch, pool);
+            }
+            else
+            {
+                // An imported file may store gate and up in different types.
+                linear.Multiply(layer.Gate, normedRows, tokens, gateRows, scratch, pool);
+                linear.Multiply(layer.Up, normedRows, tokens, upRows, scratch, pool);
+                ActivationKernel.SiluMultiply(gateRows, upRows, activatedRows);
+            }
+
             linearInputs?.Observe(layerIndex, LinearInput.Down, activatedRows);
             linear.Multiply(layer.Down, activatedRows, tokens, projectionRows, scratch, pool);
             VectorKernel.AddInPlace(hiddenRows, projectionRows);

@@ -53,39 +53,97 @@ public sealed unsafe class LinearKernel
 
         fixed (float* x = input, y = output)
         {
-            if (weight.IsQuantized)
+            PrepareInput(weight, x, tokenCount, scratch);
+            LinearWork work = Work(weight, firstOutput, tokenCount, x, y, outputCount, scratch);
+            pool.Run(outputCount, Grain(weight), ref work);
+        }
+    }
+
+    /// <summary>
+    /// SwiGLU's three steps in one call: gate = x·Wgᵀ and up = x·Wuᵀ over the same quantized input (quantized once), and
+    /// activated = silu(gate) · up, each thread over its own rows of all three (one pass over the pool instead of three
+    /// calls and a single-threaded SiLU). Gate and up must have the same shape and layout. All buffers are [tokenCount, N].
+    /// </summary>
+    public void MultiplyGateUp(
+        in WeightMatrix gate, in WeightMatrix up, ReadOnlySpan<float> input, int tokenCount, Span<float> gateOutput, Span<float> upOutput,
+        Span<float> activated, LinearScratch scratch, WorkerPool pool)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        ArgumentNullException.ThrowIfNull(pool);
+        gate.Validate();
+        up.Validate();
+        if (!SameShape(gate, up))
+        {
+            throw new ArgumentException(
+                $"gate ({gate.Layout}, {gate.OutputCount} x {gate.InputCount}, block {gate.BlockSize}) and up ({up.Layout}, {up.OutputCount} x {up.InputCount}, block {up.BlockSize}) differ");
+        }
+
+        int inputCount = gate.InputCount, outputCount = gate.OutputCount;
+        long outputLength = (long)tokenCount * outputCount;
+        if (tokenCount <= 0 || input.Length < (long)tokenCount * inputCount
+            || gateOutput.Length < outputLength || upOutput.Length < outputLength || activated.Length < outputLength)
+        {
+            throw new ArgumentException(
+                $"gate/up: {tokenCount} tokens of {inputCount} inputs and {outputCount} outputs do not fit input {input.Length} / outputs {gateOutput.Length}, {upOutput.Length}, {activated.Length}");
+        }
+
+        fixed (float* x = input, g = gateOutput, u = upOutput, a = activated)
+        {
+            PrepareInput(gate, x, tokenCount, scratch);
+            var work = new GateUpWork
             {
-                if (tokenCount > scratch.MaxTokenCount || inputCount > scratch.MaxInputCount)
-                {
-                    throw new ArgumentException(
-                        $"linear scratch holds {scratch.MaxTokenCount} tokens of {scratch.MaxInputCount} inputs; the call needs {tokenCount} of {inputCount}");
-                }
-
-                bool nibbleOrder = weight.Layout == WeightLayout.Int4Blocks;
-                for (int token = 0; token < tokenCount; token++)
-                {
-                    QuantizedActivations.ForToken(scratch, token).Quantize(x + ((long)token * inputCount), inputCount, weight.BlockSize, nibbleOrder);
-                }
-
-                if (Isa is KernelIsa.Avx2 or KernelIsa.AvxVnni && QuantizedRowsAvx2.RunsQuads(weight, tokenCount))
-                {
-                    scratch.ArrangeQuads(tokenCount, weight.BlockCount);
-                }
-            }
-
-            var work = new LinearWork
-            {
-                Weight = weight,
-                Isa = Isa,
-                FirstOutput = firstOutput,
-                TokenCount = tokenCount,
-                Input = x,
-                Output = y,
-                OutputStride = outputCount,
-                Scratch = scratch,
+                Gate = Work(gate, 0, tokenCount, x, g, outputCount, scratch),
+                Up = Work(up, 0, tokenCount, x, u, outputCount, scratch),
+                Activated = a,
             };
-            int grain = weight.Layout is WeightLayout.Float32InputMajor or WeightLayout.Float16InputMajor ? 16 : RowsPerPass;
-            pool.Run(outputCount, grain, ref work);
+            pool.Run(outputCount, Grain(gate), ref work);
+        }
+    }
+
+    /// <summary>Whether <see cref="MultiplyGateUp"/> takes this pair: the same layout, shape and block size.</summary>
+    public static bool SameShape(in WeightMatrix gate, in WeightMatrix up)
+        => gate.Layout == up.Layout && gate.OutputCount == up.OutputCount && gate.InputCount == up.InputCount && gate.BlockSize == up.BlockSize;
+
+    private static int Grain(in WeightMatrix weight)
+        => weight.Layout is WeightLayout.Float32InputMajor or WeightLayout.Float16InputMajor ? 16 : RowsPerPass;
+
+    private LinearWork Work(in WeightMatrix weight, int firstOutput, int tokenCount, float* x, float* y, int outputStride, LinearScratch scratch)
+        => new()
+        {
+            Weight = weight,
+            Isa = Isa,
+            FirstOutput = firstOutput,
+            TokenCount = tokenCount,
+            Input = x,
+            Output = y,
+            OutputStride = outputStride,
+            Scratch = scratch,
+        };
+
+    /// <summary>Block-quantized weights: the tokens' activations quantized per block into the scratch (and arranged for the four-token kernel).</summary>
+    private void PrepareInput(in WeightMatrix weight, float* x, int tokenCount, LinearScratch scratch)
+    {
+        if (!weight.IsQuantized)
+        {
+            return;
+        }
+
+        int inputCount = weight.InputCount;
+        if (tokenCount > scratch.MaxTokenCount || inputCount > scratch.MaxInputCount)
+        {
+            throw new ArgumentException(
+                $"linear scratch holds {scratch.MaxTokenCount} tokens of {scratch.MaxInputCount} inputs; the call needs {tokenCount} of {inputCount}");
+        }
+
+        bool nibbleOrder = weight.Layout == WeightLayout.Int4Blocks;
+        for (int token = 0; token < tokenCount; token++)
+        {
+            QuantizedActivations.ForToken(scratch, token).Quantize(x + ((long)token * inputCount), inputCount, weight.BlockSize, nibbleOrder);
+        }
+
+        if (Isa is KernelIsa.Avx2 or KernelIsa.AvxVnni && QuantizedRowsAvx2.RunsQuads(weight, tokenCount))
+        {
+            scratch.ArrangeQuads(tokenCount, weight.BlockCount);
         }
     }
 }

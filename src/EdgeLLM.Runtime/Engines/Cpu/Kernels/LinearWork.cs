@@ -55,7 +55,7 @@ internal unsafe struct LinearWork : IRangeWork
                 if (Weight.ScalesAreHalf)
                 {
                     rowScales[i] = halfScales + (i * blockCount);
-                    HalfKernel.ToSingle(new ReadOnlySpan<Half>((Half*)Weight.Scales + scaleOffset, blockCount), new Span<float>(rowScales[i], blockCount));
+                    HalfKernel.ScalesToSingle(new ReadOnlySpan<Half>((Half*)Weight.Scales + scaleOffset, blockCount), new Span<float>(rowScales[i], blockCount));
                 }
                 else
                 {

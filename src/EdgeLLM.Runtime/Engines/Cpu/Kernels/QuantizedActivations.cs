@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
@@ -181,6 +182,7 @@ internal readonly unsafe struct QuantizedActivations
     }
 
     /// <summary>The activations of token <paramref name="token"/> in <paramref name="scratch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static QuantizedActivations ForToken(LinearScratch scratch, int token) => new()
     {
         Codes = scratch.Codes + ((long)token * scratch.CodeStride),

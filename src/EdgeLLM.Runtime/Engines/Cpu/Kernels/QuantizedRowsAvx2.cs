@@ -345,7 +345,7 @@ internal static unsafe class QuantizedRowsAvx2
         }
 
         int count = rowCount * blockCount;
-        HalfKernel.ToSingle(new ReadOnlySpan<Half>((Half*)job.Scales + ((long)row * blockCount), count), new Span<float>(widened, count));
+        HalfKernel.ScalesToSingle(new ReadOnlySpan<Half>((Half*)job.Scales + ((long)row * blockCount), count), new Span<float>(widened, count));
         return widened;
     }
 

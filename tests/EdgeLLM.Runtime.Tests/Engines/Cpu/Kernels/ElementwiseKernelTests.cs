@@ -123,13 +123,18 @@ public sealed class ElementwiseKernelTests
         }
 
         var singles = new float[halves.Length];
+        var scales = new float[halves.Length];
         HalfKernel.ToSingle(halves, singles);
+        HalfKernel.ScalesToSingle(halves, scales);
         for (int i = 0; i < halves.Length; i++)
         {
             float expected = (float)halves[i];
             Assert.True(
                 BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(singles[i]) || (float.IsNaN(expected) && float.IsNaN(singles[i])),
                 $"half 0x{i:X4}: {singles[i]} vs {expected}");
+            Assert.True(
+                BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(scales[i]) || (float.IsNaN(expected) && float.IsNaN(scales[i])),
+                $"half 0x{i:X4} as a scale: {scales[i]} vs {expected}");
         }
 
         float[] source = Random(101, 3);
