@@ -5,6 +5,9 @@ namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
 /// <summary>SwiGLU's element-wise half: output = gate · sigmoid(gate) · up.</summary>
 public static unsafe class ActivationKernel
 {
+    /// <summary>Elements per vector of the accelerated loop (1: scalar only).</summary>
+    private static readonly int VectorWidth = Vector256.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 4 : 1;
+
     public static void SiluMultiply(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> output)
     {
         if (up.Length != gate.Length || output.Length != gate.Length)
@@ -24,19 +27,6 @@ public static unsafe class ActivationKernel
                     var gv = Vector256.Load(g + i);
                     (gv * Vector256.Load(u + i) / (one + Vector256.Exp(-gv))).Store(y + i);
                 }
-
-                // The tail through the same vector math, so an element's result does not depend on where a call starts.
-                if (i < length)
-                {
-                    float* gt = stackalloc float[8], ut = stackalloc float[8], yt = stackalloc float[8];
-                    int tail = length - i;
-                    new ReadOnlySpan<float>(g + i, tail).CopyTo(new Span<float>(gt, 8));
-                    new ReadOnlySpan<float>(u + i, tail).CopyTo(new Span<float>(ut, 8));
-                    var gv = Vector256.Load(gt);
-                    (gv * Vector256.Load(ut) / (one + Vector256.Exp(-gv))).Store(yt);
-                    new ReadOnlySpan<float>(yt, tail).CopyTo(new Span<float>(y + i, tail));
-                    i = length;
-                }
             }
             else if (Vector128.IsHardwareAccelerated)
             {
@@ -46,18 +36,19 @@ public static unsafe class ActivationKernel
                     var gv = Vector128.Load(g + i);
                     (gv * Vector128.Load(u + i) / (one + Vector128.Exp(-gv))).Store(y + i);
                 }
+            }
 
-                if (i < length)
-                {
-                    float* gt = stackalloc float[4], ut = stackalloc float[4], yt = stackalloc float[4];
-                    int tail = length - i;
-                    new ReadOnlySpan<float>(g + i, tail).CopyTo(new Span<float>(gt, 4));
-                    new ReadOnlySpan<float>(u + i, tail).CopyTo(new Span<float>(ut, 4));
-                    var gv = Vector128.Load(gt);
-                    (gv * Vector128.Load(ut) / (one + Vector128.Exp(-gv))).Store(yt);
-                    new ReadOnlySpan<float>(yt, tail).CopyTo(new Span<float>(y + i, tail));
-                    i = length;
-                }
+            if (VectorWidth > 1 && i < length)
+            {
+                // The tail through the same vector math, padded to one vector, so an element's result does not depend
+                // on where a call starts (the worker pool splits SwiGLU's rows between threads).
+                float* gt = stackalloc float[8], ut = stackalloc float[8], yt = stackalloc float[8];
+                int tail = length - i;
+                new ReadOnlySpan<float>(g + i, tail).CopyTo(new Span<float>(gt, VectorWidth));
+                new ReadOnlySpan<float>(u + i, tail).CopyTo(new Span<float>(ut, VectorWidth));
+                SiluMultiply(new ReadOnlySpan<float>(gt, VectorWidth), new ReadOnlySpan<float>(ut, VectorWidth), new Span<float>(yt, VectorWidth));
+                new ReadOnlySpan<float>(yt, tail).CopyTo(new Span<float>(y + i, tail));
+                i = length;
             }
 
             for (; i < length; i++)

@@ -73,6 +73,37 @@ public sealed class ElementwiseKernelTests
     }
 
     [Fact]
+    public void SiluMultiplyOfAnySliceEqualsTheWholeCallBitForBit()
+    {
+        // The worker pool runs SwiGLU's rows in parts that start at any multiple of 4: every element must come out the
+        // same whichever part computes it.
+        const int length = 61;
+        float[] gate = Random(length, 5);
+        float[] up = Random(length, 6);
+        for (int i = 0; i < length; i++)
+        {
+            gate[i] *= 10;
+        }
+
+        var whole = new float[length];
+        ActivationKernel.SiluMultiply(gate, up, whole);
+        for (int start = 0; start < length; start++)
+        {
+            for (int end = start + 1; end <= length; end++)
+            {
+                var part = new float[end - start];
+                ActivationKernel.SiluMultiply(gate.AsSpan(start..end), up.AsSpan(start..end), part);
+                for (int i = start; i < end; i++)
+                {
+                    Assert.True(
+                        BitConverter.SingleToInt32Bits(whole[i]) == BitConverter.SingleToInt32Bits(part[i - start]),
+                        $"elements {start}..{end}: index {i} gives {part[i - start]}, the whole call {whole[i]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void AddAndAddInPlace()
     {
         foreach (int length in Lengths)
