@@ -122,6 +122,9 @@ public sealed unsafe class CpuEngine : IDecoderEngine
     /// <summary>Whether the embedding's rows are read with positioned reads rather than through the mapping.</summary>
     internal bool ReadsEmbeddingRows => embeddingRows.ReadsRows;
 
+    /// <summary>The token embedding table where it lies in this engine's mapping (tests inspect its pages).</summary>
+    internal WeightMatrix EmbeddingTable => model.Embedding;
+
     /// <summary>The mapped weight file's path.</summary>
     public string WeightFilePath => file.Path;
 

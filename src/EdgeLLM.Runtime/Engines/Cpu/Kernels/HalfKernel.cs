@@ -66,10 +66,7 @@ public static unsafe class HalfKernel
                 HalfVectors.Load8ByScaling(s + i).Store(d + i);
             }
 
-            for (; i < length; i++)
-            {
-                d[i] = (float)s[i];
-            }
+            ToSingle(source[i..], destination[i..]);
         }
     }
 

@@ -60,13 +60,15 @@ internal static class HalfVectors
 
     /// <summary>Eight halves at <paramref name="source"/> as fp32 (<see cref="ToSingleByScaling"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector256<float> Load8ByScaling(Half* source)
-        => ToSingleByScaling(Vector256.WidenLower(Vector128.Load((ushort*)source).ToVector256Unsafe()));
+    public static unsafe Vector256<float> Load8ByScaling(Half* source) => ToSingleByScaling(Widen8(source));
 
     /// <summary>Eight halves at <paramref name="source"/> as fp32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector256<float> Load8(Half* source)
-        => ToSingle(Vector256.WidenLower(Vector128.Load((ushort*)source).ToVector256Unsafe()));
+    public static unsafe Vector256<float> Load8(Half* source) => ToSingle(Widen8(source));
+
+    /// <summary>Eight halves' bits at <paramref name="source"/>, one per 32-bit lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<uint> Widen8(Half* source) => Vector256.WidenLower(Vector128.Load((ushort*)source).ToVector256Unsafe());
 
     /// <summary>Four halves at <paramref name="source"/> as fp32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -70,13 +70,11 @@ public sealed unsafe class EmbeddingRowsTests(ModelFolders models)
         string folder = Folder("int8");
         using CpuEngine engine = CpuEngine.Open(folder, new CpuEngineOptions { ContextLength = 256, Threads = 2 });
         Assert.True(engine.ReadsEmbeddingRows);
-        using WeightFile file = WeightFile.Open(folder);
-        DecoderWeights model = DecoderGraphReader.Read(OnnxModelFile.Read(Path.Combine(folder, "model.onnx")), file);
-        long tableOffset = model.Embedding.Values - file.Start;
-        long tableBytes = (long)model.Embedding.OutputCount * model.Embedding.RowBytes;
+        WeightMatrix table = engine.EmbeddingTable;
+        long tableBytes = (long)table.OutputCount * table.RowBytes;
 
         // 96 ids spread over the whole vocabulary (through the mapping, each would map its page cache folio).
-        int[] ids = Enumerable.Range(1, 96).Select(i => (int)((long)i * (model.Embedding.OutputCount - 1) / 97)).ToArray();
+        int[] ids = Enumerable.Range(1, 96).Select(i => (int)((long)i * (table.OutputCount - 1) / 97)).ToArray();
         engine.Prefill(ids);
         engine.Decode(ids[^1]);
 
@@ -84,8 +82,7 @@ public sealed unsafe class EmbeddingRowsTests(ModelFolders models)
         // table's outer 2 MiB at each end are left out; every id lands inside.
         const long edge = 2L << 20;
         Assert.True(tableBytes > 4 * edge, $"the table of {tableBytes} bytes is too small for this test");
-        nint engineStart = EngineMappingStart(engine.WeightFilePath, file.Start);
-        long resident = ResidentPages(engineStart + (nint)(tableOffset + edge), tableBytes - (2 * edge));
+        long resident = ResidentPages(table.Values + (nint)edge, tableBytes - (2 * edge));
         Assert.True(resident == 0, $"{resident} pages inside the {tableBytes}-byte embedding table are mapped in after a 96-token prompt");
     }
 
@@ -100,26 +97,6 @@ public sealed unsafe class EmbeddingRowsTests(ModelFolders models)
             _ => new QuantizationSettings(),
         },
     });
-
-    /// <summary>The start of the engine's own mapping of <paramref name="path"/> (the one that is not <paramref name="other"/>).</summary>
-    private static nint EngineMappingStart(string path, nint other)
-    {
-        string target = new FileInfo(path).FullName;
-        foreach (string line in File.ReadLines("/proc/self/maps"))
-        {
-            string[] fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length == 6 && fields[5].Trim() == target && fields[2] == "00000000")
-            {
-                nint start = (nint)Convert.ToInt64(fields[0].Split('-')[0], 16);
-                if (start != other)
-                {
-                    return start;
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"no second mapping of {target}");
-    }
 
     /// <summary>Pages of [address, address + length) present in this process's page tables (/proc/self/pagemap bit 63).</summary>
     private static long ResidentPages(nint address, long length)
