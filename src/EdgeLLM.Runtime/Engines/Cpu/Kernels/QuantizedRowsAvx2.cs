@@ -109,7 +109,7 @@ internal static unsafe class QuantizedRowsAvx2
             switch (vnni, blocksPerStep)
             {
                 case (false, 4): Int4Tokens<MultiplyAdd, FourBlocks>(job); break;
-                case (false, 2): Int4Quads<MultiplyAdd>(job); break;
+                case (false, 2): Int4QuadPairs(job); break;
                 case (false, _): Int4Tokens<MultiplyAdd, OneBlock>(job); break;
                 case (true, 4): Int4Tokens<Vnni, FourBlocks>(job); break;
                 case (true, 2): Int4Quads<Vnni>(job); break;
@@ -246,7 +246,7 @@ internal static unsafe class QuantizedRowsAvx2
     }
 
     /// <summary>
-    /// 4-bit in blocks of 32, several tokens: four tokens per pass over each row of a group of four. Per row and step the four tokens' int32
+    /// AVX-VNNI (<see cref="Int4QuadPairs"/> runs plain AVX2), 4-bit in blocks of 32, several tokens: four tokens per pass over each row of a group of four. Per row and step the four tokens' int32
     /// dot products are reduced (three <c>vphaddd</c>) to one vector [token 0..3 of block A | token 0..3 of block B], so
     /// the implied zero point, the conversion and both scales are applied once per row and step instead of once per
     /// token (<see cref="LinearScratch.ArrangeQuads"/> holds the tokens' block sums and scales in that order).
@@ -303,6 +303,118 @@ internal static unsafe class QuantizedRowsAvx2
                 y += TokensPerPass * outputStride;
             }
         }
+    }
+
+    /// <summary>
+    /// AVX2 (no VNNI), 4-bit in blocks of 32, several tokens: two rows by four tokens per pass, so each token's codes are
+    /// loaded once for both rows. The four tokens' products stay int16 until one <c>vpmaddwd</c>: per token
+    /// low·even + high·odd (|pair| ≤ 2 · 15 · 127, sum ≤ 7620), then two rounds of <c>vphaddw</c> (≤ 30480, inside
+    /// int16) leave each 128-bit half as [token 0..3 pairs], and the multiply-add with ones gives
+    /// [token 0..3 of block A | token 0..3 of block B] in int32 — the sums <see cref="Int4Quads"/> forms with four
+    /// <c>vpmaddwd</c> and three <c>vphaddd</c>, exact and equal. Tokens [0, 4·⌊T/4⌋) only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Int4QuadPairs(in RangeJob job)
+    {
+        int rowBytes = job.RowBytes, blockCount = job.BlockCount, stepCount = job.StepCount;
+        int wholeTokens = job.TokenCount - (job.TokenCount % TokensPerPass);
+        LinearScratch scratch = job.Scratch;
+        int codeStride = scratch.CodeStride, quadStride = scratch.QuadStride;
+        long outputStride = job.OutputStride;
+        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        Vector256<short> ones = Vector256.Create((short)1);
+        float* widened = stackalloc float[job.HalfScales ? 4 * blockCount : 0];
+        float* lanes = stackalloc float[4 * 4 * blockCount];
+        for (int row = job.First; row < job.Last; row += 4)
+        {
+            int rowCount = Math.Min(4, job.Last - row);
+            byte* w0 = job.Values + ((long)row * rowBytes);
+            SpreadToLanes(RowScales(job, row, rowCount, widened), rowCount * blockCount, lanes);
+            float* s0 = lanes;
+            float* y = job.Output + (row - job.First);
+            for (int token = 0; token < wholeTokens; token += TokensPerPass)
+            {
+                sbyte* c0 = scratch.Codes + ((long)token * codeStride);
+                sbyte* c1 = c0 + codeStride, c2 = c1 + codeStride, c3 = c2 + codeStride;
+                int* zeroPoints = scratch.QuadZeroPointSums + ((long)(token / TokensPerPass) * quadStride);
+                float* scales = scratch.QuadScales + ((long)(token / TokensPerPass) * quadStride);
+                for (int r = 0; r < rowCount; r += 2)
+                {
+                    bool pair = r + 1 < rowCount;
+                    byte* wa = w0 + ((long)r * rowBytes);
+                    byte* wb = pair ? wa + rowBytes : wa;
+                    float* sa = s0 + ((long)r * 4 * blockCount);
+                    float* sb = pair ? sa + (4 * blockCount) : sa;
+                    Vector256<float> accA = Vector256<float>.Zero, accB = Vector256<float>.Zero;
+                    for (int step = 0; step < stepCount; step++)
+                    {
+                        int codeOffset = step * 64;
+                        Vector256<byte> pa = Vector256.Load(wa + (step * 32)), pb = Vector256.Load(wb + (step * 32));
+                        Vector256<byte> lowA = pa & mask, highA = Avx2.ShiftRightLogical(pa.AsUInt16(), 4).AsByte() & mask;
+                        Vector256<byte> lowB = pb & mask, highB = Avx2.ShiftRightLogical(pb.AsUInt16(), 4).AsByte() & mask;
+                        Vector256<sbyte> even = Vector256.Load(c0 + codeOffset), odd = Vector256.Load(c0 + codeOffset + 32);
+                        Vector256<short> a0 = Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd);
+                        Vector256<short> b0 = Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd);
+                        even = Vector256.Load(c1 + codeOffset);
+                        odd = Vector256.Load(c1 + codeOffset + 32);
+                        Vector256<short> a01 = Avx2.HorizontalAdd(a0, Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd));
+                        Vector256<short> b01 = Avx2.HorizontalAdd(b0, Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd));
+                        even = Vector256.Load(c2 + codeOffset);
+                        odd = Vector256.Load(c2 + codeOffset + 32);
+                        Vector256<short> a2 = Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd);
+                        Vector256<short> b2 = Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd);
+                        even = Vector256.Load(c3 + codeOffset);
+                        odd = Vector256.Load(c3 + codeOffset + 32);
+                        Vector256<short> a23 = Avx2.HorizontalAdd(a2, Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd));
+                        Vector256<short> b23 = Avx2.HorizontalAdd(b2, Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd));
+                        Vector256<int> quadZeroPoints = Vector256.Load(zeroPoints + (step * 8));
+                        Vector256<float> quadScales = Vector256.Load(scales + (step * 8));
+                        Vector256<int> sumsA = Avx2.MultiplyAddAdjacent(Avx2.HorizontalAdd(a01, a23), ones) - quadZeroPoints;
+                        Vector256<int> sumsB = Avx2.MultiplyAddAdjacent(Avx2.HorizontalAdd(b01, b23), ones) - quadZeroPoints;
+                        accA = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sumsA), quadScales * Vector256.Load(sa + (step * 8)), accA);
+                        accB = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sumsB), quadScales * Vector256.Load(sb + (step * 8)), accB);
+                    }
+
+                    // Lane t + lane t + 4 is token t's result for the row.
+                    StoreQuad(accA, y + r, outputStride);
+                    if (pair)
+                    {
+                        StoreQuad(accB, y + r + 1, outputStride);
+                    }
+                }
+
+                y += TokensPerPass * outputStride;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each of <paramref name="count"/> block scales (whole rows of blocks of 32, two blocks per step) four times, so a
+    /// step's eight lanes [block A × 4 | block B × 4] are one load.
+    /// </summary>
+    private static void SpreadToLanes(float* scales, int count, float* lanes)
+    {
+        int i = 0;
+        for (; i + 2 <= count; i += 2)
+        {
+            TwoBlocks.Load(scales + i, 0, 0).Store(lanes + (4 * i));
+        }
+
+        for (; i < count; i++)
+        {
+            Vector128.Create(scales[i]).Store(lanes + (4 * i));
+        }
+    }
+
+    /// <summary>Writes one row's four token results (lane t + lane t + 4) down the output's token stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreQuad(Vector256<float> acc, float* y, long outputStride)
+    {
+        Vector128<float> result = acc.GetLower() + acc.GetUpper();
+        y[0] = result.GetElement(0);
+        y[outputStride] = result.GetElement(1);
+        y[2 * outputStride] = result.GetElement(2);
+        y[3 * outputStride] = result.GetElement(3);
     }
 
     /// <summary>One row's step for four tokens, reduced to [tokens of block A | tokens of block B] and accumulated.</summary>
