@@ -306,8 +306,8 @@ internal static unsafe class QuantizedRowsAvx2
     }
 
     /// <summary>
-    /// AVX2 (no VNNI), 4-bit in blocks of 32, several tokens: two rows by four tokens per pass, so each token's codes are
-    /// loaded once for both rows. The four tokens' products stay int16 until one <c>vpmaddwd</c>: per token
+    /// AVX2 (no VNNI), 4-bit in blocks of 32, several tokens: two rows by eight tokens per pass (then by four), so each
+    /// weight step is unpacked once for eight tokens and each token's codes are loaded once for both rows. The four tokens' products stay int16 until one <c>vpmaddwd</c>: per token
     /// low·even + high·odd (|pair| ≤ 2 · 15 · 127, sum ≤ 7620), then two rounds of <c>vphaddw</c> (≤ 30480, inside
     /// int16) leave each 128-bit half as [token 0..3 pairs], and the multiply-add with ones gives
     /// [token 0..3 of block A | token 0..3 of block B] in int32 — the sums <see cref="Int4Quads"/> forms with four
@@ -316,76 +316,122 @@ internal static unsafe class QuantizedRowsAvx2
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Int4QuadPairs(in RangeJob job)
     {
-        int rowBytes = job.RowBytes, blockCount = job.BlockCount, stepCount = job.StepCount;
+        int rowBytes = job.RowBytes, blockCount = job.BlockCount;
         int wholeTokens = job.TokenCount - (job.TokenCount % TokensPerPass);
         LinearScratch scratch = job.Scratch;
-        int codeStride = scratch.CodeStride, quadStride = scratch.QuadStride;
-        long outputStride = job.OutputStride;
-        Vector256<byte> mask = Vector256.Create((byte)0x0F);
-        Vector256<short> ones = Vector256.Create((short)1);
         float* widened = stackalloc float[job.HalfScales ? 4 * blockCount : 0];
         float* lanes = stackalloc float[4 * 4 * blockCount];
         for (int row = job.First; row < job.Last; row += 4)
         {
             int rowCount = Math.Min(4, job.Last - row);
-            byte* w0 = job.Values + ((long)row * rowBytes);
             SpreadToLanes(RowScales(job, row, rowCount, widened), rowCount * blockCount, lanes);
-            float* s0 = lanes;
+            byte* w0 = job.Values + ((long)row * rowBytes);
             float* y = job.Output + (row - job.First);
-            for (int token = 0; token < wholeTokens; token += TokensPerPass)
+            int token = 0;
+            for (; token + (2 * TokensPerPass) <= wholeTokens; token += 2 * TokensPerPass)
             {
-                sbyte* c0 = scratch.Codes + ((long)token * codeStride);
-                sbyte* c1 = c0 + codeStride, c2 = c1 + codeStride, c3 = c2 + codeStride;
-                int* zeroPoints = scratch.QuadZeroPointSums + ((long)(token / TokensPerPass) * quadStride);
-                float* scales = scratch.QuadScales + ((long)(token / TokensPerPass) * quadStride);
                 for (int r = 0; r < rowCount; r += 2)
                 {
-                    bool pair = r + 1 < rowCount;
-                    byte* wa = w0 + ((long)r * rowBytes);
-                    byte* wb = pair ? wa + rowBytes : wa;
-                    float* sa = s0 + ((long)r * 4 * blockCount);
-                    float* sb = pair ? sa + (4 * blockCount) : sa;
-                    Vector256<float> accA = Vector256<float>.Zero, accB = Vector256<float>.Zero;
-                    for (int step = 0; step < stepCount; step++)
-                    {
-                        int codeOffset = step * 64;
-                        Vector256<byte> pa = Vector256.Load(wa + (step * 32)), pb = Vector256.Load(wb + (step * 32));
-                        Vector256<byte> lowA = pa & mask, highA = Avx2.ShiftRightLogical(pa.AsUInt16(), 4).AsByte() & mask;
-                        Vector256<byte> lowB = pb & mask, highB = Avx2.ShiftRightLogical(pb.AsUInt16(), 4).AsByte() & mask;
-                        Vector256<sbyte> even = Vector256.Load(c0 + codeOffset), odd = Vector256.Load(c0 + codeOffset + 32);
-                        Vector256<short> a0 = Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd);
-                        Vector256<short> b0 = Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd);
-                        even = Vector256.Load(c1 + codeOffset);
-                        odd = Vector256.Load(c1 + codeOffset + 32);
-                        Vector256<short> a01 = Avx2.HorizontalAdd(a0, Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd));
-                        Vector256<short> b01 = Avx2.HorizontalAdd(b0, Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd));
-                        even = Vector256.Load(c2 + codeOffset);
-                        odd = Vector256.Load(c2 + codeOffset + 32);
-                        Vector256<short> a2 = Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd);
-                        Vector256<short> b2 = Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd);
-                        even = Vector256.Load(c3 + codeOffset);
-                        odd = Vector256.Load(c3 + codeOffset + 32);
-                        Vector256<short> a23 = Avx2.HorizontalAdd(a2, Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd));
-                        Vector256<short> b23 = Avx2.HorizontalAdd(b2, Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd));
-                        Vector256<int> quadZeroPoints = Vector256.Load(zeroPoints + (step * 8));
-                        Vector256<float> quadScales = Vector256.Load(scales + (step * 8));
-                        Vector256<int> sumsA = Avx2.MultiplyAddAdjacent(Avx2.HorizontalAdd(a01, a23), ones) - quadZeroPoints;
-                        Vector256<int> sumsB = Avx2.MultiplyAddAdjacent(Avx2.HorizontalAdd(b01, b23), ones) - quadZeroPoints;
-                        accA = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sumsA), quadScales * Vector256.Load(sa + (step * 8)), accA);
-                        accB = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sumsB), quadScales * Vector256.Load(sb + (step * 8)), accB);
-                    }
-
-                    // Lane t + lane t + 4 is token t's result for the row.
-                    StoreQuad(accA, y + r, outputStride);
-                    if (pair)
-                    {
-                        StoreQuad(accB, y + r + 1, outputStride);
-                    }
+                    RowPairPass<TwoQuads>(job, w0, lanes, r, rowCount, token, y);
                 }
+            }
 
-                y += TokensPerPass * outputStride;
+            for (; token < wholeTokens; token += TokensPerPass)
+            {
+                for (int r = 0; r < rowCount; r += 2)
+                {
+                    RowPairPass<OneQuad>(job, w0, lanes, r, rowCount, token, y);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Rows r and r + 1 of a group (r alone when it is the last) over all steps for one or two groups of four tokens
+    /// from <paramref name="token"/>: each weight step is unpacked once for all of them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowPairPass<TQuads>(in RangeJob job, byte* w0, float* lanes, int r, int rowCount, int token, float* y)
+        where TQuads : struct, IQuadCount
+    {
+        int rowBytes = job.RowBytes, blockCount = job.BlockCount, stepCount = job.StepCount;
+        LinearScratch scratch = job.Scratch;
+        int codeStride = scratch.CodeStride, quadStride = scratch.QuadStride;
+        long outputStride = job.OutputStride;
+        Vector256<byte> mask = Vector256.Create((byte)0x0F);
+        bool pair = r + 1 < rowCount;
+        byte* wa = w0 + ((long)r * rowBytes);
+        byte* wb = pair ? wa + rowBytes : wa;
+        float* sa = lanes + ((long)r * 4 * blockCount);
+        float* sb = pair ? sa + (4 * blockCount) : sa;
+        sbyte* c0 = scratch.Codes + ((long)token * codeStride);
+        sbyte* c4 = c0 + (4L * codeStride);
+        int* zeroPoints = scratch.QuadZeroPointSums + ((long)(token / TokensPerPass) * quadStride);
+        float* scales = scratch.QuadScales + ((long)(token / TokensPerPass) * quadStride);
+        Vector256<float> accA = Vector256<float>.Zero, accB = accA, accC = accA, accD = accA;
+        for (int step = 0; step < stepCount; step++)
+        {
+            Vector256<byte> pa = Vector256.Load(wa + (step * 32)), pb = Vector256.Load(wb + (step * 32));
+            Vector256<byte> lowA = pa & mask, highA = Avx2.ShiftRightLogical(pa.AsUInt16(), 4).AsByte() & mask;
+            Vector256<byte> lowB = pb & mask, highB = Avx2.ShiftRightLogical(pb.AsUInt16(), 4).AsByte() & mask;
+            (accA, accB) = QuadStepPair(lowA, highA, lowB, highB, c0 + (step * 64), codeStride, zeroPoints + (step * 8), scales + (step * 8), sa + (step * 8), sb + (step * 8), accA, accB);
+            if (TQuads.Two)
+            {
+                (accC, accD) = QuadStepPair(
+                    lowA, highA, lowB, highB, c4 + (step * 64), codeStride, zeroPoints + quadStride + (step * 8), scales + quadStride + (step * 8), sa + (step * 8), sb + (step * 8), accC, accD);
+            }
+        }
+
+        float* yt = y + r + (token * outputStride);
+        StoreQuad(accA, yt, outputStride);
+        if (pair)
+        {
+            StoreQuad(accB, yt + 1, outputStride);
+        }
+
+        if (TQuads.Two)
+        {
+            yt += TokensPerPass * outputStride;
+            StoreQuad(accC, yt, outputStride);
+            if (pair)
+            {
+                StoreQuad(accD, yt + 1, outputStride);
+            }
+        }
+    }
+
+    /// <summary>One step of two rows (unpacked nibbles) for four tokens (codes from <paramref name="c0"/>), accumulated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> A, Vector256<float> B) QuadStepPair(
+        Vector256<byte> lowA, Vector256<byte> highA, Vector256<byte> lowB, Vector256<byte> highB, sbyte* c0, int codeStride,
+        int* quadZeroPoints, float* quadScales, float* lanesA, float* lanesB, Vector256<float> accA, Vector256<float> accB)
+    {
+        Vector256<sbyte> even = Vector256.Load(c0), odd = Vector256.Load(c0 + 32);
+        Vector256<short> a0 = Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd);
+        Vector256<short> b0 = Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd);
+        sbyte* c1 = c0 + codeStride;
+        even = Vector256.Load(c1);
+        odd = Vector256.Load(c1 + 32);
+        Vector256<short> a01 = Avx2.HorizontalAdd(a0, Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd));
+        Vector256<short> b01 = Avx2.HorizontalAdd(b0, Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd));
+        sbyte* c2 = c1 + codeStride;
+        even = Vector256.Load(c2);
+        odd = Vector256.Load(c2 + 32);
+        Vector256<short> a2 = Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd);
+        Vector256<short> b2 = Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd);
+        sbyte* c3 = c2 + codeStride;
+        even = Vector256.Load(c3);
+        odd = Vector256.Load(c3 + 32);
+        Vector256<short> a23 = Avx2.HorizontalAdd(a2, Avx2.MultiplyAddAdjacent(lowA, even) + Avx2.MultiplyAddAdjacent(highA, odd));
+        Vector256<short> b23 = Avx2.HorizontalAdd(b2, Avx2.MultiplyAddAdjacent(lowB, even) + Avx2.MultiplyAddAdjacent(highB, odd));
+        Vector256<short> ones = Vector256.Create((short)1);
+        Vector256<int> zeroPoints = Vector256.Load(quadZeroPoints);
+        Vector256<float> scales = Vector256.Load(quadScales);
+        Vector256<int> sumsA = Avx2.MultiplyAddAdjacent(Avx2.HorizontalAdd(a01, a23), ones) - zeroPoints;
+        Vector256<int> sumsB = Avx2.MultiplyAddAdjacent(Avx2.HorizontalAdd(b01, b23), ones) - zeroPoints;
+        return (
+            Fma.MultiplyAdd(Avx.ConvertToVector256Single(sumsA), scales * Vector256.Load(lanesA), accA),
+            Fma.MultiplyAdd(Avx.ConvertToVector256Single(sumsB), scales * Vector256.Load(lanesB), accB));
     }
 
     /// <summary>
@@ -694,6 +740,22 @@ internal static unsafe class QuantizedRowsAvx2
         public float* S2 { get; }
 
         public float* S3 { get; }
+    }
+
+    /// <summary>Whether a row-pair pass covers one or two groups of four tokens; a constant per instantiation.</summary>
+    private interface IQuadCount
+    {
+        static abstract bool Two { get; }
+    }
+
+    private readonly struct OneQuad : IQuadCount
+    {
+        public static bool Two => false;
+    }
+
+    private readonly struct TwoQuads : IQuadCount
+    {
+        public static bool Two => true;
     }
 
     /// <summary>Whether a kernel reads 4-bit (nibble) or 8-bit codes; a constant per instantiation.</summary>

@@ -43,8 +43,8 @@ public sealed class QuantizedLinearKernelTests
                 foreach (int outputCount in new[] { 1, 6, 13 })
                 {
                     var weights = new QuantizedWeights(outputCount, inputCount, bits, blockSize, asymmetric, halfScales, seed++);
-                    // 9 and 5 tokens: whole passes of the four-token kernel plus the tokens after them one by one.
-                    Check(weights, tokenCount: blockCount switch { 3 => 3, 4 => 9, 8 => 5, _ => 1 }, seed++);
+                    // 13 and 5 tokens: passes of eight and of four tokens, plus the tokens after them one by one.
+                    Check(weights, tokenCount: blockCount switch { 3 => 3, 4 => 13, 8 => 5, _ => 1 }, seed++);
                 }
             }
         }
@@ -82,7 +82,7 @@ public sealed class QuantizedLinearKernelTests
     [Fact]
     public unsafe void SeveralTokenSumsAtTheirExtremesAreExact()
     {
-        const int InputCount = 256, OutputCount = 5, TokenCount = 9;
+        const int InputCount = 256, OutputCount = 5, TokenCount = 13; // 8 + 4 + 1: every token path
         byte[] packed = GC.AllocateArray<byte>(OutputCount * InputCount / 2, pinned: true);
         float[] scales = GC.AllocateArray<float>(OutputCount * InputCount / 32, pinned: true);
         byte[] rowBytes = [0xFF, 0x00, 0xFF, 0xFF, 0x00];
