@@ -53,7 +53,7 @@ public sealed unsafe class LinearKernel
 
         fixed (float* x = input, y = output)
         {
-            PrepareInput(weight, x, tokenCount, scratch);
+            PrepareInput(weight, x, tokenCount, scratch, pool);
             LinearWork work = Work(weight, firstOutput, tokenCount, x, y, outputCount, scratch);
             pool.Run(outputCount, Grain(weight), ref work);
         }
@@ -89,7 +89,7 @@ public sealed unsafe class LinearKernel
 
         fixed (float* x = input, g = gateOutput, u = upOutput, a = activated)
         {
-            PrepareInput(gate, x, tokenCount, scratch);
+            PrepareInput(gate, x, tokenCount, scratch, pool);
             var work = new GateUpWork
             {
                 Gate = Work(gate, 0, tokenCount, x, g, outputCount, scratch),
@@ -121,7 +121,7 @@ public sealed unsafe class LinearKernel
         };
 
     /// <summary>Block-quantized weights: the tokens' activations quantized per block into the scratch (and arranged for the four-token kernel).</summary>
-    private void PrepareInput(in WeightMatrix weight, float* x, int tokenCount, LinearScratch scratch)
+    private void PrepareInput(in WeightMatrix weight, float* x, int tokenCount, LinearScratch scratch, WorkerPool pool)
     {
         if (!weight.IsQuantized)
         {
@@ -135,15 +135,26 @@ public sealed unsafe class LinearKernel
                 $"linear scratch holds {scratch.MaxTokenCount} tokens of {scratch.MaxInputCount} inputs; the call needs {tokenCount} of {inputCount}");
         }
 
-        bool nibbleOrder = weight.Layout == WeightLayout.Int4Blocks;
-        for (int token = 0; token < tokenCount; token++)
+        var work = new InputQuantizationWork
         {
-            QuantizedActivations.ForToken(scratch, token).Quantize(x + ((long)token * inputCount), inputCount, weight.BlockSize, nibbleOrder);
-        }
+            Input = x,
+            InputCount = inputCount,
+            TokenCount = tokenCount,
+            BlockSize = weight.BlockSize,
+            NibbleOrder = weight.Layout == WeightLayout.Int4Blocks,
+            ArrangeQuads = Isa is KernelIsa.Avx2 or KernelIsa.AvxVnni && QuantizedRowsAvx2.RunsQuads(weight, tokenCount),
+            Scratch = scratch,
+        };
 
-        if (Isa is KernelIsa.Avx2 or KernelIsa.AvxVnni && QuantizedRowsAvx2.RunsQuads(weight, tokenCount))
+        // One token (decode) stays on this thread; a prompt's tokens are quantized over the pool, four per grain.
+        int groups = (tokenCount + 3) / 4;
+        if (tokenCount == 1)
         {
-            scratch.ArrangeQuads(tokenCount, weight.BlockCount);
+            work.Execute(0, groups);
+        }
+        else
+        {
+            pool.Run(groups, 1, ref work);
         }
     }
 }

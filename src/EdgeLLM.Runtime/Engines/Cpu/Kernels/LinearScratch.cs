@@ -89,26 +89,23 @@ public sealed unsafe class LinearScratch
     /// <summary>The activation block scales in the order of <see cref="QuadZeroPointSums"/>.</summary>
     internal float* QuadScales => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(quadScales));
 
-    /// <summary>Fills the four-token arrays from the quantized tokens [0, 4·⌊tokenCount/4⌋) of a K of blockCount blocks of 32.</summary>
-    internal void ArrangeQuads(int tokenCount, int blockCount)
+    /// <summary>Fills the four-token arrays of group <paramref name="quad"/> (tokens 4·quad .. 4·quad + 3, already quantized) for a K of blockCount blocks of 32.</summary>
+    internal void ArrangeQuad(int quad, int blockCount)
     {
         int steps = blockCount / 2;
-        for (int quad = 0; quad < tokenCount / 4; quad++)
+        int* zeroPoints = QuadZeroPointSums + ((long)quad * QuadStride);
+        float* scales = QuadScales + ((long)quad * QuadStride);
+        for (int step = 0; step < steps; step++)
         {
-            int* zeroPoints = QuadZeroPointSums + ((long)quad * QuadStride);
-            float* scales = QuadScales + ((long)quad * QuadStride);
-            for (int step = 0; step < steps; step++)
+            for (int half = 0; half < 2; half++)
             {
-                for (int half = 0; half < 2; half++)
+                int block = (2 * step) + half;
+                for (int t = 0; t < 4; t++)
                 {
-                    int block = (2 * step) + half;
-                    for (int t = 0; t < 4; t++)
-                    {
-                        long token = (4L * quad) + t;
-                        int lane = (step * 8) + (half * 4) + t;
-                        zeroPoints[lane] = 8 * BlockSums[(token * BlockStride) + block];
-                        scales[lane] = BlockScales[(token * BlockStride) + block];
-                    }
+                    long token = (4L * quad) + t;
+                    int lane = (step * 8) + (half * 4) + t;
+                    zeroPoints[lane] = 8 * BlockSums[(token * BlockStride) + block];
+                    scales[lane] = BlockScales[(token * BlockStride) + block];
                 }
             }
         }

@@ -70,7 +70,7 @@ internal static unsafe class QuantizedRowsAvx2
 
     /// <summary>
     /// True when <see cref="Range"/> runs <paramref name="weight"/>'s several-token calls with the reduced four-token
-    /// kernel (4-bit, blocks of 32, at least four tokens), which reads <see cref="LinearScratch.ArrangeQuads"/>.
+    /// kernel (4-bit, blocks of 32, at least four tokens), which reads <see cref="LinearScratch.ArrangeQuad"/>.
     /// </summary>
     public static bool RunsQuads(in WeightMatrix weight, int tokenCount)
         => weight.Layout == WeightLayout.Int4Blocks && weight.BlockSize == 32 && tokenCount >= TokensPerPass && RunsRange(weight);
@@ -249,7 +249,7 @@ internal static unsafe class QuantizedRowsAvx2
     /// AVX-VNNI (<see cref="Int4QuadPairs"/> runs plain AVX2), 4-bit in blocks of 32, several tokens: four tokens per pass over each row of a group of four. Per row and step the four tokens' int32
     /// dot products are reduced (three <c>vphaddd</c>) to one vector [token 0..3 of block A | token 0..3 of block B], so
     /// the implied zero point, the conversion and both scales are applied once per row and step instead of once per
-    /// token (<see cref="LinearScratch.ArrangeQuads"/> holds the tokens' block sums and scales in that order).
+    /// token (<see cref="LinearScratch.ArrangeQuad"/> holds the tokens' block sums and scales in that order).
     /// Tokens [0, 4·⌊T/4⌋) only.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
