@@ -250,17 +250,11 @@ public sealed unsafe class CpuEngine : IDecoderEngine
         int tokens = ids.Length;
         int width = model.HiddenSize;
         int qkvWidth = model.QueryWidth + (2 * model.KvWidth);
-        int intermediate = model.IntermediateSize;
         int first = Position;
         LinearKernel linear = kernels.Linear;
         Span<float> hiddenRows = hidden.AsSpan(0, tokens * width);
         Span<float> normedRows = normed.AsSpan(0, tokens * width);
         Span<float> qkvRows = qkv.AsSpan(0, tokens * qkvWidth);
-        Span<float> attentionRows = attention.AsSpan(0, tokens * model.QueryWidth);
-        Span<float> projectionRows = projection.AsSpan(0, tokens * width);
-        Span<float> gateRows = gate.AsSpan(0, tokens * intermediate);
-        Span<float> upRows = up.AsSpan(0, tokens * intermediate);
-        Span<float> activatedRows = activated.AsSpan(0, tokens * intermediate);
 
         for (int token = 0; token < tokens; token++)
         {
@@ -281,28 +275,22 @@ public sealed unsafe class CpuEngine : IDecoderEngine
             linearInputs?.Observe(layerIndex, LinearInput.QueryKeyValue, normedRows);
             linear.Multiply(layer.Qkv, normedRows, tokens, qkvRows, scratch, pool);
             PrepareQueriesAndKeys(layerIndex, layer, qkvRows, tokens, first);
-            Attend(layerIndex, qkvRows, attentionRows, tokens, first);
-            linearInputs?.Observe(layerIndex, LinearInput.AttentionOutput, attentionRows);
-            linear.Multiply(layer.Output, attentionRows, tokens, projectionRows, scratch, pool);
-            VectorKernel.AddInPlace(hiddenRows, projectionRows);
 
-            Normalize(hiddenRows, normedRows, tokens, layer.PostAttentionNorm);
-            linearInputs?.Observe(layerIndex, LinearInput.GateUp, normedRows);
-            if (LinearKernel.SameShape(layer.Gate, layer.Up))
+            // Past the last layer's keys and values only the last token's hidden state is read (for the logits), so
+            // that layer runs the rest for that token alone, or not at all in a chunk without logits. Every row is
+            // kept while an observer records the linear inputs.
+            int from = 0;
+            if (layerIndex == model.Layers.Count - 1 && linearInputs is null)
             {
-                linear.MultiplyGateUp(layer.Gate, layer.Up, normedRows, tokens, gateRows, upRows, activatedRows, scratch, pool);
-            }
-            else
-            {
-                // An imported file may store gate and up in different types.
-                linear.Multiply(layer.Gate, normedRows, tokens, gateRows, scratch, pool);
-                linear.Multiply(layer.Up, normedRows, tokens, upRows, scratch, pool);
-                ActivationKernel.SiluMultiply(gateRows, upRows, activatedRows);
+                if (!computeLogits)
+                {
+                    break;
+                }
+
+                from = tokens - 1;
             }
 
-            linearInputs?.Observe(layerIndex, LinearInput.Down, activatedRows);
-            linear.Multiply(layer.Down, activatedRows, tokens, projectionRows, scratch, pool);
-            VectorKernel.AddInPlace(hiddenRows, projectionRows);
+            RestOfLayer(layerIndex, layer, from, tokens, first);
         }
 
         Position = first + tokens;
@@ -312,6 +300,50 @@ public sealed unsafe class CpuEngine : IDecoderEngine
             RmsNormKernel.Apply(hiddenRows.Slice((tokens - 1) * width, width), model.FinalNorm.Span, model.FinalNorm.Epsilon, last);
             linear.Multiply(model.LmHead, last, 1, logits, scratch, pool);
         }
+    }
+
+    /// <summary>
+    /// Attention, its output projection and the feed-forward block of one layer for tokens [<paramref name="from"/>,
+    /// <paramref name="tokens"/>) of the chunk, whose keys and values are already cached.
+    /// </summary>
+    private void RestOfLayer(int layerIndex, DecoderLayerWeights layer, int from, int tokens, int first)
+    {
+        int rows = tokens - from;
+        int width = model.HiddenSize;
+        int qkvWidth = model.QueryWidth + (2 * model.KvWidth);
+        int intermediate = model.IntermediateSize;
+        LinearKernel linear = kernels.Linear;
+        Span<float> qkvRows = qkv.AsSpan(from * qkvWidth, rows * qkvWidth);
+        Span<float> hiddenRows = hidden.AsSpan(from * width, rows * width);
+        Span<float> normedRows = normed.AsSpan(0, rows * width);
+        Span<float> attentionRows = attention.AsSpan(0, rows * model.QueryWidth);
+        Span<float> projectionRows = projection.AsSpan(0, rows * width);
+        Span<float> gateRows = gate.AsSpan(0, rows * intermediate);
+        Span<float> upRows = up.AsSpan(0, rows * intermediate);
+        Span<float> activatedRows = activated.AsSpan(0, rows * intermediate);
+
+        Attend(layerIndex, qkvRows, attentionRows, rows, first + from);
+        linearInputs?.Observe(layerIndex, LinearInput.AttentionOutput, attentionRows);
+        linear.Multiply(layer.Output, attentionRows, rows, projectionRows, scratch, pool);
+        VectorKernel.AddInPlace(hiddenRows, projectionRows);
+
+        Normalize(hiddenRows, normedRows, rows, layer.PostAttentionNorm);
+        linearInputs?.Observe(layerIndex, LinearInput.GateUp, normedRows);
+        if (LinearKernel.SameShape(layer.Gate, layer.Up))
+        {
+            linear.MultiplyGateUp(layer.Gate, layer.Up, normedRows, rows, gateRows, upRows, activatedRows, scratch, pool);
+        }
+        else
+        {
+            // An imported file may store gate and up in different types.
+            linear.Multiply(layer.Gate, normedRows, rows, gateRows, scratch, pool);
+            linear.Multiply(layer.Up, normedRows, rows, upRows, scratch, pool);
+            ActivationKernel.SiluMultiply(gateRows, upRows, activatedRows);
+        }
+
+        linearInputs?.Observe(layerIndex, LinearInput.Down, activatedRows);
+        linear.Multiply(layer.Down, activatedRows, rows, projectionRows, scratch, pool);
+        VectorKernel.AddInPlace(hiddenRows, projectionRows);
     }
 
     private void Normalize(ReadOnlySpan<float> input, Span<float> output, int tokens, RmsNormWeight norm)
