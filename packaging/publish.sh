@@ -8,6 +8,8 @@
 # Usage: bash packaging/publish.sh <rid> [extra dotnet publish arguments]
 #   linux-x64    built here (clang; apt-get install clang)
 #   linux-x64-v3 built here: the linux-x64 publish with -p:IlcInstructionSet=x86-64-v3
+#   linux-x64-v4 built here: the same with -p:IlcInstructionSet=x86-64-v4 (AVX-512 CPUs: the AVX2 kernels compiled
+#                with AVX-512 encodings and 32 vector registers)
 #   linux-arm64  cross-compiled here from x64 with clang + lld and Debian's aarch64 cross toolchain
 #                (apt-get install clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu)
 #   win-x64      build on Windows (NativeAOT does not cross OS), with the Visual Studio C++ build tools, against
@@ -28,16 +30,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 fail() { echo "publish.sh: error: $*" >&2; exit 1; }
 
 rid="${1:-}"
-[[ -n "$rid" ]] || fail "usage: bash packaging/publish.sh <linux-x64|linux-x64-v3|linux-arm64> (win-x64 and osx-arm64 build on their own OS; see the comment at the top)"
+[[ -n "$rid" ]] || fail "usage: bash packaging/publish.sh <linux-x64|linux-x64-v3|linux-x64-v4|linux-arm64> (win-x64 and osx-arm64 build on their own OS; see the comment at the top)"
 shift
 dotnet_rid="$rid"
 instruction_set=()
 case "$rid" in
   linux-x64 | linux-arm64) ;;
   linux-x64-v3) dotnet_rid=linux-x64; instruction_set=(-p:IlcInstructionSet=x86-64-v3) ;;
+  linux-x64-v4) dotnet_rid=linux-x64; instruction_set=(-p:IlcInstructionSet=x86-64-v4) ;;
   win-x64 | win-arm64) fail "$rid needs Windows (NativeAOT does not cross OS): on Windows run 'dotnet publish src/EdgeLLM.Cli -c Release -r $rid -p:PublishAot=true -o out/publish/$rid' against Microsoft.ML.OnnxRuntime.DirectML" ;;
   osx-arm64 | osx-x64) fail "$rid needs macOS (NativeAOT does not cross OS): on a Mac run 'dotnet publish src/EdgeLLM.Cli -c Release -r $rid -p:PublishAot=true -o out/publish/$rid'" ;;
-  *) fail "unknown runtime identifier '$rid' (linux-x64, linux-x64-v3 or linux-arm64 here; win-x64 and osx-arm64 on their own OS)" ;;
+  *) fail "unknown runtime identifier '$rid' (linux-x64, linux-x64-v3, linux-x64-v4 or linux-arm64 here; win-x64 and osx-arm64 on their own OS)" ;;
 esac
 [[ "$(uname -s)" == "Linux" && "$(uname -m)" == "x86_64" ]] || fail "this script builds on Linux x64 (this is $(uname -s) $(uname -m)); use the dotnet publish line in its comment"
 

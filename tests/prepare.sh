@@ -10,8 +10,8 @@
 #                      (tests/EdgeLLM.Server.Tests/node/openai-client.mjs).
 # Then the NativeAOT binaries the packaged-binary tests run (tests/EdgeLLM.Published.Tests):
 #   installs clang, lld, Debian's aarch64 cross toolchain and qemu-user-static with apt-get when missing, and runs
-#   packaging/publish.sh linux-x64, linux-x64-v3 and linux-arm64 into out/publish/<rid>/edgellm, skipping a RID whose binary is
-#   newer than every source file. Without root or apt-get it says what is missing and goes on; those tests then
+#   packaging/publish.sh linux-x64, linux-x64-v3, linux-x64-v4 and linux-arm64 into out/publish/<rid>/edgellm,
+#   skipping a RID whose binary is newer than every source file. Without root or apt-get it says what is missing and goes on; those tests then
 #   say they were skipped (and fail under CI=true).
 # Usage: bash tests/prepare.sh [--no-publish]   (--no-publish: tokenizers only, as packaging/run-synthetic.sh uses it)
 # Idempotent: a tokenizer whose files already hash as pinned is left alone. Tests never use the network.
@@ -208,6 +208,7 @@ if [[ "${1:-}" != "--no-publish" ]]; then
   if prepare_toolchain; then
     publish_if_stale linux-x64
     publish_if_stale linux-x64-v3
+    publish_if_stale linux-x64-v4
     publish_if_stale linux-arm64
   fi
 fi

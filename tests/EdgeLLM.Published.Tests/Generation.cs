@@ -20,6 +20,15 @@ internal static class Generation
         return [.. document.RootElement.GetProperty("tokens").EnumerateArray().Select(id => id.GetInt32())];
     }
 
+    /// <summary>"engine: description (kernel ISA)" from the plan of a successful <c>generate --json</c> run.</summary>
+    public static string Engine(ProcessRun run)
+    {
+        run.Succeeded("edgellm generate");
+        using JsonDocument document = JsonDocument.Parse(run.Output);
+        JsonElement plan = document.RootElement.GetProperty("plan");
+        return $"{plan.GetProperty("engine").GetString()}: {plan.GetProperty("engine_description").GetString()} ({plan.GetProperty("kernel_isa").GetString()})";
+    }
+
     /// <summary>A number the JSON report of a successful <c>generate --json</c> run holds.</summary>
     public static double Figure(ProcessRun run, string name)
     {

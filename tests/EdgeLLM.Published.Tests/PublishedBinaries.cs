@@ -12,6 +12,7 @@ internal static class PublishedBinaries
 {
     public const string X64 = "linux-x64";
     public const string X64V3 = "linux-x64-v3";
+    public const string X64V4 = "linux-x64-v4";
     public const string Arm64 = "linux-arm64";
 
     /// <summary>True under CI (CI=true), where a missing binary or tool is a failure, not a skip.</summary>
@@ -34,7 +35,7 @@ internal static class PublishedBinaries
             return true;
         }
 
-        string reason = $"{string.Join(", ", missing)} not found: run 'bash tests/prepare.sh' as root with apt-get (installs clang, lld, the aarch64 cross toolchain and qemu-user-static, then runs packaging/publish.sh linux-x64, linux-x64-v3 and linux-arm64)";
+        string reason = $"{string.Join(", ", missing)} not found: run 'bash tests/prepare.sh' as root with apt-get (installs clang, lld, the aarch64 cross toolchain and qemu-user-static, then runs packaging/publish.sh linux-x64, linux-x64-v3, linux-x64-v4 and linux-arm64)";
         Assert.False(InContinuousIntegration, reason);
         output.WriteLine("skipped: " + reason);
         return false;

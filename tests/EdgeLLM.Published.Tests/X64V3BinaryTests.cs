@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics.X86;
-using System.Text.Json;
 using EdgeLLM.Tests.Shared;
 using Xunit.Abstractions;
 
@@ -37,7 +36,7 @@ public sealed class X64V3BinaryTests(PublishedModels models, ITestOutputHelper o
         ProcessRun baselineRun = ProcessRun.Start([models.X64Binary, .. arguments], null, TimeSpan.FromMinutes(5));
         ProcessRun v3Run = ProcessRun.Start([v3, .. arguments], null, TimeSpan.FromMinutes(5));
 
-        string baselineEngine = Engine(baselineRun), v3Engine = Engine(v3Run);
+        string baselineEngine = Generation.Engine(baselineRun), v3Engine = Generation.Engine(v3Run);
         output.WriteLine($"baseline: {baselineEngine}; v3: {v3Engine}");
         Assert.Contains("AVX2+FMA", v3Engine, StringComparison.Ordinal);
         Assert.Contains("portable 128-bit", baselineEngine, StringComparison.Ordinal);
@@ -48,13 +47,5 @@ public sealed class X64V3BinaryTests(PublishedModels models, ITestOutputHelper o
             // fp32 weights: the CPU engine's greedy tokens are ONNX Runtime's (the fixture's run, --engine auto).
             Assert.Equal(models.X64Tokens(precision), Generation.Tokens(v3Run));
         }
-    }
-
-    private static string Engine(ProcessRun run)
-    {
-        run.Succeeded("edgellm generate --engine cpu");
-        using JsonDocument document = JsonDocument.Parse(run.Output);
-        JsonElement plan = document.RootElement.GetProperty("plan");
-        return $"{plan.GetProperty("engine").GetString()}: {plan.GetProperty("engine_description").GetString()} ({plan.GetProperty("kernel_isa").GetString()})";
     }
 }

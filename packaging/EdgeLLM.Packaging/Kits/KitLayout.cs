@@ -23,9 +23,11 @@ public static class KitLayout
 
     /// <summary>
     /// The platforms a kit can carry, as .NET runtime identifiers, plus <c>linux-x64-v3</c>: the linux-x64 build for
-    /// x86-64-v3 CPUs (AVX2, FMA), whose CPU engine runs AVX2 kernels; edgellm.sh starts it where the CPU allows.
+    /// x86-64-v3 CPUs (AVX2, FMA), whose CPU engine runs AVX2 kernels, and <c>linux-x64-v4</c>: the build for
+    /// x86-64-v4 CPUs (AVX-512 F/BW/CD/DQ/VL), the same kernels with AVX-512 encodings; edgellm.sh starts the highest
+    /// the kit carries and the CPU allows.
     /// </summary>
-    public static IReadOnlyList<string> KnownTargets { get; } = ["linux-x64", "linux-x64-v3", "linux-arm64", "win-x64", "win-arm64", "osx-arm64", "osx-x64"];
+    public static IReadOnlyList<string> KnownTargets { get; } = ["linux-x64", "linux-x64-v3", "linux-x64-v4", "linux-arm64", "win-x64", "win-arm64", "osx-arm64", "osx-x64"];
 
     /// <summary><c>edgellm.exe</c> on Windows targets, <c>edgellm</c> elsewhere.</summary>
     public static string BinaryName(string rid) => rid.StartsWith("win-", StringComparison.Ordinal) ? "edgellm.exe" : "edgellm";

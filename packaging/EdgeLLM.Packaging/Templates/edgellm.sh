@@ -21,18 +21,26 @@ esac
 rid="$os-$arch"
 name=edgellm
 [ "$os" = win ] && name=edgellm.exe
-# x64 Linux: the x86-64-v3 build (AVX2 kernels in the CPU engine) where the kit carries it and the CPU and the kernel
-# enable every x86-64-v3 feature (it would refuse to start otherwise); the baseline build everywhere else.
-if [ "$rid" = linux-x64 ] && [ -f "$kit_dir/bin/linux-x64-v3/$name" ] && [ -r /proc/cpuinfo ]; then
-  flags=" $(grep -m 1 '^flags' /proc/cpuinfo | cut -d ':' -f 2) "
-  v3=yes
-  for feature in avx avx2 bmi1 bmi2 f16c fma abm movbe xsave; do
+# x64 Linux: the x86-64-v4 build (AVX-512 encodings) or else the x86-64-v3 build (AVX2 kernels in the CPU engine) where
+# the kit carries it and the CPU and the kernel enable every feature of that level (the binary would refuse to start
+# otherwise: Linux lists a feature in /proc/cpuinfo only where it enabled it); the baseline build everywhere else.
+has_features() {
+  for feature in "$@"; do
     case "$flags" in
       *" $feature "*) ;;
-      *) v3=no ;;
+      *) return 1 ;;
     esac
   done
-  [ "$v3" = yes ] && rid=linux-x64-v3
+}
+if [ "$rid" = linux-x64 ] && [ -r /proc/cpuinfo ]; then
+  flags=" $(grep -m 1 '^flags' /proc/cpuinfo | cut -d ':' -f 2) "
+  if has_features avx avx2 bmi1 bmi2 f16c fma abm movbe xsave; then
+    if [ -f "$kit_dir/bin/linux-x64-v4/$name" ] && has_features avx512f avx512bw avx512cd avx512dq avx512vl; then
+      rid=linux-x64-v4
+    elif [ -f "$kit_dir/bin/linux-x64-v3/$name" ]; then
+      rid=linux-x64-v3
+    fi
+  fi
 fi
 binary="$kit_dir/bin/$rid/$name"
 if [ ! -f "$binary" ]; then

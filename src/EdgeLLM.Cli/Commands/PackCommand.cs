@@ -17,7 +17,7 @@ public static class PackCommand
     {
         var outputOption = new Option<string>("--output", "-o") { Description = "The kit folder to write (e.g. the USB stick's mount point or a folder on it)", Required = true };
         var modelOption = new Option<string[]>("--model", "-m") { Description = "An EdgeLLM model folder to carry (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = false };
-        var targetsOption = new Option<string>("--targets") { Description = $"Comma-separated platforms: {string.Join(",", KitLayout.KnownTargets)}", DefaultValueFactory = _ => "linux-x64,linux-x64-v3,linux-arm64" };
+        var targetsOption = new Option<string>("--targets") { Description = $"Comma-separated platforms: {string.Join(",", KitLayout.KnownTargets)}", DefaultValueFactory = _ => "linux-x64,linux-x64-v3,linux-x64-v4,linux-arm64" };
         var binariesOption = new Option<string?>("--binaries") { Description = "Folder holding <rid>/edgellm[.exe] (default: the folder this binary was published into, or the repository's out/publish)" };
         var forceOption = new Option<bool>("--force") { Description = "Replace a non-empty output folder" };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar" };

@@ -4,14 +4,17 @@ using EdgeLLM.Packaging.Kits;
 namespace EdgeLLM.Packaging.Tests.Launchers;
 
 /// <summary>
-/// edgellm.sh on x64 Linux picks bin/linux-x64-v3 only where the CPU flags hold every x86-64-v3 feature and the kit
-/// carries that build; otherwise bin/linux-x64. The CPU is faked by bind-mounting a cpuinfo file over /proc/cpuinfo in
+/// edgellm.sh on x64 Linux picks bin/linux-x64-v4 where the CPU flags hold every x86-64-v4 feature and the kit carries
+/// that build, else bin/linux-x64-v3 where they hold every x86-64-v3 feature and the kit carries it; otherwise
+/// bin/linux-x64. The CPU is faked by bind-mounting a cpuinfo file over /proc/cpuinfo in
 /// a private mount namespace; the binaries are shell scripts that say which one ran.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LauncherInstructionSetTests : IDisposable
 {
     private const string V3Flags = "fpu sse sse2 ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt xsave avx f16c abm bmi1 avx2 bmi2";
+
+    private const string V4Flags = V3Flags + " avx512f avx512dq avx512cd avx512bw avx512vl avx512_vnni";
 
     private readonly string kit = Directory.CreateTempSubdirectory("edgellm-launcher-isa-").FullName;
 
@@ -51,6 +54,64 @@ public sealed class LauncherInstructionSetTests : IDisposable
 
         FakeBinary("linux-x64-v3");
         string flags = string.Join(' ', V3Flags.Split(' ').Where(flag => flag != missing));
+        Assert.Equal("linux-x64 --version", Launch(flags));
+    }
+
+    [Fact]
+    public void AnX8664V4CpuRunsTheV4Build()
+    {
+        if (!CanFakeTheCpu())
+        {
+            return;
+        }
+
+        FakeBinary("linux-x64-v3");
+        FakeBinary("linux-x64-v4");
+        Assert.Equal("linux-x64-v4 --version", Launch(V4Flags));
+        Assert.Equal("linux-x64-v3 --version", Launch(V3Flags));
+    }
+
+    [Theory]
+    [InlineData("avx512f")]
+    [InlineData("avx512bw")]
+    [InlineData("avx512vl")]
+    [InlineData("avx512dq")]
+    [InlineData("avx512cd")]
+    public void ACpuWithoutOneV4FeatureRunsTheV3Build(string missing)
+    {
+        if (!CanFakeTheCpu())
+        {
+            return;
+        }
+
+        FakeBinary("linux-x64-v3");
+        FakeBinary("linux-x64-v4");
+        string flags = string.Join(' ', V4Flags.Split(' ').Where(flag => flag != missing));
+        Assert.Equal("linux-x64-v3 --version", Launch(flags));
+    }
+
+    [Fact]
+    public void AKitWithoutTheV4BuildRunsTheV3OneOnAV4Cpu()
+    {
+        if (!CanFakeTheCpu())
+        {
+            return;
+        }
+
+        FakeBinary("linux-x64-v3");
+        Assert.Equal("linux-x64-v3 --version", Launch(V4Flags));
+    }
+
+    [Fact]
+    public void AV4CpuWithoutTheV3FeaturesNeverRunsTheV4Build()
+    {
+        if (!CanFakeTheCpu())
+        {
+            return;
+        }
+
+        FakeBinary("linux-x64-v4");
+        string flags = string.Join(' ', V4Flags.Split(' ').Where(flag => flag != "bmi2"));
         Assert.Equal("linux-x64 --version", Launch(flags));
     }
 

@@ -92,7 +92,9 @@ public sealed class KernelSet
     {
         KernelIsa.Scalar => "scalar reference kernels",
         KernelIsa.Vector128 => "portable 128-bit SIMD int8 dot products",
-        KernelIsa.Avx2 => "AVX2+FMA int8 dot products",
+        KernelIsa.Avx2 => Avx512BW.VL.IsSupported
+            ? "AVX2+FMA int8 dot products, AVX-512 encoded (32 vector registers)"
+            : "AVX2+FMA int8 dot products",
         KernelIsa.AvxVnni => "AVX-VNNI int8 dot products",
         KernelIsa.Avx512 => "AVX-512 BW int8 dot products",
         KernelIsa.Avx512Vnni => "AVX-512 VNNI int8 dot products",
