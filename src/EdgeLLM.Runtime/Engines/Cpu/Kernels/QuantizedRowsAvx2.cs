@@ -307,11 +307,12 @@ internal static unsafe class QuantizedRowsAvx2
 
     /// <summary>
     /// AVX2 (no VNNI), 4-bit in blocks of 32, several tokens: two rows by eight tokens per pass (then by four), so each
-    /// weight step is unpacked once for eight tokens and each token's codes are loaded once for both rows. The four tokens' products stay int16 until one <c>vpmaddwd</c>: per token
-    /// low·even + high·odd (|pair| ≤ 2 · 15 · 127, sum ≤ 7620), then two rounds of <c>vphaddw</c> (≤ 30480, inside
-    /// int16) leave each 128-bit half as [token 0..3 pairs], and the multiply-add with ones gives
-    /// [token 0..3 of block A | token 0..3 of block B] in int32 — the sums <see cref="Int4Quads"/> forms with four
-    /// <c>vpmaddwd</c> and three <c>vphaddd</c>, exact and equal. Tokens [0, 4·⌊T/4⌋) only.
+    /// weight step is unpacked once for eight tokens and each token's codes are loaded once for both rows. A group of
+    /// four tokens' products stays int16 until one <c>vpmaddwd</c>: per token low·even + high·odd (|pair| ≤ 2 · 15 ·
+    /// 127, sum ≤ 7620), then two rounds of <c>vphaddw</c> (≤ 30480, inside int16) leave each 128-bit half as
+    /// [token 0..3 pairs], and the multiply-add with ones gives [token 0..3 of block A | token 0..3 of block B] in
+    /// int32 — the sums <see cref="Int4Quads"/> forms with four <c>vpmaddwd</c> and three <c>vphaddd</c>, exact and
+    /// equal. Tokens [0, 4·⌊T/4⌋) only.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Int4QuadPairs(in RangeJob job)
