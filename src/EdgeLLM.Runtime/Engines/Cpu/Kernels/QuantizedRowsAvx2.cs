@@ -375,11 +375,13 @@ internal static unsafe class QuantizedRowsAvx2
             Vector256<byte> pa = Vector256.Load(wa + (step * 32)), pb = Vector256.Load(wb + (step * 32));
             Vector256<byte> lowA = pa & mask, highA = Avx2.ShiftRightLogical(pa.AsUInt16(), 4).AsByte() & mask;
             Vector256<byte> lowB = pb & mask, highB = Avx2.ShiftRightLogical(pb.AsUInt16(), 4).AsByte() & mask;
-            (accA, accB) = QuadStepPair(lowA, highA, lowB, highB, c0 + (step * 64), codeStride, zeroPoints + (step * 8), scales + (step * 8), sa + (step * 8), sb + (step * 8), accA, accB);
+            int lane = step * 8;
+            (accA, accB) = QuadStepPair(
+                lowA, highA, lowB, highB, c0 + (step * 64), codeStride, zeroPoints + lane, scales + lane, sa + lane, sb + lane, accA, accB);
             if (TQuads.Two)
             {
                 (accC, accD) = QuadStepPair(
-                    lowA, highA, lowB, highB, c4 + (step * 64), codeStride, zeroPoints + quadStride + (step * 8), scales + quadStride + (step * 8), sa + (step * 8), sb + (step * 8), accC, accD);
+                    lowA, highA, lowB, highB, c4 + (step * 64), codeStride, zeroPoints + quadStride + lane, scales + quadStride + lane, sa + lane, sb + lane, accC, accD);
             }
         }
 
