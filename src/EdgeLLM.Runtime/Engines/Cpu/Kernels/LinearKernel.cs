@@ -146,15 +146,7 @@ public sealed unsafe class LinearKernel
             Scratch = scratch,
         };
 
-        // One token (decode) stays on this thread; a prompt's tokens are quantized over the pool, four per grain.
-        int groups = (tokenCount + 3) / 4;
-        if (tokenCount == 1)
-        {
-            work.Execute(0, groups);
-        }
-        else
-        {
-            pool.Run(groups, 1, ref work);
-        }
+        // A prompt's tokens are quantized over the pool, four per grain; up to four (decode's one) stay on this thread.
+        pool.Run((tokenCount + 3) / 4, 1, ref work);
     }
 }
