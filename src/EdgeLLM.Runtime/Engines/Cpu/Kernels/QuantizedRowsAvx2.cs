@@ -291,13 +291,7 @@ internal static unsafe class QuantizedRowsAvx2
                             mask, Vector256.Load(zeroPoints + quadOffset), Vector256.Load(scales + quadOffset));
                     }
 
-                    // Lane t + lane t + 4 is token t's result for the row.
-                    Vector128<float> result = acc.GetLower() + acc.GetUpper();
-                    float* yr = y + r;
-                    yr[0] = result.GetElement(0);
-                    yr[outputStride] = result.GetElement(1);
-                    yr[2 * outputStride] = result.GetElement(2);
-                    yr[3 * outputStride] = result.GetElement(3);
+                    StoreQuad(acc, y + r, outputStride);
                 }
 
                 y += TokensPerPass * outputStride;
@@ -319,7 +313,6 @@ internal static unsafe class QuantizedRowsAvx2
     {
         int rowBytes = job.RowBytes, blockCount = job.BlockCount;
         int wholeTokens = job.TokenCount - (job.TokenCount % TokensPerPass);
-        LinearScratch scratch = job.Scratch;
         float* widened = stackalloc float[job.HalfScales ? 4 * blockCount : 0];
         float* lanes = stackalloc float[4 * 4 * blockCount];
         for (int row = job.First; row < job.Last; row += 4)
