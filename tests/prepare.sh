@@ -11,7 +11,8 @@
 # Then the NativeAOT binaries the packaged-binary tests run (tests/EdgeLLM.Published.Tests):
 #   installs clang, lld, Debian's aarch64 cross toolchain and qemu-user-static with apt-get when missing, and runs
 #   packaging/publish.sh linux-x64, linux-x64-v3, linux-x64-v4 and linux-arm64 into out/publish/<rid>/edgellm,
-#   skipping a RID whose binary is newer than every source file. Without root or apt-get it says what is missing and goes on; those tests then
+#   and the linux-arm64 kernel check (tests/tools/EdgeLLM.KernelCheck) into out/publish/kernel-check-linux-arm64,
+#   skipping a binary that is newer than every source file. Without root or apt-get it says what is missing and goes on; those tests then
 #   say they were skipped (and fail under CI=true).
 # Usage: bash tests/prepare.sh [--no-publish]   (--no-publish: tokenizers only, as packaging/run-synthetic.sh uses it)
 # Idempotent: a tokenizer whose files already hash as pinned is left alone. Tests never use the network.
@@ -144,6 +145,27 @@ publish_if_stale() {
   tail -n 1 "$root/out/publish-$1.log"
 }
 
+# publish_kernel_check: the kernel agreement check (tests/tools/EdgeLLM.KernelCheck) as a NativeAOT linux-arm64 binary,
+# out/publish/kernel-check-linux-arm64/edgellm-kernel-check, which the Raspberry Pi emulation tests run under qemu;
+# skipped when it is newer than every source file it is built from.
+publish_kernel_check() {
+  local folder="$root/out/publish/kernel-check-linux-arm64" newer
+  if [[ -f "$folder/edgellm-kernel-check" ]]; then
+    newer="$(cd "$root" && find src quantize tests/tools/EdgeLLM.KernelCheck tests/EdgeLLM.Runtime.Tests/Engines/Cpu/Kernels \
+      Directory.Build.props Directory.Packages.props global.json \( -name bin -o -name obj \) -prune -o -type f \
+      -newer "$folder/edgellm-kernel-check" -print -quit)"
+    if [[ -z "$newer" ]]; then echo "tests/prepare.sh: out/publish/kernel-check-linux-arm64 up to date"; return; fi
+  fi
+  echo "tests/prepare.sh: publishing the linux-arm64 kernel check (NativeAOT)"
+  rm -rf "$folder.staging"
+  dotnet publish "$root/tests/tools/EdgeLLM.KernelCheck" -c Release -r linux-arm64 -p:PublishAot=true -o "$folder.staging" \
+    -nologo -v minimal >"$root/out/publish-kernel-check.log" 2>&1 \
+    || { tail -n 30 "$root/out/publish-kernel-check.log" >&2; fail "the linux-arm64 kernel check did not publish (log: out/publish-kernel-check.log)"; }
+  rm -rf "$folder"
+  mv "$folder.staging" "$folder"
+  echo "tests/prepare.sh: $folder/edgellm-kernel-check"
+}
+
 # The OpenAI client the server tests drive (tests/EdgeLLM.Server.Tests: OpenAiNodeClientTests).
 openai_package="openai@5.23.2"
 openai_integrity="sha512-MQBzmTulj+MM5O8SKEk/gL8a7s5mktS9zUtAkU257WjvobGc9nKcBuVwjyEEcb9SI8a8Y2G/mzn3vm9n1Jlleg=="
@@ -210,5 +232,6 @@ if [[ "${1:-}" != "--no-publish" ]]; then
     publish_if_stale linux-x64-v3
     publish_if_stale linux-x64-v4
     publish_if_stale linux-arm64
+    publish_kernel_check
   fi
 fi

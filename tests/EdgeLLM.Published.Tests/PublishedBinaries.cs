@@ -18,6 +18,12 @@ internal static class PublishedBinaries
     /// <summary>True under CI (CI=true), where a missing binary or tool is a failure, not a skip.</summary>
     public static bool InContinuousIntegration => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The linux-arm64 NativeAOT build of the kernel agreement check (tests/tools/EdgeLLM.KernelCheck), which
+    /// tests/prepare.sh publishes beside the binaries.
+    /// </summary>
+    public static string KernelCheckArm64 => Path.Combine(TestPaths.RepoRoot, "out", "publish", "kernel-check-linux-arm64", "edgellm-kernel-check");
+
     /// <summary>out/publish/&lt;rid&gt;/edgellm, whether or not it exists.</summary>
     public static string PathOf(string runtimeIdentifier) => Path.Combine(TestPaths.RepoRoot, "out", "publish", runtimeIdentifier, "edgellm");
 
@@ -26,16 +32,20 @@ internal static class PublishedBinaries
     /// test is skipped and returns false, or fails the test under CI.
     /// </summary>
     public static bool Available(ITestOutputHelper output, string[] runtimeIdentifiers, params string[] tools)
+        => Present(output, [.. runtimeIdentifiers.Select(PathOf)], tools);
+
+    /// <summary>As <see cref="Available"/>, for any files tests/prepare.sh writes (full paths).</summary>
+    public static bool Present(ITestOutputHelper output, string[] files, params string[] tools)
     {
         var missing = new List<string>();
-        missing.AddRange(runtimeIdentifiers.Where(rid => !File.Exists(PathOf(rid))).Select(rid => $"out/publish/{rid}/edgellm"));
+        missing.AddRange(files.Where(file => !File.Exists(file)).Select(file => Path.GetRelativePath(TestPaths.RepoRoot, file)));
         missing.AddRange(tools.Where(tool => FindTool(tool) is null));
         if (missing.Count == 0)
         {
             return true;
         }
 
-        string reason = $"{string.Join(", ", missing)} not found: run 'bash tests/prepare.sh' as root with apt-get (installs clang, lld, the aarch64 cross toolchain and qemu-user-static, then runs packaging/publish.sh linux-x64, linux-x64-v3, linux-x64-v4 and linux-arm64)";
+        string reason = $"{string.Join(", ", missing)} not found: run 'bash tests/prepare.sh' as root with apt-get (installs clang, lld, the aarch64 cross toolchain and qemu-user-static, then runs packaging/publish.sh linux-x64, linux-x64-v3, linux-x64-v4 and linux-arm64 and publishes the linux-arm64 kernel check)";
         Assert.False(InContinuousIntegration, reason);
         output.WriteLine("skipped: " + reason);
         return false;

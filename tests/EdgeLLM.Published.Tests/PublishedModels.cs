@@ -5,7 +5,7 @@ namespace EdgeLLM.Published.Tests;
 
 /// <summary>
 /// Tiny model folders made the way a user makes them, by the published x64 binary itself: <c>synth</c> the
-/// tiny-r1-qwen2 reference shape with the real R1 tokenizer, then <c>quantize</c> it (int4 for the cross-machine
+/// tiny-r1-qwen2 reference shape with the real R1 tokenizer, then <c>quantize</c> it (int4 and int8 for the cross-machine
 /// comparisons, fp32 for the reference greedy ids). Built once per test run, on first use.
 /// The int4 folder uses accuracy level 1 (MatMulNBits dequantizes to fp32 and multiplies in fp32): the default,
 /// level 4, quantizes activations to int8, and ONNX Runtime's ARM dotprod kernel for it (Pi 5) rounds differently
@@ -24,7 +24,7 @@ public sealed class PublishedModels : IDisposable
     public PublishedModels()
         => binary = new Lazy<string>(() => PublishedBinaries.FreshCopy(PublishedBinaries.X64, Path.Combine(root.Path, "bin")));
 
-    /// <summary>The folder of <see cref="Shape"/> quantized to <paramref name="precision"/> (int4 or fp32).</summary>
+    /// <summary>The folder of <see cref="Shape"/> quantized to <paramref name="precision"/> (int4, int8 or fp32).</summary>
     public string Folder(string precision)
         => folders.GetOrAdd(precision, _ => new Lazy<string>(() =>
         {

@@ -43,6 +43,9 @@ internal sealed record RaspberryPi(string Name, string QemuCpu, string CpuInfo, 
         };
     }
 
+    /// <summary>The CPU engine's kernel set on this board: sdot where the core has the dot-product extension.</summary>
+    public string KernelIsa => HasDotProd ? "AdvSimdDotProd" : "AdvSimd";
+
     /// <summary>qemu-aarch64-static running <paramref name="binary"/> with <paramref name="arguments"/>.</summary>
     public static string[] Command(string binary, IEnumerable<string> arguments) => ["qemu-aarch64-static", binary, .. arguments];
 }

@@ -21,9 +21,9 @@ public enum KernelIsa
     /// <summary>x64 AVX-512 VNNI (not exposed by .NET 10: never supported yet).</summary>
     Avx512Vnni,
 
-    /// <summary>ARM64 AdvSimd widening multiplies.</summary>
+    /// <summary>ARM64 AdvSimd widening multiplies (<c>smull</c>/<c>smlal</c>): Cortex-A72 and other cores without dot product.</summary>
     AdvSimd,
 
-    /// <summary>ARM64 AdvSimd with the dot-product extension (<c>sdot</c>).</summary>
+    /// <summary>ARM64 AdvSimd with the dot-product extension (<c>sdot</c>): Cortex-A55/A76 and later.</summary>
     AdvSimdDotProd,
 }

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
@@ -75,6 +76,8 @@ public sealed class KernelSet
         KernelIsa.Vector128 => Vector128.IsHardwareAccelerated,
         KernelIsa.Avx2 => Avx2.IsSupported && Fma.IsSupported,
         KernelIsa.AvxVnni => Avx2.IsSupported && Fma.IsSupported && AvxVnni.IsSupported,
+        KernelIsa.AdvSimd => AdvSimd.Arm64.IsSupported,
+        KernelIsa.AdvSimdDotProd => AdvSimd.Arm64.IsSupported && Dp.IsSupported,
         _ => false,
     };
 
@@ -98,7 +101,7 @@ public sealed class KernelSet
         KernelIsa.AvxVnni => "AVX-VNNI int8 dot products",
         KernelIsa.Avx512 => "AVX-512 BW int8 dot products",
         KernelIsa.Avx512Vnni => "AVX-512 VNNI int8 dot products",
-        KernelIsa.AdvSimd => "ARM64 AdvSimd int8 dot products",
+        KernelIsa.AdvSimd => "ARM64 AdvSimd int8 dot products (smull/smlal)",
         KernelIsa.AdvSimdDotProd => "ARM64 AdvSimd sdot int8 dot products",
         _ => isa.ToString(),
     };

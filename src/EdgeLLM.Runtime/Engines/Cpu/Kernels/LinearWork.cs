@@ -42,6 +42,12 @@ internal unsafe struct LinearWork : IRangeWork
             return;
         }
 
+        if (Isa is KernelIsa.AdvSimd or KernelIsa.AdvSimdDotProd)
+        {
+            QuantizedRowsArm64.Range(Weight, first, last, FirstOutput, Scratch, TokenCount, Output, OutputStride, Isa == KernelIsa.AdvSimdDotProd);
+            return;
+        }
+
         int blockCount = Weight.BlockCount;
         float* halfScales = stackalloc float[Weight.ScalesAreHalf ? 4 * blockCount : 0];
         float** rowScales = stackalloc float*[4];

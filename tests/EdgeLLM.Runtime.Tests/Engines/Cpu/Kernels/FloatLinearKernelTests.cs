@@ -42,7 +42,7 @@ public sealed unsafe class FloatLinearKernelTests
                     }
                 }
 
-                float[] input = QuantizedLinearKernelTests.RandomInput(tokenCount * inputCount, seed++);
+                float[] input = KernelAgreement.RandomInput(tokenCount * inputCount, seed++);
                 nint address = half
                     ? (nint)Marshal.UnsafeAddrOfPinnedArrayElement(halves, 0)
                     : (nint)Marshal.UnsafeAddrOfPinnedArrayElement(singles, 0);

@@ -9,15 +9,9 @@ public sealed class QuantizedLinearKernelTests
     public static TheoryData<int, int, bool, bool> Formats()
     {
         var data = new TheoryData<int, int, bool, bool>();
-        foreach (int bits in new[] { 4, 8 })
+        foreach ((int bits, int blockSize, bool asymmetric, bool halfScales) in KernelAgreement.Formats())
         {
-            foreach (int blockSize in new[] { 16, 32, 64, 128, 256 })
-            {
-                data.Add(bits, blockSize, false, false);
-                data.Add(bits, blockSize, true, false);
-                data.Add(bits, blockSize, false, true);
-                data.Add(bits, blockSize, true, true);
-            }
+            data.Add(bits, blockSize, asymmetric, halfScales);
         }
 
         return data;
@@ -28,23 +22,16 @@ public sealed class QuantizedLinearKernelTests
     [MemberData(nameof(Formats))]
     public void EveryIsaMatchesTheExactBlockSums(int bits, int blockSize, bool asymmetric, bool halfScales)
     {
-        int seed = (bits * 1000) + blockSize + (asymmetric ? 7 : 0) + (halfScales ? 11 : 0);
-        // 4 and 8 blocks give whole 64-input steps at block 16 (the AVX2 range kernel's path), 3 and 5 its fallback.
-        foreach (int blockCount in new[] { 1, 2, 3, 4, 5, 8 })
+        using WorkerPool one = new(1), two = new(2), three = new(3);
+        WorkerPool[] pools = [one, two, three];
+        foreach (KernelCase kernelCase in KernelAgreement.Cases(bits, blockSize, asymmetric, halfScales))
         {
-            foreach (int padding in new[] { 0, 1, blockSize / 2 + 3 })
+            foreach (var isa in KernelSet.Supported())
             {
-                int inputCount = (blockSize * blockCount) - padding;
-                if (inputCount <= 0)
+                foreach (WorkerPool pool in pools)
                 {
-                    continue;
-                }
-
-                foreach (int outputCount in new[] { 1, 6, 13 })
-                {
-                    var weights = new QuantizedWeights(outputCount, inputCount, bits, blockSize, asymmetric, halfScales, seed++);
-                    // 13 and 5 tokens: passes of eight and of four tokens, plus the tokens after them one by one.
-                    Check(weights, tokenCount: blockCount switch { 3 => 3, 4 => 13, 8 => 5, _ => 1 }, seed++);
+                    string? disagreement = kernelCase.Disagreement(isa, pool);
+                    Assert.True(disagreement is null, disagreement);
                 }
             }
         }
@@ -54,7 +41,7 @@ public sealed class QuantizedLinearKernelTests
     public void RowSubsetWritesOnlyThoseRows()
     {
         var weights = new QuantizedWeights(21, 100, 4, 32, asymmetric: false, halfScalesWanted: false, seed: 5);
-        float[] input = RandomInput(2 * 100, 9);
+        float[] input = KernelAgreement.RandomInput(2 * 100, 9);
         var scratch = new LinearScratch(2, 100, 2);
         using var pool = new WorkerPool(2);
         foreach (var isa in KernelSet.Supported())
@@ -135,62 +122,5 @@ public sealed class QuantizedLinearKernelTests
         var exception = Assert.Throws<ArgumentException>(
             () => KernelSet.For(KernelIsa.Scalar).Linear.Multiply(weights.Matrix, new float[64], 1, new float[4], scratch, pool));
         Assert.Contains("scratch", exception.Message);
-    }
-
-    private static void Check(QuantizedWeights weights, int tokenCount, int seed)
-    {
-        int inputCount = weights.InputCount;
-        int outputCount = weights.OutputCount;
-        float[] input = RandomInput(tokenCount * inputCount, seed);
-        var scratch = new LinearScratch(tokenCount, inputCount, 3);
-        var references = new (double Value, double Magnitude, double DequantizedValue, double QuantizationBound)[tokenCount * outputCount];
-        for (int token = 0; token < tokenCount; token++)
-        {
-            for (int row = 0; row < outputCount; row++)
-            {
-                references[(token * outputCount) + row] = weights.Reference(input.AsSpan(token * inputCount, inputCount), row);
-            }
-        }
-
-        foreach (var isa in KernelSet.Supported())
-        {
-            var kernels = KernelSet.For(isa);
-            for (int threadCount = 1; threadCount <= 3; threadCount++)
-            {
-                using var pool = new WorkerPool(threadCount);
-                var output = new float[tokenCount * outputCount];
-                kernels.Linear.Multiply(weights.Matrix, input, tokenCount, output, scratch, pool);
-                for (int i = 0; i < output.Length; i++)
-                {
-                    var reference = references[i];
-                    string where = $"{isa}, {threadCount} threads, int{weights.Bits} block {weights.BlockSize}, K {inputCount}, N {outputCount}, "
-                        + $"token {i / outputCount}, row {i % outputCount}";
-                    Assert.True(
-                        Math.Abs(output[i] - reference.Value) <= 1e-5 * reference.Magnitude,
-                        $"{where}: {output[i]} vs exact block sums {reference.Value} (magnitude {reference.Magnitude})");
-                    Assert.True(
-                        Math.Abs(output[i] - reference.DequantizedValue) <= reference.QuantizationBound + (1e-5 * reference.Magnitude),
-                        $"{where}: {output[i]} is further than {reference.QuantizationBound} from the fp32 product {reference.DequantizedValue}");
-                }
-            }
-        }
-    }
-
-    internal static float[] RandomInput(int length, int seed)
-    {
-        var random = new Random(seed);
-        var input = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            input[i] = (float)((random.NextDouble() * 4) - 2);
-        }
-
-        // A few all-zero stretches: blocks with max |x| = 0 must give 0, never NaN.
-        if (length > 40)
-        {
-            Array.Clear(input, 3, 20);
-        }
-
-        return input;
     }
 }

@@ -1,0 +1,75 @@
+using EdgeLLM.Runtime.Engines.Cpu.Kernels;
+using EdgeLLM.Runtime.Engines.Cpu.Threading;
+
+namespace EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
+
+/// <summary>
+/// The quantized linear kernels of one instruction set against the exact block sums, over every format and the shapes
+/// that reach each kernel path (odd block counts, padded K, partial row groups, one and several tokens). Run here by
+/// <see cref="QuantizedLinearKernelTests"/> for the host's instruction sets and, under qemu, by the linux-arm64
+/// build of tests/tools/EdgeLLM.KernelCheck for the ARM ones.
+/// </summary>
+internal static class KernelAgreement
+{
+    /// <summary>Bits, block size, stored zero points, fp16 scales: every combination the converter writes.</summary>
+    public static IEnumerable<(int Bits, int BlockSize, bool Asymmetric, bool HalfScales)> Formats()
+    {
+        foreach (int bits in new[] { 4, 8 })
+        {
+            foreach (int blockSize in new[] { 16, 32, 64, 128, 256 })
+            {
+                foreach (bool asymmetric in new[] { false, true })
+                {
+                    foreach (bool halfScales in new[] { false, true })
+                    {
+                        yield return (bits, blockSize, asymmetric, halfScales);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The weight matrices and token counts checked for one format.</summary>
+    public static IEnumerable<KernelCase> Cases(int bits, int blockSize, bool asymmetric, bool halfScales)
+    {
+        int seed = (bits * 1000) + blockSize + (asymmetric ? 7 : 0) + (halfScales ? 11 : 0);
+        // 4 and 8 blocks give whole 64-input steps at block 16 (the AVX2 range kernel's path), 3 and 5 its fallback
+        // (and the ARM kernel's scalar last block).
+        foreach (int blockCount in new[] { 1, 2, 3, 4, 5, 8 })
+        {
+            foreach (int padding in new[] { 0, 1, (blockSize / 2) + 3 })
+            {
+                int inputCount = (blockSize * blockCount) - padding;
+                if (inputCount <= 0)
+                {
+                    continue;
+                }
+
+                foreach (int outputCount in new[] { 1, 6, 13 })
+                {
+                    var weights = new QuantizedWeights(outputCount, inputCount, bits, blockSize, asymmetric, halfScales, seed++);
+                    // 13 and 5 tokens: passes of eight and of four tokens, plus the tokens after them one by one.
+                    yield return new KernelCase(weights, blockCount switch { 3 => 3, 4 => 13, 8 => 5, _ => 1 }, seed++);
+                }
+            }
+        }
+    }
+
+    /// <summary>Uniform values in [-2, 2), with one all-zero stretch (a block of max |x| = 0 must give 0, never NaN).</summary>
+    public static float[] RandomInput(int length, int seed)
+    {
+        var random = new Random(seed);
+        var input = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            input[i] = (float)((random.NextDouble() * 4) - 2);
+        }
+
+        if (length > 40)
+        {
+            Array.Clear(input, 3, 20);
+        }
+
+        return input;
+    }
+}

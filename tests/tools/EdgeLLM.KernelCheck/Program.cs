@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using EdgeLLM.Runtime.Engines.Cpu.Kernels;
+using EdgeLLM.Runtime.Engines.Cpu.Threading;
+using EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
+
+// edgellm-kernel-check: every quantized-linear kernel this machine supports against the exact block sums, on one and
+// two threads. Prints the detected kernel set, then one line per instruction set; exit 0 when all agree, 1 at the
+// first disagreement (printed).
+var detected = KernelSet.Detect();
+Console.WriteLine($"detected: {detected.Isa} ({detected.Description})");
+IReadOnlyList<KernelIsa> supported = KernelSet.Supported();
+var checks = supported.ToDictionary(isa => isa, _ => 0);
+using WorkerPool one = new(1), two = new(2);
+WorkerPool[] pools = [one, two];
+var clock = Stopwatch.StartNew();
+foreach ((int bits, int blockSize, bool asymmetric, bool halfScales) in KernelAgreement.Formats())
+{
+    foreach (KernelCase kernelCase in KernelAgreement.Cases(bits, blockSize, asymmetric, halfScales))
+    {
+        foreach (KernelIsa isa in supported)
+        {
+            foreach (WorkerPool pool in pools)
+            {
+                string? disagreement = kernelCase.Disagreement(isa, pool);
+                if (disagreement is not null)
+                {
+                    Console.WriteLine($"{isa}: DISAGREES: {disagreement}");
+                    return 1;
+                }
+
+                checks[isa]++;
+            }
+        }
+    }
+}
+
+foreach (KernelIsa isa in supported)
+{
+    Console.WriteLine($"{isa}: {checks[isa]} runs agree");
+}
+
+Console.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s");
+return 0;
