@@ -4,8 +4,8 @@ using EdgeLLM.Runtime.Engines.Cpu.Threading;
 using EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
 
 // edgellm-kernel-check: every quantized-linear kernel this machine supports against the exact block sums, on one and
-// two threads. Prints the detected kernel set, then one line per instruction set; exit 0 when all agree, 1 at the
-// first disagreement (printed).
+// two threads, and softmax against double precision. Prints the detected kernel set, then one line per instruction set
+// and one for softmax; exit 0 when all agree, 1 at the first disagreement (printed).
 var detected = KernelSet.Detect();
 Console.WriteLine($"detected: {detected.Isa} ({detected.Description})");
 IReadOnlyList<KernelIsa> supported = KernelSet.Supported();
@@ -38,6 +38,19 @@ foreach (KernelIsa isa in supported)
 {
     Console.WriteLine($"{isa}: {checks[isa]} runs agree");
 }
+
+// Softmax: every length up to 70 (vector loops and tails) and long rows (attention over a long context).
+int[] lengths = [.. Enumerable.Range(1, 70), 127, 128, 129, 1000, 4099];
+foreach (int length in lengths)
+{
+    if (KernelAgreement.SoftmaxDisagreement(length) is { } disagreement)
+    {
+        Console.WriteLine($"softmax: DISAGREES: {disagreement}");
+        return 1;
+    }
+}
+
+Console.WriteLine($"softmax: {lengths.Length} lengths agree");
 
 Console.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s");
 return 0;

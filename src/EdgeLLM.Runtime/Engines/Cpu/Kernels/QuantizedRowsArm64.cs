@@ -60,7 +60,9 @@ internal static unsafe class QuantizedRowsArm64
         };
         float* scales = stackalloc float[RowsPerPass * blockCount];
         int* zeroPoints = stackalloc int[weight.ZeroPoints == 0 ? 0 : RowsPerPass * blockCount];
+        float* widened = stackalloc float[weight.ScalesAreHalf ? blockCount : 0];
         pass.Scales = scales;
+        pass.Widened = widened;
         pass.ZeroPoints = weight.ZeroPoints == 0 ? null : zeroPoints;
 
         for (int row = first; row < last; row += RowsPerPass)
@@ -201,6 +203,9 @@ internal static unsafe class QuantizedRowsArm64
         /// <summary>[block][row]: zero point − centre, or null for the implied zero point.</summary>
         public int* ZeroPoints;
 
+        /// <summary>One row's fp16 scales widened (vector conversion) before they are transposed.</summary>
+        public float* Widened;
+
         public byte* W0;
         public byte* W1;
         public byte* W2;
@@ -222,21 +227,16 @@ internal static unsafe class QuantizedRowsArm64
             {
                 int source = row + Math.Min(i, rowCount - 1);
                 long at = (long)source * blockCount;
+                float* single = (float*)Weight.Scales + at;
                 if (Weight.ScalesAreHalf)
                 {
-                    Half* half = (Half*)Weight.Scales + at;
-                    for (int block = 0; block < blockCount; block++)
-                    {
-                        Scales[(block * RowsPerPass) + i] = (float)half[block];
-                    }
+                    HalfKernel.ToSingle(new ReadOnlySpan<Half>((Half*)Weight.Scales + at, blockCount), new Span<float>(Widened, blockCount));
+                    single = Widened;
                 }
-                else
+
+                for (int block = 0; block < blockCount; block++)
                 {
-                    float* single = (float*)Weight.Scales + at;
-                    for (int block = 0; block < blockCount; block++)
-                    {
-                        Scales[(block * RowsPerPass) + i] = single[block];
-                    }
+                    Scales[(block * RowsPerPass) + i] = single[block];
                 }
 
                 if (ZeroPoints != null)

@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
 
-/// <summary>In-place softmax, max-subtracted, fp32.</summary>
+/// <summary>In-place softmax, max-subtracted, fp32 (256-bit vectors on x64, 128-bit on ARM64, scalar elsewhere).</summary>
 public static unsafe class SoftmaxKernel
 {
     public static void Apply(Span<float> values)
@@ -35,6 +35,19 @@ public static unsafe class SoftmaxKernel
                 max = MathF.Max(max, maxVector[lane]);
             }
         }
+        else if (Vector128.IsHardwareAccelerated && length >= 4)
+        {
+            var maxVector = Vector128.Create(float.NegativeInfinity);
+            for (; i + 4 <= length; i += 4)
+            {
+                maxVector = Vector128.Max(maxVector, Vector128.Load(values + i));
+            }
+
+            for (int lane = 0; lane < 4; lane++)
+            {
+                max = MathF.Max(max, maxVector[lane]);
+            }
+        }
 
         for (; i < length; i++)
         {
@@ -55,6 +68,20 @@ public static unsafe class SoftmaxKernel
             }
 
             sum = Vector256.Sum(sumVector);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            // ARM64: the same vector exponential as the 256-bit loop, four lanes at a time.
+            var maxVector = Vector128.Create(max);
+            var sumVector = Vector128<float>.Zero;
+            for (; i + 4 <= length; i += 4)
+            {
+                var e = Vector128.Exp(Vector128.Load(values + i) - maxVector);
+                e.Store(values + i);
+                sumVector += e;
+            }
+
+            sum = Vector128.Sum(sumVector);
         }
 
         for (; i < length; i++)

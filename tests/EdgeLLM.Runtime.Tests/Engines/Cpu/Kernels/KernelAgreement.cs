@@ -4,10 +4,11 @@ using EdgeLLM.Runtime.Engines.Cpu.Threading;
 namespace EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
 
 /// <summary>
-/// The quantized linear kernels of one instruction set against the exact block sums, over every format and the shapes
-/// that reach each kernel path (odd block counts, padded K, partial row groups, one and several tokens). Run here by
-/// <see cref="QuantizedLinearKernelTests"/> for the host's instruction sets and, under qemu, by the linux-arm64
-/// build of tests/tools/EdgeLLM.KernelCheck for the ARM ones.
+/// The CPU kernels whose code differs by instruction set, against exact references: the quantized linear kernels
+/// against the exact block sums over every format and the shapes that reach each kernel path (odd block counts,
+/// padded K, partial row groups, one and several tokens), and softmax against double precision. Run here by
+/// <see cref="QuantizedLinearKernelTests"/> and <see cref="ElementwiseKernelTests"/> for the host's vector widths
+/// and, under qemu, by the linux-arm64 build of tests/tools/EdgeLLM.KernelCheck for the ARM ones.
 /// </summary>
 internal static class KernelAgreement
 {
@@ -53,6 +54,33 @@ internal static class KernelAgreement
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Softmax of <paramref name="length"/> values spread over ±60 against double precision: null when every result is
+    /// within 1e-6 + 1e-5 relative, else the first that is not.
+    /// </summary>
+    public static string? SoftmaxDisagreement(int length)
+    {
+        float[] values = RandomInput(length, length);
+        for (int i = 0; i < length; i++)
+        {
+            values[i] *= 30;
+        }
+
+        double max = values.Max();
+        double total = values.Sum(v => Math.Exp(v - max));
+        float[] expected = [.. values.Select(v => (float)(Math.Exp(v - max) / total))];
+        SoftmaxKernel.Apply(values);
+        for (int i = 0; i < length; i++)
+        {
+            if (!(Math.Abs(values[i] - expected[i]) <= 1e-6 + (1e-5 * expected[i])))
+            {
+                return $"softmax of {length}: index {i} is {values[i]}, double precision gives {expected[i]}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Uniform values in [-2, 2), with one all-zero stretch (a block of max |x| = 0 must give 0, never NaN).</summary>
