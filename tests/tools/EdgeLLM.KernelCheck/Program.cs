@@ -4,8 +4,8 @@ using EdgeLLM.Runtime.Engines.Cpu.Threading;
 using EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
 
 // edgellm-kernel-check: every quantized-linear kernel this machine supports against the exact block sums, on one and
-// two threads, and softmax against double precision. Prints the detected kernel set, then one line per instruction set
-// and one for softmax; exit 0 when all agree, 1 at the first disagreement (printed).
+// two threads, the int8 activation codes against their definition, and softmax against double precision. Prints the
+// detected kernel set, then one line per instruction set, one for the activations and one for softmax; exit 0 when all agree, 1 at the first disagreement (printed).
 var detected = KernelSet.Detect();
 Console.WriteLine($"detected: {detected.Isa} ({detected.Description})");
 IReadOnlyList<KernelIsa> supported = KernelSet.Supported();
@@ -38,6 +38,21 @@ foreach (KernelIsa isa in supported)
 {
     Console.WriteLine($"{isa}: {checks[isa]} runs agree");
 }
+
+// Activation codes: every block size, natural and nibble order (ties round half to even on every vector path).
+foreach (int blockSize in new[] { 16, 32, 64, 128, 256 })
+{
+    foreach (bool nibbleOrder in new[] { false, true })
+    {
+        if (KernelAgreement.ActivationCodesDisagreement(blockSize, nibbleOrder) is { } disagreement)
+        {
+            Console.WriteLine($"activations: DISAGREES: {disagreement}");
+            return 1;
+        }
+    }
+}
+
+Console.WriteLine("activations: 10 layouts agree");
 
 // Softmax: every length up to 70 (vector loops and tails) and long rows (attention over a long context).
 int[] lengths = [.. Enumerable.Range(1, 70), 127, 128, 129, 1000, 4099];

@@ -60,7 +60,7 @@ internal readonly unsafe struct QuantizedActivations
         int blockCount = (inputCount + blockSize - 1) / blockSize;
         int paddedCount = blockCount * blockSize;
         int laneWidth = nibbleOrder ? 8 : 4;
-        int wholeBlocks = Vector256.IsHardwareAccelerated ? inputCount / blockSize : 0;
+        int wholeBlocks = Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated ? inputCount / blockSize : 0;
         sbyte* natural = Codes;
         if (nibbleOrder)
         {
@@ -72,9 +72,11 @@ internal readonly unsafe struct QuantizedActivations
         for (int block = 0; block < blockCount; block++)
         {
             int start = block * blockSize;
-            int sum = block < wholeBlocks
-                ? QuantizeWholeBlock(input + start, blockSize, natural + start, block, nibbleOrder)
-                : QuantizeBlock(input + start, Math.Min(blockSize, inputCount - start), blockSize, natural + start, block, nibbleOrder);
+            int sum = block >= wholeBlocks
+                ? QuantizeBlock(input + start, Math.Min(blockSize, inputCount - start), blockSize, natural + start, block, nibbleOrder)
+                : Vector256.IsHardwareAccelerated
+                    ? QuantizeWholeBlock(input + start, blockSize, natural + start, block, nibbleOrder)
+                    : QuantizeWholeBlock128(input + start, blockSize, natural + start, block, nibbleOrder);
             BlockSums[block] = sum;
             BlockScaledSums[block] = BlockScales[block] * sum;
             for (int lane = start / laneWidth; lane < (start + blockSize) / laneWidth; lane++)
@@ -158,6 +160,39 @@ internal readonly unsafe struct QuantizedActivations
         }
 
         return Vector256.Sum(sumVector);
+    }
+
+    /// <summary>One whole block, 8 inputs at a time with 128-bit vectors (ARM64): the same codes as <see cref="QuantizeBlock"/>.</summary>
+    private int QuantizeWholeBlock128(float* input, int blockSize, sbyte* codes, int block, bool laneSums)
+    {
+        var maxVector = Vector128<float>.Zero;
+        for (int i = 0; i < blockSize; i += 4)
+        {
+            maxVector = Vector128.Max(maxVector, Vector128.Abs(Vector128.Load(input + i)));
+        }
+
+        float max = MathF.Max(MathF.Max(maxVector[0], maxVector[1]), MathF.Max(maxVector[2], maxVector[3]));
+        float inverse = max > 0 ? 127f / max : 0f;
+        BlockScales[block] = max / 127f;
+        var inverseVector = Vector128.Create(inverse);
+        var sumVector = Vector128<int>.Zero;
+        int* laneZeroPointSums = LaneZeroPointSums + ((block * blockSize) >> 3);
+        for (int i = 0; i < blockSize; i += 8)
+        {
+            Vector128<int> low = Vector128.ConvertToInt32(Vector128.Round(Vector128.Load(input + i) * inverseVector));
+            Vector128<int> high = Vector128.ConvertToInt32(Vector128.Round(Vector128.Load(input + i + 4) * inverseVector));
+            Vector128<int> both = low + high;
+            sumVector += both;
+            if (laneSums)
+            {
+                laneZeroPointSums[i >> 3] = 8 * Vector128.Sum(both);
+            }
+
+            Vector128<short> shorts = Vector128.Narrow(low, high);
+            Vector128.Narrow(shorts, shorts).GetLower().Store(codes + i);
+        }
+
+        return Vector128.Sum(sumVector);
     }
 
     /// <summary>Natural-order codes into nibble order (see the type's summary).</summary>

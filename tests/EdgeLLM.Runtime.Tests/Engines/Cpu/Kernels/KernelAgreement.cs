@@ -6,11 +6,12 @@ namespace EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
 /// <summary>
 /// The CPU kernels whose code differs by instruction set, against exact references: the quantized linear kernels
 /// against the exact block sums over every format and the shapes that reach each kernel path (odd block counts,
-/// padded K, partial row groups, one and several tokens), and softmax against double precision. Run here by
+/// padded K, partial row groups, one and several tokens), the int8 activation codes against their definition (ties
+/// round to even), and softmax against double precision. Run here by
 /// <see cref="QuantizedLinearKernelTests"/> and <see cref="ElementwiseKernelTests"/> for the host's vector widths
 /// and, under qemu, by the linux-arm64 build of tests/tools/EdgeLLM.KernelCheck for the ARM ones.
 /// </summary>
-internal static class KernelAgreement
+internal static unsafe class KernelAgreement
 {
     /// <summary>Bits, block size, stored zero points, fp16 scales: every combination the converter writes.</summary>
     public static IEnumerable<(int Bits, int BlockSize, bool Asymmetric, bool HalfScales)> Formats()
@@ -54,6 +55,69 @@ internal static class KernelAgreement
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Quantizes three blocks (the last partial) whose max |x| is 127, so every code is x rounded half to even and every
+    /// half is a tie: null when codes, scales, block sums and (nibble order) lane sums follow the definition, else the
+    /// first that does not. Whole blocks take the vector path, the partial one the scalar path.
+    /// </summary>
+    public static string? ActivationCodesDisagreement(int blockSize, bool nibbleOrder)
+    {
+        int inputCount = (3 * blockSize) - 5;
+        var input = new float[inputCount];
+        var random = new Random(blockSize);
+        for (int i = 0; i < inputCount; i++)
+        {
+            input[i] = i % blockSize == 0 ? 127f : (random.Next(-254, 255) / 2f);
+        }
+
+        var scratch = new LinearScratch(1, inputCount, 1);
+        var activations = QuantizedActivations.ForToken(scratch, 0);
+        fixed (float* x = input)
+        {
+            activations.Quantize(x, inputCount, blockSize, nibbleOrder);
+        }
+
+        int blockCount = 3;
+        int paddedCount = blockCount * blockSize;
+        int Expected(int k) => k < inputCount ? (int)Math.Round(input[k], MidpointRounding.ToEven) : 0;
+        string where = $"activations of block size {blockSize}{(nibbleOrder ? " in nibble order" : string.Empty)}";
+        for (int block = 0; block < blockCount; block++)
+        {
+            if (activations.BlockScales[block] != 1f)
+            {
+                return $"{where}: block {block} scale {activations.BlockScales[block]}, expected 1";
+            }
+
+            int sum = 0;
+            for (int k = block * blockSize; k < (block + 1) * blockSize; k++)
+            {
+                int position = nibbleOrder ? QuantizedActivations.NibblePosition(k, paddedCount) : k;
+                if (activations.Codes[position] != Expected(k))
+                {
+                    return $"{where}: k {k} code {activations.Codes[position]}, expected {Expected(k)} (x {input[k % inputCount]})";
+                }
+
+                sum += Expected(k);
+            }
+
+            if (activations.BlockSums[block] != sum)
+            {
+                return $"{where}: block {block} code sum {activations.BlockSums[block]}, expected {sum}";
+            }
+        }
+
+        for (int lane = 0; nibbleOrder && lane < paddedCount / 8; lane++)
+        {
+            int sum = Enumerable.Range(lane * 8, 8).Sum(Expected);
+            if (activations.LaneZeroPointSums[lane] != 8 * sum)
+            {
+                return $"{where}: lane {lane} zero-point sum {activations.LaneZeroPointSums[lane]}, expected {8 * sum}";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
