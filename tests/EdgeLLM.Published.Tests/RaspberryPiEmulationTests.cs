@@ -49,7 +49,8 @@ public sealed class RaspberryPiEmulationTests(PublishedModels models, ITestOutpu
     /// The ARM kernels themselves: the linux-arm64 NativeAOT build of tests/tools/EdgeLLM.KernelCheck runs every
     /// quantized-linear kernel the emulated core supports against the exact block sums (4- and 8-bit, blocks 16 to
     /// 256, stored zero points, fp16 scales, odd block counts, padded K, partial row groups, 1 to 13 tokens, 1 and 2
-    /// threads), the int8 activation codes (ties to even) and softmax against double precision (their 128-bit loops),
+    /// threads), the int8 activation codes (ties to even), softmax and SwiGLU's exponential against double precision
+    /// (their 128-bit loops),
     /// and detects the kernel set a Pi of that
     /// generation gets.
     /// </summary>
@@ -72,6 +73,7 @@ public sealed class RaspberryPiEmulationTests(PublishedModels models, ITestOutpu
         string[] agreeing = [.. lines.Where(line => line.EndsWith(" runs agree", StringComparison.Ordinal)).Select(line => line[..line.IndexOf(':', StringComparison.Ordinal)])];
         Assert.Equal(pi.HasDotProd ? ["Scalar", "Vector128", "AdvSimd", "AdvSimdDotProd"] : ["Scalar", "Vector128", "AdvSimd"], agreeing);
         Assert.Contains("activations: 10 layouts agree", lines);
+        Assert.Contains("exp: agrees", lines);
         Assert.Contains(lines, line => line.StartsWith("softmax: ", StringComparison.Ordinal) && line.EndsWith(" lengths agree", StringComparison.Ordinal));
     }
 

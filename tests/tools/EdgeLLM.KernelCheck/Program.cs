@@ -4,8 +4,9 @@ using EdgeLLM.Runtime.Engines.Cpu.Threading;
 using EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
 
 // edgellm-kernel-check: every quantized-linear kernel this machine supports against the exact block sums, on one and
-// two threads, the int8 activation codes against their definition, and softmax against double precision. Prints the
-// detected kernel set, then one line per instruction set, one for the activations and one for softmax; exit 0 when all agree, 1 at the first disagreement (printed).
+// two threads, the int8 activation codes against their definition, softmax and SwiGLU's vector exponential against
+// double precision. Prints the detected kernel set, then one line per instruction set and one per other check; exit 0
+// when all agree, 1 at the first disagreement (printed).
 var detected = KernelSet.Detect();
 Console.WriteLine($"detected: {detected.Isa} ({detected.Description})");
 IReadOnlyList<KernelIsa> supported = KernelSet.Supported();
@@ -66,6 +67,14 @@ foreach (int length in lengths)
 }
 
 Console.WriteLine($"softmax: {lengths.Length} lengths agree");
+
+if (KernelAgreement.ExpDisagreement() is { } expDisagreement)
+{
+    Console.WriteLine($"exp: DISAGREES: {expDisagreement}");
+    return 1;
+}
+
+Console.WriteLine("exp: agrees");
 
 Console.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s");
 return 0;

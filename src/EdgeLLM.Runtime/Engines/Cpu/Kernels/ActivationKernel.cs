@@ -25,7 +25,7 @@ public static unsafe class ActivationKernel
                 for (; i + 8 <= length; i += 8)
                 {
                     var gv = Vector256.Load(g + i);
-                    (gv * Vector256.Load(u + i) / (one + Vector256.Exp(-gv))).Store(y + i);
+                    (gv * Vector256.Load(u + i) / (one + ExpVectors.Exp(-gv))).Store(y + i);
                 }
             }
             else if (Vector128.IsHardwareAccelerated)
@@ -34,7 +34,7 @@ public static unsafe class ActivationKernel
                 for (; i + 4 <= length; i += 4)
                 {
                     var gv = Vector128.Load(g + i);
-                    (gv * Vector128.Load(u + i) / (one + Vector128.Exp(-gv))).Store(y + i);
+                    (gv * Vector128.Load(u + i) / (one + ExpVectors.Exp(-gv))).Store(y + i);
                 }
             }
 

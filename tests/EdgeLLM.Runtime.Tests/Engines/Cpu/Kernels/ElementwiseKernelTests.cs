@@ -51,6 +51,13 @@ public sealed class ElementwiseKernelTests
     }
 
     [Fact]
+    public void VectorExponentialMatchesDouble()
+    {
+        string? disagreement = KernelAgreement.ExpDisagreement();
+        Assert.True(disagreement is null, disagreement);
+    }
+
+    [Fact]
     public void SiluMultiplyMatchesDouble()
     {
         foreach (int length in Lengths)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using EdgeLLM.Runtime.Engines.Cpu.Kernels;
 using EdgeLLM.Runtime.Engines.Cpu.Threading;
 
@@ -7,7 +8,7 @@ namespace EdgeLLM.Runtime.Tests.Engines.Cpu.Kernels;
 /// The CPU kernels whose code differs by instruction set, against exact references: the quantized linear kernels
 /// against the exact block sums over every format and the shapes that reach each kernel path (odd block counts,
 /// padded K, partial row groups, one and several tokens), the int8 activation codes against their definition (ties
-/// round to even), and softmax against double precision. Run here by
+/// round to even), softmax and SwiGLU's vector exponential against double precision. Run here by
 /// <see cref="QuantizedLinearKernelTests"/> and <see cref="ElementwiseKernelTests"/> for the host's vector widths
 /// and, under qemu, by the linux-arm64 build of tests/tools/EdgeLLM.KernelCheck for the ARM ones.
 /// </summary>
@@ -145,6 +146,59 @@ internal static unsafe class KernelAgreement
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <see cref="ExpVectors"/> over [−87, 88) (every 1/128, plus the clamped ends) against double precision, within
+    /// 2.5e-7 relative, and its 256-bit and 128-bit forms equal bit for bit where both run: null when all agree.
+    /// </summary>
+    public static string? ExpDisagreement()
+    {
+        float* x = stackalloc float[8];
+        float* results = stackalloc float[8];
+        for (int i = -87 * 64; i < 88 * 64; i += 4)
+        {
+            for (int lane = 0; lane < 8; lane++)
+            {
+                x[lane] = (i + (lane / 2)) / 64f + (lane % 2 == 0 ? 0 : 1f / 128);
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                ExpVectors.Exp(Vector128.Load(x)).Store(results);
+                ExpVectors.Exp(Vector128.Load(x + 4)).Store(results + 4);
+            }
+
+            for (int lane = 0; lane < 8; lane++)
+            {
+                double expected = Math.Exp(x[lane]);
+                if (Vector128.IsHardwareAccelerated && !(Math.Abs(results[lane] - expected) <= 2.5e-7 * expected))
+                {
+                    return $"exp({x[lane]}): 128-bit {results[lane]}, double precision {expected}";
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> wide = ExpVectors.Exp(Vector256.Load(x));
+                for (int lane = 0; lane < 8; lane++)
+                {
+                    double expected = Math.Exp(x[lane]);
+                    if (!(Math.Abs(wide[lane] - expected) <= 2.5e-7 * expected))
+                    {
+                        return $"exp({x[lane]}): 256-bit {wide[lane]}, double precision {expected}";
+                    }
+
+                    if (Vector128.IsHardwareAccelerated && BitConverter.SingleToInt32Bits(wide[lane]) != BitConverter.SingleToInt32Bits(results[lane]))
+                    {
+                        return $"exp({x[lane]}): 256-bit {wide[lane]} differs from 128-bit {results[lane]}";
+                    }
+                }
+            }
+        }
+
+        float low = ExpVectors.Exp(Vector128.Create(-200f)).GetElement(0), high = ExpVectors.Exp(Vector128.Create(200f)).GetElement(0);
+        return Math.Abs(low - Math.Pow(2, -126)) <= 1e-5 * Math.Pow(2, -126) && float.IsFinite(high) && high > 1e38f ? null : $"exp clamps: exp(-200) = {low}, exp(200) = {high}";
     }
 
     /// <summary>Uniform values in [-2, 2), with one all-zero stretch (a block of max |x| = 0 must give 0, never NaN).</summary>
