@@ -108,7 +108,6 @@ internal static unsafe class QuantizedRowsArm64
         sbyte* codes = activations.Codes;
         int stepsPerBlock = pass.StepsPerBlock;
         var sums = Vector128<float>.Zero;
-        var mask = Vector128.Create((byte)0x0F);
         var centre = Vector128.Create((byte)0x80);
         int step = 0;
         for (int block = 0; block < pass.StepBlocks; block++)
@@ -119,17 +118,11 @@ internal static unsafe class QuantizedRowsArm64
                 int offset = step * 16;
                 if (pass.Int4)
                 {
-                    (int even, int odd) = pass.NibbleCodes(step);
-                    Vector128<sbyte> evenCodes = Vector128.Load(codes + even);
-                    Vector128<sbyte> oddCodes = Vector128.Load(codes + odd);
-                    Vector128<byte> p0 = Vector128.Load(w0 + offset);
-                    Vector128<byte> p1 = Vector128.Load(w1 + offset);
-                    Vector128<byte> p2 = Vector128.Load(w2 + offset);
-                    Vector128<byte> p3 = Vector128.Load(w3 + offset);
-                    d0 = TDot.Nibbles(d0, (p0 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p0, 4).AsSByte(), evenCodes, oddCodes);
-                    d1 = TDot.Nibbles(d1, (p1 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p1, 4).AsSByte(), evenCodes, oddCodes);
-                    d2 = TDot.Nibbles(d2, (p2 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p2, 4).AsSByte(), evenCodes, oddCodes);
-                    d3 = TDot.Nibbles(d3, (p3 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p3, 4).AsSByte(), evenCodes, oddCodes);
+                    (Vector128<sbyte> even, Vector128<sbyte> odd) = pass.NibbleCodes(codes, step);
+                    d0 = TDot.Nibbles(d0, Vector128.Load(w0 + offset), even, odd);
+                    d1 = TDot.Nibbles(d1, Vector128.Load(w1 + offset), even, odd);
+                    d2 = TDot.Nibbles(d2, Vector128.Load(w2 + offset), even, odd);
+                    d3 = TDot.Nibbles(d3, Vector128.Load(w3 + offset), even, odd);
                 }
                 else
                 {
@@ -156,23 +149,16 @@ internal static unsafe class QuantizedRowsArm64
         byte* w0 = pass.W0, w1 = pass.W1, w2 = pass.W2, w3 = pass.W3;
         sbyte* codes = activations.Codes;
         var sums = Vector128<float>.Zero;
-        var mask = Vector128.Create((byte)0x0F);
         for (int step = 0; step < pass.StepCount; step++)
         {
             int offset = step * 16;
-            (int even, int odd) = pass.NibbleCodes(step);
-            Vector128<sbyte> evenCodes = Vector128.Load(codes + even);
-            Vector128<sbyte> oddCodes = Vector128.Load(codes + odd);
-            Vector128<byte> p0 = Vector128.Load(w0 + offset);
-            Vector128<byte> p1 = Vector128.Load(w1 + offset);
-            Vector128<byte> p2 = Vector128.Load(w2 + offset);
-            Vector128<byte> p3 = Vector128.Load(w3 + offset);
+            (Vector128<sbyte> even, Vector128<sbyte> odd) = pass.NibbleCodes(codes, step);
 
             // Lane j of each holds bytes 4j..4j+3: lanes 0-1 the first block, 2-3 the second.
-            Vector128<int> d0 = TDot.NibbleQuads((p0 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p0, 4).AsSByte(), evenCodes, oddCodes);
-            Vector128<int> d1 = TDot.NibbleQuads((p1 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p1, 4).AsSByte(), evenCodes, oddCodes);
-            Vector128<int> d2 = TDot.NibbleQuads((p2 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p2, 4).AsSByte(), evenCodes, oddCodes);
-            Vector128<int> d3 = TDot.NibbleQuads((p3 & mask).AsSByte(), AdvSimd.ShiftRightLogical(p3, 4).AsSByte(), evenCodes, oddCodes);
+            Vector128<int> d0 = TDot.NibbleQuads(Vector128.Load(w0 + offset), even, odd);
+            Vector128<int> d1 = TDot.NibbleQuads(Vector128.Load(w1 + offset), even, odd);
+            Vector128<int> d2 = TDot.NibbleQuads(Vector128.Load(w2 + offset), even, odd);
+            Vector128<int> d3 = TDot.NibbleQuads(Vector128.Load(w3 + offset), even, odd);
             Vector128<int> rows01 = AdvSimd.Arm64.AddPairwise(d0, d1); // r0 A, r0 B, r1 A, r1 B
             Vector128<int> rows23 = AdvSimd.Arm64.AddPairwise(d2, d3);
             sums = pass.Accumulate(sums, AdvSimd.Arm64.UnzipEven(rows01, rows23), 2 * step, activations);
@@ -249,17 +235,18 @@ internal static unsafe class QuantizedRowsArm64
             }
         }
 
-        /// <summary>Where a 4-bit step's even-input and odd-input codes start in nibble order.</summary>
+        /// <summary>A 4-bit step's even-input and odd-input codes (nibble order).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly (int Even, int Odd) NibbleCodes(int step)
+        public readonly (Vector128<sbyte> Even, Vector128<sbyte> Odd) NibbleCodes(sbyte* codes, int step)
         {
             if (step < NibbleGroupSteps)
             {
-                int even = ((step >> 1) << 6) + ((step & 1) << 4);
-                return (even, even + 32);
+                sbyte* even = codes + ((step >> 1) << 6) + ((step & 1) << 4);
+                return (Vector128.Load(even), Vector128.Load(even + 32));
             }
 
-            return (step << 5, (step << 5) + 16); // the group of 32 after the last whole 64
+            sbyte* rest = codes + (step << 5); // the group of 32 after the last whole 64
+            return (Vector128.Load(rest), Vector128.Load(rest + 16));
         }
 
         /// <summary>sums + (dots − (zero point − centre) · code sum) · weight scale · activation scale, for block <paramref name="block"/>.</summary>
@@ -293,26 +280,34 @@ internal static unsafe class QuantizedRowsArm64
     /// <summary>The int8 multiply-adds of one step, with or without the dot-product extension.</summary>
     private interface IStepDot
     {
-        /// <summary>acc + Σ low × even + high × odd over 16 bytes, in any lanes.</summary>
-        static abstract Vector128<int> Nibbles(Vector128<int> acc, Vector128<sbyte> low, Vector128<sbyte> high, Vector128<sbyte> even, Vector128<sbyte> odd);
+        /// <summary>acc + Σ low nibble × even + high nibble × odd over 16 packed bytes, in any lanes.</summary>
+        static abstract Vector128<int> Nibbles(Vector128<int> acc, Vector128<byte> packed, Vector128<sbyte> even, Vector128<sbyte> odd);
 
-        /// <summary>Σ low × even + high × odd with lane j holding bytes 4j..4j+3 only.</summary>
-        static abstract Vector128<int> NibbleQuads(Vector128<sbyte> low, Vector128<sbyte> high, Vector128<sbyte> even, Vector128<sbyte> odd);
+        /// <summary>Σ low nibble × even + high nibble × odd with lane j holding bytes 4j..4j+3 only.</summary>
+        static abstract Vector128<int> NibbleQuads(Vector128<byte> packed, Vector128<sbyte> even, Vector128<sbyte> odd);
 
         /// <summary>acc + Σ weight × code over 16 signed bytes, in any lanes.</summary>
         static abstract Vector128<int> Bytes(Vector128<int> acc, Vector128<sbyte> weights, Vector128<sbyte> codes);
     }
 
+    /// <summary>Codes 0..15 of the packed bytes' low and high nibbles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<sbyte> Low, Vector128<sbyte> High) Unpack(Vector128<byte> packed)
+        => ((packed & Vector128.Create((byte)0x0F)).AsSByte(), AdvSimd.ShiftRightLogical(packed, 4).AsSByte());
+
     /// <summary><c>sdot</c>: lane j += Σ of bytes 4j..4j+3's products.</summary>
     private readonly struct SignedDot : IStepDot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> Nibbles(Vector128<int> acc, Vector128<sbyte> low, Vector128<sbyte> high, Vector128<sbyte> even, Vector128<sbyte> odd)
-            => Dp.DotProduct(Dp.DotProduct(acc, low, even), high, odd);
+        public static Vector128<int> Nibbles(Vector128<int> acc, Vector128<byte> packed, Vector128<sbyte> even, Vector128<sbyte> odd)
+        {
+            (Vector128<sbyte> low, Vector128<sbyte> high) = Unpack(packed);
+            return Dp.DotProduct(Dp.DotProduct(acc, low, even), high, odd);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> NibbleQuads(Vector128<sbyte> low, Vector128<sbyte> high, Vector128<sbyte> even, Vector128<sbyte> odd)
-            => Dp.DotProduct(Dp.DotProduct(Vector128<int>.Zero, low, even), high, odd);
+        public static Vector128<int> NibbleQuads(Vector128<byte> packed, Vector128<sbyte> even, Vector128<sbyte> odd)
+            => Nibbles(Vector128<int>.Zero, packed, even, odd);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> Bytes(Vector128<int> acc, Vector128<sbyte> weights, Vector128<sbyte> codes)
@@ -323,9 +318,10 @@ internal static unsafe class QuantizedRowsArm64
     private readonly struct WideningDot : IStepDot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> Nibbles(Vector128<int> acc, Vector128<sbyte> low, Vector128<sbyte> high, Vector128<sbyte> even, Vector128<sbyte> odd)
+        public static Vector128<int> Nibbles(Vector128<int> acc, Vector128<byte> packed, Vector128<sbyte> even, Vector128<sbyte> odd)
         {
             // Four products of ≤ 15 × 127 per int16 lane: ≤ 7,620.
+            (Vector128<sbyte> low, Vector128<sbyte> high) = Unpack(packed);
             Vector128<short> products = AdvSimd.MultiplyWideningLower(low.GetLower(), even.GetLower());
             products = AdvSimd.MultiplyWideningLowerAndAdd(products, high.GetLower(), odd.GetLower());
             products = AdvSimd.MultiplyWideningUpperAndAdd(products, low, even);
@@ -334,8 +330,9 @@ internal static unsafe class QuantizedRowsArm64
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> NibbleQuads(Vector128<sbyte> low, Vector128<sbyte> high, Vector128<sbyte> even, Vector128<sbyte> odd)
+        public static Vector128<int> NibbleQuads(Vector128<byte> packed, Vector128<sbyte> even, Vector128<sbyte> odd)
         {
+            (Vector128<sbyte> low, Vector128<sbyte> high) = Unpack(packed);
             Vector128<short> lower = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(low.GetLower(), even.GetLower()), high.GetLower(), odd.GetLower());
             Vector128<short> upper = AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningUpper(low, even), high, odd);
             return AdvSimd.Arm64.AddPairwise(AdvSimd.AddPairwiseWidening(lower), AdvSimd.AddPairwiseWidening(upper));
