@@ -164,7 +164,10 @@ internal readonly unsafe struct QuantizedActivations
         return Vector256.Sum(sumVector);
     }
 
-    /// <summary>One whole block, 8 inputs at a time with 128-bit vectors (ARM64): the same codes as <see cref="QuantizeBlock"/>.</summary>
+    /// <summary>
+    /// One whole block, 8 inputs at a time with 128-bit vectors (ARM64, x64 without AVX): the same codes as
+    /// <see cref="QuantizeBlock"/>.
+    /// </summary>
     private int QuantizeWholeBlock128(float* input, int blockSize, sbyte* codes, int block, bool laneSums)
     {
         var maxVector = Vector128<float>.Zero;

@@ -261,20 +261,9 @@ internal static unsafe class QuantizedRowsArm64
             return AdvSimd.FusedMultiplyAdd(sums, Vector128.ConvertToSingle(dots - (offsets * codeSum)), scales);
         }
 
-        /// <summary>Row i's blocks after the last whole step (scalar).</summary>
+        /// <summary>Row i's blocks after the last whole step (the scalar reference, over the transposed scales).</summary>
         public readonly float Tail(int i, in QuantizedActivations activations)
-        {
-            byte* row = (byte*)Weight.Values + ((long)(firstRow + i) * Weight.RowBytes);
-            float sum = 0;
-            for (int block = StepBlocks; block < Weight.BlockCount; block++)
-            {
-                int dot = QuantizedRowsScalar.BlockDot(Weight, row, activations.Codes, block)
-                    - (Weight.ZeroPoint(firstRow + i, block) * activations.BlockSums[block]);
-                sum += Scales[(block * RowsPerPass) + i] * activations.BlockScales[block] * dot;
-            }
-
-            return sum;
-        }
+            => QuantizedRowsScalar.Row(Weight, firstRow + i, Scales + i, activations, StepBlocks, RowsPerPass);
     }
 
     /// <summary>The int8 multiply-adds of one step, with or without the dot-product extension.</summary>

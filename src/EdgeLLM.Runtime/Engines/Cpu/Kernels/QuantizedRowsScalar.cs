@@ -34,15 +34,18 @@ internal static unsafe class QuantizedRowsScalar
         return sum;
     }
 
-    /// <summary>Row <paramref name="row"/> of W times the activations, blocks [firstBlock, BlockCount).</summary>
-    public static float Row(in WeightMatrix weight, int row, float* rowScales, in QuantizedActivations activations, int firstBlock = 0)
+    /// <summary>
+    /// Row <paramref name="row"/> of W times the activations, blocks [firstBlock, BlockCount); block b's scale is
+    /// rowScales[b · scaleStride] (a stride above 1: scales transposed for several rows).
+    /// </summary>
+    public static float Row(in WeightMatrix weight, int row, float* rowScales, in QuantizedActivations activations, int firstBlock = 0, int scaleStride = 1)
     {
         byte* rowBytes = (byte*)weight.Values + ((long)row * weight.RowBytes);
         float sum = 0;
         for (int block = firstBlock; block < weight.BlockCount; block++)
         {
             int dot = BlockDot(weight, rowBytes, activations.Codes, block) - (weight.ZeroPoint(row, block) * activations.BlockSums[block]);
-            sum += rowScales[block] * activations.BlockScales[block] * dot;
+            sum += rowScales[(long)block * scaleStride] * activations.BlockScales[block] * dot;
         }
 
         return sum;

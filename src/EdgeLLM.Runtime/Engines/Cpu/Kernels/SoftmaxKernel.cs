@@ -2,7 +2,10 @@ using System.Runtime.Intrinsics;
 
 namespace EdgeLLM.Runtime.Engines.Cpu.Kernels;
 
-/// <summary>In-place softmax, max-subtracted, fp32 (256-bit vectors on x64, 128-bit on ARM64, scalar elsewhere).</summary>
+/// <summary>
+/// In-place softmax, max-subtracted, fp32: 256-bit vectors where accelerated, else 128-bit (ARM64, x64 without AVX),
+/// else scalar.
+/// </summary>
 public static unsafe class SoftmaxKernel
 {
     public static void Apply(Span<float> values)
@@ -71,7 +74,7 @@ public static unsafe class SoftmaxKernel
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            // ARM64: the same vector exponential as the 256-bit loop, four lanes at a time.
+            // ARM64 (and x64 without AVX): the same vector exponential as the 256-bit loop, four lanes at a time.
             var maxVector = Vector128.Create(max);
             var sumVector = Vector128<float>.Zero;
             for (; i + 4 <= length; i += 4)
