@@ -108,7 +108,7 @@ internal sealed class MatMulNBitsLinearEncoder : ILinearWeightEncoder
         var rows = new WeightRows(weight.Name, weight.OutFeatures, layout.ColumnCount, weight.ReadRows);
         QuantizedTensor? tensor = null;
         string packed = graph.Initializer($"{weight.Name}.MatMulNBits.qweight", DataType.Uint8, layout.PackedShape,
-            writer => tensor = BlockQuantizer.Quantize(rows, options, writer.Write, importance?.For(weight.Name)));
+            writer => tensor = BlockQuantizer.Quantize(rows, options, writer.Write, importance?.For(weight.Name), importance?.FeedbackFor(weight.Name)));
         QuantizedTensor result = tensor!;
         DataType scaleType = options.HalfScales ? DataType.Float16 : activation;
         string scales = graph.Initializer($"{weight.Name}.MatMulNBits.scales", scaleType, layout.ScaleShape,

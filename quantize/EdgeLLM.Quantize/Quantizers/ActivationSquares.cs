@@ -53,11 +53,17 @@ public sealed class ActivationSquares
             throw new InvalidOperationException("no activation rows were added");
         }
 
+        return FlooredMeans(sums, RowCount);
+    }
+
+    /// <summary>Sums of squares over <paramref name="rowCount"/> rows → E[x²] per channel, floored at <see cref="ChannelImportance.Floor"/> × their mean.</summary>
+    internal static float[] FlooredMeans(ReadOnlySpan<double> sums, long rowCount)
+    {
         var means = new float[sums.Length];
         double total = 0;
         for (int channel = 0; channel < sums.Length; channel++)
         {
-            double mean = sums[channel] / RowCount;
+            double mean = sums[channel] / rowCount;
             means[channel] = (float)mean;
             total += mean;
         }

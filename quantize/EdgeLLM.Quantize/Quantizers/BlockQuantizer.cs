@@ -15,10 +15,12 @@ public sealed class BlockQuantizer
     private const int ChunkWeightCount = 1 << 22;
 
     private readonly float[]? importance;
+    private readonly ErrorFeedback? feedback;
 
-    private BlockQuantizer(BlockQuantizationOptions options, int columnCount, float[]? importance)
+    private BlockQuantizer(BlockQuantizationOptions options, int columnCount, float[]? importance, ErrorFeedback? feedback)
     {
         this.importance = importance;
+        this.feedback = feedback;
         Options = options;
         ColumnCount = columnCount;
         Layout = new MatMulNBitsLayout(1, columnCount, options.Bits, options.BlockSize);
@@ -39,7 +41,14 @@ public sealed class BlockQuantizer
     /// channel's importance from <see cref="ChannelImportance"/>, one per column), or unweighted when null.
     /// Round-to-nearest scales ignore it.
     /// </summary>
-    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount, float[]? importance)
+    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount, float[]? importance) => Create(options, columnCount, importance, null);
+
+    /// <summary>
+    /// A quantizer that also spreads each weight's rounding error over the row's later columns by GPTQ's
+    /// <paramref name="feedback"/> (null: none): each block's parameters are chosen from the weights as the earlier
+    /// blocks' errors left them. The recorded error is against the original weights.
+    /// </summary>
+    public static BlockQuantizer Create(BlockQuantizationOptions options, int columnCount, float[]? importance, ErrorFeedback? feedback)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -49,7 +58,12 @@ public sealed class BlockQuantizer
             throw new ArgumentException($"{importance.Length} channel importances for rows of {columnCount}", nameof(importance));
         }
 
-        return new BlockQuantizer(options, columnCount, importance);
+        if (feedback is not null && feedback.Width != columnCount)
+        {
+            throw new ArgumentException($"error feedback for {feedback.Width} columns on rows of {columnCount}", nameof(feedback));
+        }
+
+        return new BlockQuantizer(options, columnCount, importance, feedback);
     }
 
     /// <summary>
@@ -77,11 +91,13 @@ public sealed class BlockQuantizer
         CheckLength(packed.Length, rowCount * Layout.PackedRowBytes, nameof(packed));
         CheckLength(scales.Length, rowCount * Layout.BlockCount, nameof(scales));
         CheckLength(zeroPoints.Length, rowCount * zeroPointRowBytes, nameof(zeroPoints));
+        float[]? updated = feedback is null ? null : new float[ColumnCount];
         for (int row = 0; row < rowCount; row++)
         {
             QuantizeRow(
                 firstRow + row,
                 weights.Slice(row * ColumnCount, ColumnCount),
+                updated,
                 packed.Slice(row * Layout.PackedRowBytes, Layout.PackedRowBytes),
                 scales.Slice(row * Layout.BlockCount, Layout.BlockCount),
                 zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes),
@@ -101,8 +117,12 @@ public sealed class BlockQuantizer
     public static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, float[]? importance)
         => Quantize(weight, options, writePacked, ChunkWeightCount, importance);
 
+    /// <summary>... with GPTQ's error feedback as well (<see cref="Create(BlockQuantizationOptions, int, float[], ErrorFeedback)"/>; null: none).</summary>
+    public static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, float[]? importance, ErrorFeedback? feedback)
+        => Quantize(weight, options, writePacked, ChunkWeightCount, importance, feedback);
+
     /// <summary><see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> with a chosen chunk bound (tests use small ones).</summary>
-    internal static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, int chunkWeightCount, float[]? importance = null)
+    internal static QuantizedTensor Quantize(WeightRows weight, BlockQuantizationOptions options, PackedBytesSink writePacked, int chunkWeightCount, float[]? importance = null, ErrorFeedback? feedback = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(writePacked);
@@ -111,7 +131,12 @@ public sealed class BlockQuantizer
             throw new EdgeLlmException($"tensor '{weight.Name}': {importance.Length} channel importances for {weight.ColumnCount} input features");
         }
 
-        var quantizer = Create(options, weight.ColumnCount, importance);
+        if (feedback is not null && feedback.Width != weight.ColumnCount)
+        {
+            throw new EdgeLlmException($"tensor '{weight.Name}': error feedback for {feedback.Width} input features, the tensor has {weight.ColumnCount}");
+        }
+
+        var quantizer = Create(options, weight.ColumnCount, importance, feedback);
         var layout = quantizer.Layout with { RowCount = weight.RowCount };
         var scales = new float[checked((int)layout.ScaleCount)];
         byte[]? zeroPoints = options.Asymmetric ? new byte[checked((int)layout.ZeroPointByteCount)] : null;
@@ -179,18 +204,24 @@ public sealed class BlockQuantizer
         }
     }
 
-    private void QuantizeRow(long rowNumber, ReadOnlySpan<float> row, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+    /// <param name="updated">With error feedback, a row-long buffer for the weights as the earlier columns' errors leave them; null without.</param>
+    private void QuantizeRow(long rowNumber, ReadOnlySpan<float> row, float[]? updated, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
     {
         packed.Clear();
         zeroPoints.Clear();
         int blockSize = Options.BlockSize;
         int maxCode = Options.MaxCode;
+        CheckFinite(row, rowNumber, 0);
+        if (updated is not null)
+        {
+            row.CopyTo(updated);
+        }
         for (int block = 0; block < Layout.BlockCount; block++)
         {
             int start = block * blockSize;
             ReadOnlySpan<float> weights = row.Slice(start, Math.Min(blockSize, ColumnCount - start));
-            CheckFinite(weights, rowNumber, start);
-            BlockParameters parameters = Choose(weights, importance is null ? [] : importance.AsSpan(start, weights.Length));
+            ReadOnlySpan<float> chosenFrom = updated is null ? weights : updated.AsSpan(start, weights.Length);
+            BlockParameters parameters = Choose(chosenFrom, importance is null ? [] : importance.AsSpan(start, weights.Length));
             if (Options.HalfScales)
             {
                 // The codes stay; dequantization (and the recorded error) uses the scale as stored.
@@ -206,8 +237,13 @@ public sealed class BlockQuantizer
             {
                 // Padding past K quantizes 0, which dequantizes to exactly 0.
                 float weight = i < weights.Length ? weights[i] : 0f;
-                int code = parameters.Code(weight, maxCode);
+                int code = parameters.Code(updated is null || i >= weights.Length ? weight : updated[start + i], maxCode);
                 WriteCode(blob, i, code);
+                if (updated is not null && i < weights.Length)
+                {
+                    feedback!.Spread(updated, start + i, updated[start + i] - parameters.Dequantize(code));
+                }
+
                 double difference = parameters.Dequantize(code) - (double)weight;
                 squaredErrorSum += difference * difference;
                 squaredWeightSum += (double)weight * weight;

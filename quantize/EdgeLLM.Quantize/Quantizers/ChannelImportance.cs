@@ -14,12 +14,25 @@ public sealed class ChannelImportance
     public const double Floor = 1e-4;
 
     private readonly Dictionary<string, float[]> channels;
+    private readonly Dictionary<string, ActivationCovariance> covariances;
+    private readonly Lock feedbackLock = new();
+    private (ActivationCovariance Covariance, ErrorFeedback Feedback)? lastFeedback;
 
     /// <param name="channels">Weight name → importance per input channel (finite, positive).</param>
     /// <param name="tokenCount">Tokens the calibration run took them from (recorded in edgellm.json).</param>
     /// <param name="source">Where the calibration text came from ("built-in" or a file name; recorded).</param>
     public ChannelImportance(IReadOnlyDictionary<string, float[]> channels, long tokenCount, string source)
+        : this(channels, new Dictionary<string, ActivationCovariance>(), tokenCount, source)
     {
+    }
+
+    /// <param name="channels">Weight name → importance per input channel (finite, positive).</param>
+    /// <param name="covariances">Weight name → E[x·xᵀ] of its inputs, for GPTQ's error feedback (weights sharing an input share one).</param>
+    /// <param name="tokenCount">Tokens the calibration run took them from (recorded in edgellm.json).</param>
+    /// <param name="source">Where the calibration text came from ("built-in" or a file name; recorded).</param>
+    public ChannelImportance(IReadOnlyDictionary<string, float[]> channels, IReadOnlyDictionary<string, ActivationCovariance> covariances, long tokenCount, string source)
+    {
+        ArgumentNullException.ThrowIfNull(covariances);
         ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(source);
         foreach ((string name, float[] values) in channels)
@@ -34,6 +47,7 @@ public sealed class ChannelImportance
         }
 
         this.channels = new Dictionary<string, float[]>(channels, StringComparer.Ordinal);
+        this.covariances = new Dictionary<string, ActivationCovariance>(covariances, StringComparer.Ordinal);
         TokenCount = tokenCount;
         Source = source;
     }
@@ -45,6 +59,42 @@ public sealed class ChannelImportance
     /// <summary>Weights with an importance row.</summary>
     public IReadOnlyCollection<string> Names => channels.Keys;
 
+    /// <summary>Weights with GPTQ error feedback.</summary>
+    public IReadOnlyCollection<string> FeedbackNames => covariances.Keys;
+
     /// <summary>The importance of weight <paramref name="name"/>'s input channels, or null when the table has none.</summary>
     public float[]? For(string name) => channels.GetValueOrDefault(name);
+
+    /// <summary>
+    /// GPTQ's error feedback for weight <paramref name="name"/>, or null when the table has no covariance for it. The last
+    /// factor is kept, so weights that share an input and are quantized one after the other (q, k, v; gate, up) factor it once.
+    /// </summary>
+    public ErrorFeedback? FeedbackFor(string name)
+    {
+        if (!covariances.TryGetValue(name, out ActivationCovariance? covariance))
+        {
+            return null;
+        }
+
+        lock (feedbackLock)
+        {
+            if (lastFeedback is { } last && ReferenceEquals(last.Covariance, covariance))
+            {
+                return last.Feedback;
+            }
+
+            ErrorFeedback feedback;
+            try
+            {
+                feedback = ErrorFeedback.From(covariance);
+            }
+            catch (EdgeLlmException problem)
+            {
+                throw new EdgeLlmException($"tensor '{name}': {problem.Message}", problem);
+            }
+
+            lastFeedback = (covariance, feedback);
+            return feedback;
+        }
+    }
 }

@@ -7,53 +7,110 @@ namespace EdgeLLM.Cli.Calibration;
 /// <summary>
 /// Collects E[x²] per input channel of every decoder Linear layer from the CPU engine's forward passes and names
 /// the result after the weights that read those inputs (the converter's graph names: packed q|k|v, and the separate
-/// q/k/v projections of the DirectML graph, share the attention input; gate and up share theirs).
+/// q/k/v projections of the DirectML graph, share the attention input; gate and up share theirs). With
+/// <c>covariances</c> it keeps the whole E[x·xᵀ] of each input instead (GPTQ's Hessian; width² doubles per input), whose
+/// diagonal is the same importance.
 /// </summary>
 internal sealed class ActivationImportanceObserver : ILinearInputObserver
 {
     private static readonly LinearInput[] Inputs = Enum.GetValues<LinearInput>();
-    private readonly ActivationSquares[] squares;
+    private readonly ActivationSquares[]? squares;
+    private readonly ActivationCovariance[]? covariances;
     private readonly int layerCount;
 
     public ActivationImportanceObserver(ModelConfig config)
+        : this(config, covariances: false)
+    {
+    }
+
+    public ActivationImportanceObserver(ModelConfig config, bool covariances)
     {
         ArgumentNullException.ThrowIfNull(config);
         layerCount = config.LayerCount;
-        squares = new ActivationSquares[layerCount * Inputs.Length];
+        if (covariances)
+        {
+            this.covariances = new ActivationCovariance[layerCount * Inputs.Length];
+        }
+        else
+        {
+            squares = new ActivationSquares[layerCount * Inputs.Length];
+        }
+
         for (int layer = 0; layer < layerCount; layer++)
         {
             foreach (LinearInput input in Inputs)
             {
-                squares[Index(layer, input)] = new ActivationSquares(input switch
+                int width = Width(config, input);
+                if (this.covariances is not null)
                 {
-                    LinearInput.AttentionOutput => config.HeadCount * config.HeadDim,
-                    LinearInput.Down => config.IntermediateSize,
-                    _ => config.HiddenSize,
-                });
+                    this.covariances[Index(layer, input)] = new ActivationCovariance(width);
+                }
+                else
+                {
+                    squares![Index(layer, input)] = new ActivationSquares(width);
+                }
             }
         }
     }
 
-    public void Observe(int layer, LinearInput input, ReadOnlySpan<float> rows) => squares[Index(layer, input)].Add(rows);
+    /// <summary>Bytes the covariances of every decoder layer's inputs take (width² doubles each).</summary>
+    public static long CovarianceBytes(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        long perLayer = 0;
+        foreach (LinearInput input in Inputs)
+        {
+            long width = Width(config, input);
+            perLayer += width * width * sizeof(double);
+        }
+
+        return perLayer * config.LayerCount;
+    }
+
+    public void Observe(int layer, LinearInput input, ReadOnlySpan<float> rows)
+    {
+        if (covariances is not null)
+        {
+            covariances[Index(layer, input)].Add(rows);
+        }
+        else
+        {
+            squares![Index(layer, input)].Add(rows);
+        }
+    }
 
     /// <summary>The importance table of every decoder Linear weight, from the rows seen so far.</summary>
     public ChannelImportance ToImportance(long tokenCount, string source)
     {
         var channels = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var inputCovariances = new Dictionary<string, ActivationCovariance>(StringComparer.Ordinal);
         for (int layer = 0; layer < layerCount; layer++)
         {
             foreach (LinearInput input in Inputs)
             {
-                float[] means = squares[Index(layer, input)].Means();
+                ActivationCovariance? covariance = covariances?[Index(layer, input)];
+                float[] means = covariance is not null ? covariance.Means() : squares![Index(layer, input)].Means();
                 foreach (string module in ModulesReading(input))
                 {
-                    channels[HuggingFaceLayout.Layer(layer, module)] = means;
+                    string name = HuggingFaceLayout.Layer(layer, module);
+                    channels[name] = means;
+                    if (covariance is not null)
+                    {
+                        inputCovariances[name] = covariance;
+                    }
                 }
             }
         }
 
-        return new ChannelImportance(channels, tokenCount, source);
+        return new ChannelImportance(channels, inputCovariances, tokenCount, source);
     }
+
+    private static int Width(ModelConfig config, LinearInput input) => input switch
+    {
+        LinearInput.AttentionOutput => config.HeadCount * config.HeadDim,
+        LinearInput.Down => config.IntermediateSize,
+        _ => config.HiddenSize,
+    };
 
     private static string[] ModulesReading(LinearInput input) => input switch
     {

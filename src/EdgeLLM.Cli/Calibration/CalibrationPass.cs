@@ -29,10 +29,15 @@ public static class CalibrationPass
 
     /// <summary>The calibration of <paramref name="checkpoint"/> for the converter (<see cref="ConversionOptions.Calibration"/>).</summary>
     public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads)
-        => (scratch, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation);
+        => For(checkpoint, sourceFolder, text, threads, errorFeedback: false);
+
+    /// <param name="errorFeedback">Also keep every input's E[x·xᵀ] for GPTQ's error feedback (<see cref="ActivationImportanceObserver.CovarianceBytes"/> of memory).</param>
+    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, bool errorFeedback)
+        => (scratch, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation, errorFeedback);
 
     /// <param name="precision">The precision of the scratch copy the text runs through (<see cref="CopyPrecision"/> for quantize).</param>
-    public static ChannelImportance Run(ICheckpoint checkpoint, string sourceFolder, string scratch, CalibrationText text, int threads, WeightPrecision precision, CancellationToken cancellation)
+    /// <param name="errorFeedback">Also keep every input's E[x·xᵀ] for GPTQ's error feedback.</param>
+    public static ChannelImportance Run(ICheckpoint checkpoint, string sourceFolder, string scratch, CalibrationText text, int threads, WeightPrecision precision, CancellationToken cancellation, bool errorFeedback = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(text);
@@ -55,7 +60,7 @@ public static class CalibrationPass
         }
 
         int? bos = prompts.Tokenizer.BeginningOfSequenceId is int id && prompts.Tokenizer.SpecialPrefixIds.Contains(id) ? id : null;
-        var observer = new ActivationImportanceObserver(config);
+        var observer = new ActivationImportanceObserver(config, errorFeedback);
         using (CpuEngine engine = CpuEngine.Open(scratch, new CpuEngineOptions { ContextLength = context, Threads = threads, LinearInputs = observer }))
         {
             int[] chunk = new int[context];

@@ -107,9 +107,13 @@ public static class QuantizeCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var noCalibrationOption = new Option<bool>("--no-calibration") { Description = "int4/int8: unweighted scale search (no calibration run)" };
+        var gptqOption = new Option<bool>("--gptq")
+        {
+            Description = "int4/int8: GPTQ rounding: each weight's rounding error is taken off the later weights of its row in proportion to how their inputs correlate over the calibration text (implies --calibration; the built-in text unless a file is given)",
+        };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, scaleTypeOption, calibrationOption, noCalibrationOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, scaleTypeOption, calibrationOption, noCalibrationOption, gptqOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -138,7 +142,8 @@ public static class QuantizeCommand
                 Target = GraphTargets.Parse(parse.GetValue(targetOption)!),
             };
             bool gguf = File.Exists(source); // a folder is a checkpoint; a file is read as GGUF (a bad magic is its error)
-            CalibrationText? calibrationText = ParseCalibration(parse.GetResult(calibrationOption) is not null, parse.GetValue(calibrationOption), parse.GetValue(noCalibrationOption), options.Precision, gguf);
+            bool gptq = parse.GetValue(gptqOption);
+            CalibrationText? calibrationText = ParseCalibration(parse.GetResult(calibrationOption) is not null || gptq, parse.GetValue(calibrationOption), parse.GetValue(noCalibrationOption), options.Precision, gguf, gptq);
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
             if (!gguf)
@@ -147,9 +152,14 @@ public static class QuantizeCommand
             }
 
             using ICheckpoint checkpoint = gguf ? GgufCheckpoint.Open(source) : CheckpointFolder.Open(source);
+            if (gptq)
+            {
+                RefuseCovariancesThatDoNotFit(checkpoint.Config);
+            }
+
             if (calibrationText is not null)
             {
-                options = options with { Calibration = CalibrationPass.For(checkpoint, source, calibrationText, threads: 0) };
+                options = options with { Calibration = CalibrationPass.For(checkpoint, source, calibrationText, threads: 0, errorFeedback: gptq) };
             }
 
             string output = parse.GetValue(outputOption)!;
@@ -171,7 +181,7 @@ public static class QuantizeCommand
 
             if (result.Importance is { } importance)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quantize: scale search weighted by {importance.Names.Count} activation importance rows from {importance.TokenCount} tokens of the {(importance.Source == CalibrationText.BuiltInSource ? "built-in calibration text" : $"calibration text {importance.Source}")}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quantize: scale search weighted by {importance.Names.Count} activation importance rows{(importance.FeedbackNames.Count > 0 ? $", GPTQ rounding on {importance.FeedbackNames.Count} weights," : string.Empty)} from {importance.TokenCount} tokens of the {(importance.Source == CalibrationText.BuiltInSource ? "built-in calibration text" : $"calibration text {importance.Source}")}"));
             }
 
             if (checkpoint.Config.Yarn is { } yarn)
@@ -192,16 +202,17 @@ public static class QuantizeCommand
     /// (read now, so a bad file fails before any work); without either the built-in text when <see cref="CalibrateByDefault"/>;
     /// none with --no-calibration, for fp32/fp16 or for a GGUF import.
     /// </summary>
-    private static CalibrationText? ParseCalibration(bool given, string? file, bool noCalibration, WeightPrecision precision, bool gguf)
+    private static CalibrationText? ParseCalibration(bool given, string? file, bool noCalibration, WeightPrecision precision, bool gguf, bool gptq)
     {
+        string option = gptq ? "--gptq" : "--calibration";
         if (given && noCalibration)
         {
-            throw new EdgeLlmException("--calibration and --no-calibration exclude each other");
+            throw new EdgeLlmException($"{option} and --no-calibration exclude each other");
         }
 
         if (given && (precision.QuantizedBits() is null || gguf))
         {
-            throw new EdgeLlmException(gguf ? "--calibration applies to checkpoint folders, not GGUF imports" : "--calibration applies to --precision int4 or int8");
+            throw new EdgeLlmException(gguf ? $"{option} applies to checkpoint folders, not GGUF imports" : $"{option} applies to --precision int4 or int8");
         }
 
         if (given)
@@ -210,6 +221,17 @@ public static class QuantizeCommand
         }
 
         return CalibrateByDefault && !noCalibration && !gguf && precision.QuantizedBits() is not null ? CalibrationText.BuiltIn() : null;
+    }
+
+    /// <summary>GPTQ keeps every decoder input's E[x·xᵀ] (width² doubles) until its weights are quantized: refuse when that takes over half the memory.</summary>
+    private static void RefuseCovariancesThatDoNotFit(ModelConfig config)
+    {
+        long needed = ActivationImportanceObserver.CovarianceBytes(config);
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > memory / 2)
+        {
+            throw new EdgeLlmException(string.Create(CultureInfo.InvariantCulture, $"--gptq needs {needed / 1e9:F1} GB for the input covariances of {config.LayerCount} layers (hidden {config.HiddenSize}, intermediate {config.IntermediateSize}) and this machine has {memory / 1e9:F1} GB: use --calibration"));
+        }
     }
 
     private static QuantizationSettings ParseQuantization(int blockSize, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales, string recipe)

@@ -4,4 +4,5 @@ namespace EdgeLLM.Format.ModelFolder;
 /// <param name="Text">"built-in" or the calibration file's name.</param>
 /// <param name="Tokens">Tokens of the text that ran through the model.</param>
 /// <param name="WeightedTensors">How many weights had an importance row.</param>
-public sealed record CalibrationSummary(string Text, long Tokens, int WeightedTensors);
+/// <param name="GptqTensors">How many weights were rounded with GPTQ's error feedback (<c>quantize --gptq</c>; 0 without).</param>
+public sealed record CalibrationSummary(string Text, long Tokens, int WeightedTensors, int GptqTensors = 0);

@@ -164,6 +164,7 @@ public static class ModelManifestWriter
             json.WriteString("text", calibration.Text);
             json.WriteNumber("tokens", calibration.Tokens);
             json.WriteNumber("weighted_tensors", calibration.WeightedTensors);
+            json.WriteNumber("gptq_tensors", calibration.GptqTensors);
             json.WriteEndObject();
         }
         else

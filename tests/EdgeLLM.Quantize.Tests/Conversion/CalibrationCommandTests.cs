@@ -66,6 +66,7 @@ public sealed class CalibrationCommandTests
 
         // 2 layers × q|k|v, o, gate, up, down, each named after the graph weight (plus the DirectML graph's q, k, v).
         Assert.Equal(2 * 8, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal(0, calibration.GetProperty("gptq_tensors").GetInt32());
         using JsonDocument plainManifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(plain, "edgellm.json")));
         Assert.Equal(JsonValueKind.Null, plainManifest.RootElement.GetProperty("quantization").GetProperty("calibration").ValueKind);
 
@@ -75,6 +76,45 @@ public sealed class CalibrationCommandTests
         // Nothing of the fp32 scratch copy is left beside or inside the output.
         string[] entries = [.. Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(temp.Path, path))];
         Assert.DoesNotContain(entries, entry => entry.Contains("calibration-model", StringComparison.Ordinal) || entry.Contains(".partial-", StringComparison.Ordinal) || entry.EndsWith(".lock", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("int4", "--no-calibration", "--gptq and --no-calibration exclude each other")]
+    [InlineData("fp16", null, "--gptq applies to --precision int4 or int8")]
+    public void GptqWithoutAQuantizedPrecisionOrWithNoCalibrationIsRefused(string precision, string? extra, string expected)
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string checkpoint = Synthesize(temp.Path);
+        string[] args = [checkpoint, "-o", Path.Combine(temp.Path, "out"), "--precision", precision, "--gptq", .. extra is null ? Array.Empty<string>() : [extra]];
+        AssertRefused(temp.Path, args, expected, "--gptq");
+    }
+
+    [Fact]
+    public void GptqConversionRecordsItsTensorsAndDiffersFromTheWeightedSearchAlone()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string checkpoint = Synthesize(temp.Path);
+        string text = Path.Combine(temp.Path, "text.txt");
+        File.WriteAllText(text, "The quick brown fox jumps over the lazy dog. 1 + 2 = 3. def f(x): return x * x\nA second line of plain words.\n");
+        string gptq = Path.Combine(temp.Path, "gptq");
+        string weighted = Path.Combine(temp.Path, "weighted");
+
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", gptq, "--precision", "int4", "--gptq", "--calibration", text, "--max-context", "256");
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("GPTQ rounding on 16 weights", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", weighted, "--precision", "int4", "--calibration", text, "--max-context", "256").ExitCode);
+
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(gptq, "edgellm.json")));
+        JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
+        Assert.Equal("text.txt", calibration.GetProperty("text").GetString());
+        Assert.Equal(2 * 8, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal(2 * 8, calibration.GetProperty("gptq_tensors").GetInt32());
+
+        // Same file layout, other codes.
+        byte[] gptqBytes = File.ReadAllBytes(Path.Combine(gptq, "model.onnx.data"));
+        byte[] weightedBytes = File.ReadAllBytes(Path.Combine(weighted, "model.onnx.data"));
+        Assert.Equal(weightedBytes.Length, gptqBytes.Length);
+        Assert.NotEqual(weightedBytes, gptqBytes);
     }
 
     [Fact]
