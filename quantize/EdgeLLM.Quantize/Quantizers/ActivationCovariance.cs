@@ -6,17 +6,24 @@ namespace EdgeLLM.Quantize.Quantizers;
 /// The running sum of x·xᵀ over the activation rows one Linear layer reads in a calibration run (GPTQ's Hessian,
 /// 2·XᵀX up to its factor): <see cref="Add"/> takes rows of <see cref="Width"/> values, <see cref="Mean"/> gives
 /// E[x·xᵀ] and <see cref="Means"/> its diagonal (E[x²] per channel, as <see cref="ActivationSquares"/> gives it).
-/// Only the lower triangle is summed, in doubles; Width² doubles of memory.
+/// Only the lower triangle is kept, packed, in floats (Width·(Width+1)/2 of them: 160 MB for an 8,960-wide input). Rows
+/// are added <see cref="ChunkRows"/> at a time: transposed once, then every pair of channels is one dot product over
+/// the chunk, four channels by two at a time.
 /// </summary>
 public sealed class ActivationCovariance
 {
-    private readonly double[] sums;
+    /// <summary>Rows summed in registers before they reach the stored triangle.</summary>
+    private const int ChunkRows = 64;
+
+    private readonly float[] sums;
+    private readonly float[] transposed;
 
     public ActivationCovariance(int width)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         Width = width;
-        sums = new double[checked(width * width)];
+        sums = new float[checked((int)((long)width * (width + 1) / 2))];
+        transposed = new float[checked(width * ChunkRows)];
     }
 
     /// <summary>Input channels (K of the Linear layers that read these activations).</summary>
@@ -24,6 +31,9 @@ public sealed class ActivationCovariance
 
     /// <summary>Rows added so far.</summary>
     public long RowCount { get; private set; }
+
+    /// <summary>Bytes one covariance of <paramref name="width"/> channels keeps.</summary>
+    public static long BytesFor(int width) => ((long)width * (width + 1) / 2 * sizeof(float)) + ((long)width * ChunkRows * sizeof(float));
 
     /// <summary>Adds whole rows (<paramref name="rows"/>.Length a multiple of <see cref="Width"/>); allocates nothing.</summary>
     public void Add(ReadOnlySpan<float> rows)
@@ -33,29 +43,27 @@ public sealed class ActivationCovariance
             throw new ArgumentException($"{rows.Length} activations are not whole rows of {Width}", nameof(rows));
         }
 
-        Span<double> row = Width <= 4096 ? stackalloc double[Width] : new double[Width];
-        for (int start = 0; start < rows.Length; start += Width)
+        int rowCount = rows.Length / Width;
+        for (int first = 0; first < rowCount; first += ChunkRows)
         {
-            ReadOnlySpan<float> values = rows.Slice(start, Width);
-            for (int i = 0; i < Width; i++)
+            int count = Math.Min(ChunkRows, rowCount - first);
+            Array.Clear(transposed);
+            for (int r = 0; r < count; r++)
             {
-                row[i] = values[i];
-            }
-
-            for (int i = 0; i < Width; i++)
-            {
-                double value = row[i];
-                if (value != 0)
+                ReadOnlySpan<float> row = rows.Slice((first + r) * Width, Width);
+                for (int channel = 0; channel < Width; channel++)
                 {
-                    AddScaled(sums.AsSpan(i * Width, i + 1), row[..(i + 1)], value);
+                    transposed[(channel * ChunkRows) + r] = row[channel];
                 }
             }
+
+            AddChunk();
         }
 
-        RowCount += rows.Length / Width;
+        RowCount += rowCount;
     }
 
-    /// <summary>E[x·xᵀ] as a full symmetric Width × Width matrix (row-major).</summary>
+    /// <summary>E[x·xᵀ] as a full symmetric Width × Width matrix (row-major, doubles).</summary>
     public double[] Mean()
     {
         if (RowCount == 0)
@@ -63,14 +71,15 @@ public sealed class ActivationCovariance
             throw new InvalidOperationException("no activation rows were added");
         }
 
-        var mean = new double[sums.Length];
+        var mean = new double[(long)Width * Width];
         for (int i = 0; i < Width; i++)
         {
+            long rowStart = (long)i * (i + 1) / 2;
             for (int j = 0; j <= i; j++)
             {
-                double value = sums[(i * Width) + j] / RowCount;
-                mean[(i * Width) + j] = value;
-                mean[(j * Width) + i] = value;
+                double value = (double)sums[rowStart + j] / RowCount;
+                mean[((long)i * Width) + j] = value;
+                mean[((long)j * Width) + i] = value;
             }
         }
 
@@ -88,29 +97,77 @@ public sealed class ActivationCovariance
         var diagonal = new double[Width];
         for (int i = 0; i < Width; i++)
         {
-            diagonal[i] = sums[(i * Width) + i];
+            diagonal[i] = sums[((long)i * (i + 1) / 2) + i];
         }
 
         return ActivationSquares.FlooredMeans(diagonal, RowCount);
     }
 
-    /// <summary>destination[j] += source[j] × factor.</summary>
-    private static void AddScaled(Span<double> destination, ReadOnlySpan<double> source, double factor)
+    /// <summary>sums[i, j] += Σ over the chunk of x_i·x_j for j ≤ i, channels i in fours against channels j in twos.</summary>
+    private void AddChunk()
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        ReadOnlySpan<float> columns = transposed;
+        Span<float> dots = stackalloc float[8];
+        for (int i0 = 0; i0 < Width; i0 += 4)
         {
-            var scale = new Vector<double>(factor);
-            for (; i <= source.Length - Vector<double>.Count; i += Vector<double>.Count)
+            int iCount = Math.Min(4, Width - i0);
+            int jEnd = Math.Min(i0 + iCount, Width);
+            for (int j0 = 0; j0 < jEnd; j0 += 2)
             {
-                var sum = new Vector<double>(destination[i..]) + (new Vector<double>(source[i..]) * scale);
-                sum.CopyTo(destination[i..]);
+                int jCount = Math.Min(2, jEnd - j0);
+                DotTile(columns, i0, iCount, j0, jCount, dots);
+                for (int a = 0; a < iCount; a++)
+                {
+                    int i = i0 + a;
+                    long rowStart = (long)i * (i + 1) / 2;
+                    for (int b = 0; b < jCount; b++)
+                    {
+                        int j = j0 + b;
+                        if (j <= i)
+                        {
+                            sums[rowStart + j] += dots[(a * 2) + b];
+                        }
+                    }
+                }
             }
         }
+    }
 
-        for (; i < source.Length; i++)
+    /// <summary>dots[a·2 + b] = column (i0 + a) · column (j0 + b) over the chunk; columns past the counts read as the first.</summary>
+    private static void DotTile(ReadOnlySpan<float> columns, int i0, int iCount, int j0, int jCount, Span<float> dots)
+    {
+        ReadOnlySpan<float> i0Column = columns.Slice(i0 * ChunkRows, ChunkRows);
+        ReadOnlySpan<float> i1Column = columns.Slice((i0 + (iCount > 1 ? 1 : 0)) * ChunkRows, ChunkRows);
+        ReadOnlySpan<float> i2Column = columns.Slice((i0 + (iCount > 2 ? 2 : 0)) * ChunkRows, ChunkRows);
+        ReadOnlySpan<float> i3Column = columns.Slice((i0 + (iCount > 3 ? 3 : 0)) * ChunkRows, ChunkRows);
+        ReadOnlySpan<float> j0Column = columns.Slice(j0 * ChunkRows, ChunkRows);
+        ReadOnlySpan<float> j1Column = columns.Slice((j0 + (jCount > 1 ? 1 : 0)) * ChunkRows, ChunkRows);
+        Vector<float> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
+        for (int r = 0; r < ChunkRows; r += Vector<float>.Count)
         {
-            destination[i] += source[i] * factor;
+            var j0Values = new Vector<float>(j0Column[r..]);
+            var j1Values = new Vector<float>(j1Column[r..]);
+            var values = new Vector<float>(i0Column[r..]);
+            s00 += values * j0Values;
+            s01 += values * j1Values;
+            values = new Vector<float>(i1Column[r..]);
+            s10 += values * j0Values;
+            s11 += values * j1Values;
+            values = new Vector<float>(i2Column[r..]);
+            s20 += values * j0Values;
+            s21 += values * j1Values;
+            values = new Vector<float>(i3Column[r..]);
+            s30 += values * j0Values;
+            s31 += values * j1Values;
         }
+
+        dots[0] = Vector.Sum(s00);
+        dots[1] = Vector.Sum(s01);
+        dots[2] = Vector.Sum(s10);
+        dots[3] = Vector.Sum(s11);
+        dots[4] = Vector.Sum(s20);
+        dots[5] = Vector.Sum(s21);
+        dots[6] = Vector.Sum(s30);
+        dots[7] = Vector.Sum(s31);
     }
 }

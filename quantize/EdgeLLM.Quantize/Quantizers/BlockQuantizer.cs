@@ -14,6 +14,9 @@ public sealed class BlockQuantizer
     /// <summary>Upper bound of fp32 weights held at once by <see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> (16 MiB).</summary>
     private const int ChunkWeightCount = 1 << 22;
 
+    /// <summary>Rows quantized together with error feedback: each row of U is read once per group.</summary>
+    private const int FeedbackRowGroup = 8;
+
     private readonly float[]? importance;
     private readonly ErrorFeedback? feedback;
 
@@ -91,13 +94,31 @@ public sealed class BlockQuantizer
         CheckLength(packed.Length, rowCount * Layout.PackedRowBytes, nameof(packed));
         CheckLength(scales.Length, rowCount * Layout.BlockCount, nameof(scales));
         CheckLength(zeroPoints.Length, rowCount * zeroPointRowBytes, nameof(zeroPoints));
-        float[]? updated = feedback is null ? null : new float[ColumnCount];
+        if (feedback is not null)
+        {
+            var updated = new float[FeedbackRowGroup * ColumnCount];
+            for (int row = 0; row < rowCount; row += FeedbackRowGroup)
+            {
+                int count = Math.Min(FeedbackRowGroup, rowCount - row);
+                QuantizeRowsWithFeedback(
+                    firstRow + row,
+                    count,
+                    weights.Slice(row * ColumnCount, count * ColumnCount),
+                    updated.AsSpan(0, count * ColumnCount),
+                    packed.Slice(row * Layout.PackedRowBytes, count * Layout.PackedRowBytes),
+                    scales.Slice(row * Layout.BlockCount, count * Layout.BlockCount),
+                    zeroPoints.Slice(row * zeroPointRowBytes, count * zeroPointRowBytes),
+                    error);
+            }
+
+            return;
+        }
+
         for (int row = 0; row < rowCount; row++)
         {
             QuantizeRow(
                 firstRow + row,
                 weights.Slice(row * ColumnCount, ColumnCount),
-                updated,
                 packed.Slice(row * Layout.PackedRowBytes, Layout.PackedRowBytes),
                 scales.Slice(row * Layout.BlockCount, Layout.BlockCount),
                 zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes),
@@ -204,57 +225,122 @@ public sealed class BlockQuantizer
         }
     }
 
-    /// <param name="updated">With error feedback, a row-long buffer for the weights as the earlier columns' errors leave them; null without.</param>
-    private void QuantizeRow(long rowNumber, ReadOnlySpan<float> row, float[]? updated, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+    private void QuantizeRow(long rowNumber, ReadOnlySpan<float> row, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
     {
         packed.Clear();
         zeroPoints.Clear();
         int blockSize = Options.BlockSize;
-        int maxCode = Options.MaxCode;
-        CheckFinite(row, rowNumber, 0);
-        if (updated is not null)
-        {
-            row.CopyTo(updated);
-        }
         for (int block = 0; block < Layout.BlockCount; block++)
         {
             int start = block * blockSize;
             ReadOnlySpan<float> weights = row.Slice(start, Math.Min(blockSize, ColumnCount - start));
-            ReadOnlySpan<float> chosenFrom = updated is null ? weights : updated.AsSpan(start, weights.Length);
-            BlockParameters parameters = Choose(chosenFrom, importance is null ? [] : importance.AsSpan(start, weights.Length));
-            if (Options.HalfScales)
-            {
-                // The codes stay; dequantization (and the recorded error) uses the scale as stored.
-                parameters = parameters with { Scale = (float)(Half)parameters.Scale };
-            }
-
+            CheckFinite(weights, rowNumber, start);
+            BlockParameters parameters = ChooseStored(weights, start);
             scales[block] = parameters.Scale;
             Span<byte> blob = packed.Slice(block * Layout.BlobSize, Layout.BlobSize);
-            double squaredErrorSum = 0;
-            double squaredWeightSum = 0;
-            double maxAbsoluteError = 0;
+            var blockError = default(BlockError);
             for (int i = 0; i < blockSize; i++)
             {
                 // Padding past K quantizes 0, which dequantizes to exactly 0.
                 float weight = i < weights.Length ? weights[i] : 0f;
-                int code = parameters.Code(updated is null || i >= weights.Length ? weight : updated[start + i], maxCode);
+                int code = parameters.Code(weight, Options.MaxCode);
                 WriteCode(blob, i, code);
-                if (updated is not null && i < weights.Length)
-                {
-                    feedback!.Spread(updated, start + i, updated[start + i] - parameters.Dequantize(code));
-                }
-
-                double difference = parameters.Dequantize(code) - (double)weight;
-                squaredErrorSum += difference * difference;
-                squaredWeightSum += (double)weight * weight;
-                maxAbsoluteError = Math.Max(maxAbsoluteError, Math.Abs(difference));
+                blockError.Add(weight, parameters.Dequantize(code));
             }
 
-            error.Record(weights.Length, squaredErrorSum, squaredWeightSum, maxAbsoluteError);
+            error.Record(weights.Length, blockError.SquaredErrorSum, blockError.SquaredWeightSum, blockError.MaxAbsoluteError);
             if (!zeroPoints.IsEmpty)
             {
                 WriteCode(zeroPoints, block, parameters.ZeroPoint);
             }
+        }
+    }
+
+    /// <summary>
+    /// GPTQ over <paramref name="rowCount"/> rows at once, column by column: each block's parameters are chosen from the
+    /// weights as the earlier columns' errors left them (<paramref name="updated"/>), each code's error spreads over the
+    /// row's later columns, and each row of U is read once for the whole group. Errors are recorded against the original weights.
+    /// </summary>
+    private void QuantizeRowsWithFeedback(
+        long firstRow, int rowCount, ReadOnlySpan<float> rows, Span<float> updated, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+    {
+        packed.Clear();
+        zeroPoints.Clear();
+        for (int row = 0; row < rowCount; row++)
+        {
+            CheckFinite(rows.Slice(row * ColumnCount, ColumnCount), firstRow + row, 0);
+        }
+
+        rows.CopyTo(updated);
+        int blockSize = Options.BlockSize;
+        int zeroPointRowBytes = zeroPoints.Length / rowCount;
+        Span<BlockParameters> parameters = stackalloc BlockParameters[FeedbackRowGroup];
+        Span<BlockError> blockErrors = stackalloc BlockError[FeedbackRowGroup];
+        Span<float> columnErrors = stackalloc float[FeedbackRowGroup];
+        for (int block = 0; block < Layout.BlockCount; block++)
+        {
+            int start = block * blockSize;
+            int length = Math.Min(blockSize, ColumnCount - start);
+            for (int row = 0; row < rowCount; row++)
+            {
+                parameters[row] = ChooseStored(updated.Slice((row * ColumnCount) + start, length), start);
+                scales[(row * Layout.BlockCount) + block] = parameters[row].Scale;
+                blockErrors[row] = default;
+            }
+
+            for (int i = 0; i < length; i++)
+            {
+                int column = start + i;
+                for (int row = 0; row < rowCount; row++)
+                {
+                    float current = updated[(row * ColumnCount) + column];
+                    int code = parameters[row].Code(current, Options.MaxCode);
+                    WriteCode(packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize), i, code);
+                    float dequantized = parameters[row].Dequantize(code);
+                    columnErrors[row] = current - dequantized;
+                    blockErrors[row].Add(rows[(row * ColumnCount) + column], dequantized);
+                }
+
+                feedback!.Spread(updated, ColumnCount, rowCount, column, columnErrors);
+            }
+
+            for (int row = 0; row < rowCount; row++)
+            {
+                // Padding past K takes the code of weight 0, which dequantizes to exactly 0.
+                for (int i = length; i < blockSize; i++)
+                {
+                    WriteCode(packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize), i, parameters[row].Code(0f, Options.MaxCode));
+                }
+
+                error.Record(length, blockErrors[row].SquaredErrorSum, blockErrors[row].SquaredWeightSum, blockErrors[row].MaxAbsoluteError);
+                if (zeroPointRowBytes > 0)
+                {
+                    WriteCode(zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes), block, parameters[row].ZeroPoint);
+                }
+            }
+        }
+    }
+
+    /// <summary>The block's parameters as they are stored (an fp16 scale rounded; the codes stay, dequantization uses the stored scale).</summary>
+    private BlockParameters ChooseStored(ReadOnlySpan<float> weights, int start)
+    {
+        BlockParameters parameters = Choose(weights, importance is null ? [] : importance.AsSpan(start, weights.Length));
+        return Options.HalfScales ? parameters with { Scale = (float)(Half)parameters.Scale } : parameters;
+    }
+
+    /// <summary>One block's error sums against the original weights.</summary>
+    private struct BlockError
+    {
+        public double SquaredErrorSum;
+        public double SquaredWeightSum;
+        public double MaxAbsoluteError;
+
+        public void Add(float weight, float dequantized)
+        {
+            double difference = dequantized - (double)weight;
+            SquaredErrorSum += difference * difference;
+            SquaredWeightSum += (double)weight * weight;
+            MaxAbsoluteError = Math.Max(MaxAbsoluteError, Math.Abs(difference));
         }
     }
 

@@ -2,31 +2,61 @@ using System.Numerics;
 
 namespace EdgeLLM.Quantize.Quantizers;
 
-/// <summary>Dense Cholesky factorization and lower-triangular inversion in place, on row-major n × n doubles (lower triangle).</summary>
+/// <summary>
+/// Dense Cholesky factorization and lower-triangular inversion in place, on row-major n × n doubles (lower triangle),
+/// in panels of <see cref="Panel"/> rows: the work of a panel against every row above it is split over the cores, each
+/// core reading every earlier row once for all its rows of the panel, so an 8,960-wide matrix streams its triangle about
+/// n/<see cref="Panel"/> times per core instead of n times.
+/// </summary>
 internal static class CholeskyFactorization
 {
-    /// <summary>A = L·Lᵀ: L overwrites A's lower triangle (the upper is left as it was). False when A is not positive definite.</summary>
-    public static bool LowerInPlace(Span<double> a, int n)
-    {
-        for (int i = 0; i < n; i++)
-        {
-            Span<double> rowI = a.Slice(i * n, i + 1);
-            for (int j = 0; j <= i; j++)
-            {
-                ReadOnlySpan<double> rowJ = a.Slice(j * n, j);
-                double sum = rowI[j] - Dot(rowI[..j], rowJ);
-                if (i == j)
-                {
-                    if (!(sum > 0) || !double.IsFinite(sum))
-                    {
-                        return false;
-                    }
+    private const int Panel = 32;
+    private const int Group = 4;
 
-                    rowI[i] = Math.Sqrt(sum);
-                }
-                else
+    /// <summary>A = L·Lᵀ: L overwrites A's lower triangle (the upper is left as it was). False when A is not positive definite.</summary>
+    public static bool LowerInPlace(double[] a, int n)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        for (int first = 0; first < n; first += Panel)
+        {
+            int end = Math.Min(first + Panel, n);
+            int panelStart = first;
+
+            // Rows of the panel against every finished column before it: L[r, j] = (A[r, j] − L[r, :j]·L[j, :j]) / L[j, j].
+            ForEachGroup(panelStart, end, (groupStart, groupEnd) =>
+            {
+                for (int j = 0; j < panelStart; j++)
                 {
-                    rowI[j] = sum / a[(j * n) + j];
+                    ReadOnlySpan<double> rowJ = a.AsSpan(j * n, j);
+                    double diagonal = a[(j * n) + j];
+                    for (int r = groupStart; r < groupEnd; r++)
+                    {
+                        Span<double> rowR = a.AsSpan(r * n, j + 1);
+                        rowR[j] = (rowR[j] - Dot(rowR[..j], rowJ)) / diagonal;
+                    }
+                }
+            });
+
+            // The panel's own triangle, in order.
+            for (int r = first; r < end; r++)
+            {
+                Span<double> rowR = a.AsSpan(r * n, r + 1);
+                for (int j = first; j <= r; j++)
+                {
+                    double sum = rowR[j] - Dot(rowR[..j], a.AsSpan(j * n, j));
+                    if (j == r)
+                    {
+                        if (!(sum > 0) || !double.IsFinite(sum))
+                        {
+                            return false;
+                        }
+
+                        rowR[r] = Math.Sqrt(sum);
+                    }
+                    else
+                    {
+                        rowR[j] = sum / a[(j * n) + j];
+                    }
                 }
             }
         }
@@ -35,32 +65,79 @@ internal static class CholeskyFactorization
     }
 
     /// <summary>L⁻¹ overwrites the lower triangle L (a nonsingular lower-triangular matrix); row i of L⁻¹ is (eᵢ − Σₖ₍ₖ₌₀..ᵢ₋₁₎ L[i, k]·L⁻¹[k, :]) / L[i, i].</summary>
-    public static void InvertLowerInPlace(Span<double> a, int n)
+    public static void InvertLowerInPlace(double[] a, int n)
     {
-        var row = new double[n];
-        for (int i = 0; i < n; i++)
+        ArgumentNullException.ThrowIfNull(a);
+        var panelRows = new double[Panel * n];
+        for (int first = 0; first < n; first += Panel)
         {
-            Span<double> rowI = a.Slice(i * n, i + 1);
-            rowI.CopyTo(row);
-            rowI.Clear();
-            for (int k = 0; k < i; k++)
+            int end = Math.Min(first + Panel, n);
+            int panelStart = first;
+            for (int r = first; r < end; r++)
             {
-                double factor = row[k];
-                if (factor != 0)
+                a.AsSpan(r * n, r + 1).CopyTo(panelRows.AsSpan((r - first) * n, r + 1));
+                a.AsSpan(r * n, r + 1).Clear();
+            }
+
+            // −Σ over the finished rows above the panel.
+            ForEachGroup(panelStart, end, (groupStart, groupEnd) =>
+            {
+                for (int k = 0; k < panelStart; k++)
                 {
-                    // rows of L⁻¹ above i are already inverted; row k is nonzero in columns 0..k.
-                    SubtractScaled(rowI[..(k + 1)], a.Slice(k * n, k + 1), factor);
+                    ReadOnlySpan<double> rowK = a.AsSpan(k * n, k + 1);
+                    for (int r = groupStart; r < groupEnd; r++)
+                    {
+                        double factor = panelRows[((r - panelStart) * n) + k];
+                        if (factor != 0)
+                        {
+                            SubtractScaled(a.AsSpan(r * n, k + 1), rowK, factor);
+                        }
+                    }
                 }
-            }
+            });
 
-            double reciprocal = 1.0 / row[i];
-            for (int j = 0; j < i; j++)
+            // The panel's own rows, in order, each finished before the next reads it.
+            for (int r = first; r < end; r++)
             {
-                rowI[j] *= reciprocal;
-            }
+                ReadOnlySpan<double> original = panelRows.AsSpan((r - first) * n, r + 1);
+                Span<double> rowR = a.AsSpan(r * n, r + 1);
+                for (int k = first; k < r; k++)
+                {
+                    if (original[k] != 0)
+                    {
+                        SubtractScaled(rowR[..(k + 1)], a.AsSpan(k * n, k + 1), original[k]);
+                    }
+                }
 
-            rowI[i] = reciprocal;
+                double reciprocal = 1.0 / original[r];
+                for (int j = 0; j < r; j++)
+                {
+                    rowR[j] *= reciprocal;
+                }
+
+                rowR[r] = reciprocal;
+            }
         }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over [start, end) split in one part per core (parts of at least <see cref="Group"/> rows), in parallel when the work is large enough.</summary>
+    private static void ForEachGroup(int start, int end, Action<int, int> body)
+    {
+        if (start == 0)
+        {
+            return;
+        }
+
+        int rows = end - start;
+        int parts = Math.Min(Environment.ProcessorCount, (rows + Group - 1) / Group);
+        if (parts <= 1 || (long)start * rows < 1 << 16)
+        {
+            body(start, end);
+            return;
+        }
+
+        int perPart = (rows + parts - 1) / parts;
+        Parallel.For(0, parts, part => body(start + (part * perPart), Math.Min(start + ((part + 1) * perPart), end)));
     }
 
     private static double Dot(ReadOnlySpan<double> left, ReadOnlySpan<double> right)

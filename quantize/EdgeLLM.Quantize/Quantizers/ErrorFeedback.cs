@@ -97,34 +97,43 @@ public sealed class ErrorFeedback
     }
 
     /// <summary>
-    /// Takes the error of column <paramref name="column"/> (weight − dequantized) off the columns after it:
-    /// row[t] −= error / U[j, j] × U[j, t] for every t &gt; j within <paramref name="row"/>.
+    /// Takes the errors of column <paramref name="column"/> (weight − dequantized, one per row) off the columns after it
+    /// in <paramref name="rowCount"/> rows of <paramref name="stride"/> values: row[t] −= error / U[j, j] × U[j, t] for every t &gt; j.
     /// </summary>
-    public void Spread(Span<float> row, int column, float error)
+    public void Spread(Span<float> rows, int stride, int rowCount, int column, ReadOnlySpan<float> errors)
     {
         int start = column + 1;
-        int end = Math.Min(row.Length, Width);
+        int end = Math.Min(stride, Width);
         if (start >= end)
         {
             return;
         }
 
-        float scaled = error / Diagonal(column);
         ReadOnlySpan<float> weights = factor.AsSpan((column * Width) + start, end - start);
-        Span<float> target = row[start..end];
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        float diagonal = Diagonal(column);
+        for (int row = 0; row < rowCount; row++)
         {
-            var factorVector = new Vector<float>(scaled);
-            for (; i <= target.Length - Vector<float>.Count; i += Vector<float>.Count)
+            float scaled = errors[row] / diagonal;
+            if (scaled == 0f)
             {
-                (new Vector<float>(target[i..]) - (new Vector<float>(weights[i..]) * factorVector)).CopyTo(target[i..]);
+                continue;
             }
-        }
 
-        for (; i < target.Length; i++)
-        {
-            target[i] -= weights[i] * scaled;
+            Span<float> target = rows.Slice((row * stride) + start, end - start);
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var factorVector = new Vector<float>(scaled);
+                for (; i <= target.Length - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    (new Vector<float>(target[i..]) - (new Vector<float>(weights[i..]) * factorVector)).CopyTo(target[i..]);
+                }
+            }
+
+            for (; i < target.Length; i++)
+            {
+                target[i] -= weights[i] * scaled;
+            }
         }
     }
 }

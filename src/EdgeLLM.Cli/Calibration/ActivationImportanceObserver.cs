@@ -8,8 +8,8 @@ namespace EdgeLLM.Cli.Calibration;
 /// Collects E[x²] per input channel of every decoder Linear layer from the CPU engine's forward passes and names
 /// the result after the weights that read those inputs (the converter's graph names: packed q|k|v, and the separate
 /// q/k/v projections of the DirectML graph, share the attention input; gate and up share theirs). With
-/// <c>covariances</c> it keeps the whole E[x·xᵀ] of each input instead (GPTQ's Hessian; width² doubles per input), whose
-/// diagonal is the same importance.
+/// <c>covariances</c> it keeps the whole E[x·xᵀ] of each input instead (GPTQ's Hessian; a packed float triangle per
+/// input), whose diagonal is the same importance.
 /// </summary>
 internal sealed class ActivationImportanceObserver : ILinearInputObserver
 {
@@ -53,15 +53,14 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
         }
     }
 
-    /// <summary>Bytes the covariances of every decoder layer's inputs take (width² doubles each).</summary>
+    /// <summary>Bytes the covariances of every decoder layer's inputs take.</summary>
     public static long CovarianceBytes(ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         long perLayer = 0;
         foreach (LinearInput input in Inputs)
         {
-            long width = Width(config, input);
-            perLayer += width * width * sizeof(double);
+            perLayer += ActivationCovariance.BytesFor(Width(config, input));
         }
 
         return perLayer * config.LayerCount;
