@@ -14,8 +14,11 @@ public sealed class BlockQuantizer
     /// <summary>Upper bound of fp32 weights held at once by <see cref="Quantize(WeightRows, BlockQuantizationOptions, PackedBytesSink)"/> (16 MiB).</summary>
     private const int ChunkWeightCount = 1 << 22;
 
-    /// <summary>Rows quantized together with error feedback: each row of U is read once per group.</summary>
+    /// <summary>Rows quantized together with error feedback: each row of the factor is read once per group.</summary>
     private const int FeedbackRowGroup = 8;
+
+    /// <summary>The largest block size (<see cref="BlockQuantizationOptions.SupportedBlockSizes"/>).</summary>
+    private const int MaxBlockSize = 256;
 
     private readonly float[]? importance;
     private readonly ErrorFeedback? feedback;
@@ -96,7 +99,7 @@ public sealed class BlockQuantizer
         CheckLength(zeroPoints.Length, rowCount * zeroPointRowBytes, nameof(zeroPoints));
         if (feedback is not null)
         {
-            var updated = new float[FeedbackRowGroup * ColumnCount];
+            var errors = new float[FeedbackRowGroup * ColumnCount];
             for (int row = 0; row < rowCount; row += FeedbackRowGroup)
             {
                 int count = Math.Min(FeedbackRowGroup, rowCount - row);
@@ -104,7 +107,7 @@ public sealed class BlockQuantizer
                     firstRow + row,
                     count,
                     weights.Slice(row * ColumnCount, count * ColumnCount),
-                    updated.AsSpan(0, count * ColumnCount),
+                    errors.AsSpan(0, count * ColumnCount),
                     packed.Slice(row * Layout.PackedRowBytes, count * Layout.PackedRowBytes),
                     scales.Slice(row * Layout.BlockCount, count * Layout.BlockCount),
                     zeroPoints.Slice(row * zeroPointRowBytes, count * zeroPointRowBytes),
@@ -257,13 +260,17 @@ public sealed class BlockQuantizer
     }
 
     /// <summary>
-    /// GPTQ over <paramref name="rowCount"/> rows at once, column by column: each block's parameters are chosen from the
-    /// weights as the earlier columns' errors left them (<paramref name="updated"/>), each code's error spreads over the
-    /// row's later columns, and each row of U is read once for the whole group. Errors are recorded against the original weights.
+    /// GPTQ over <paramref name="rowCount"/> rows at once, column by column (<see cref="ErrorFeedback"/>): each column's
+    /// weight is corrected by the final errors of the earlier columns (<paramref name="errors"/>, δ = w − dequantized) before it
+    /// is rounded; each block's parameters are chosen from its weights as the earlier blocks' errors leave them (the
+    /// block's own columns corrected as if they had rounded exactly). The earlier blocks' part of every column's
+    /// correction is one dot product per row with F's row read once for the group. Errors are recorded against the
+    /// original weights.
     /// </summary>
     private void QuantizeRowsWithFeedback(
-        long firstRow, int rowCount, ReadOnlySpan<float> rows, Span<float> updated, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
+        long firstRow, int rowCount, ReadOnlySpan<float> rows, Span<float> errors, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, QuantizationError error)
     {
+        ErrorFeedback factor = feedback!;
         packed.Clear();
         zeroPoints.Clear();
         for (int row = 0; row < rowCount; row++)
@@ -271,54 +278,78 @@ public sealed class BlockQuantizer
             CheckFinite(rows.Slice(row * ColumnCount, ColumnCount), firstRow + row, 0);
         }
 
-        rows.CopyTo(updated);
         int blockSize = Options.BlockSize;
         int zeroPointRowBytes = zeroPoints.Length / rowCount;
-        Span<BlockParameters> parameters = stackalloc BlockParameters[FeedbackRowGroup];
-        Span<BlockError> blockErrors = stackalloc BlockError[FeedbackRowGroup];
-        Span<float> columnErrors = stackalloc float[FeedbackRowGroup];
+        Span<float> prefixDots = stackalloc float[FeedbackRowGroup * MaxBlockSize];
+        Span<float> blockWeights = stackalloc float[MaxBlockSize];
+        Span<float> blockErrors = stackalloc float[MaxBlockSize];
+        Span<float> dots = stackalloc float[FeedbackRowGroup];
         for (int block = 0; block < Layout.BlockCount; block++)
         {
             int start = block * blockSize;
             int length = Math.Min(blockSize, ColumnCount - start);
-            for (int row = 0; row < rowCount; row++)
-            {
-                parameters[row] = ChooseStored(updated.Slice((row * ColumnCount) + start, length), start);
-                scales[(row * Layout.BlockCount) + block] = parameters[row].Scale;
-                blockErrors[row] = default;
-            }
-
             for (int i = 0; i < length; i++)
             {
-                int column = start + i;
+                factor.PrefixDots(start + i, start, errors, ColumnCount, rowCount, dots);
                 for (int row = 0; row < rowCount; row++)
                 {
-                    float current = updated[(row * ColumnCount) + column];
-                    int code = parameters[row].Code(current, Options.MaxCode);
-                    WriteCode(packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize), i, code);
-                    float dequantized = parameters[row].Dequantize(code);
-                    columnErrors[row] = current - dequantized;
-                    blockErrors[row].Add(rows[(row * ColumnCount) + column], dequantized);
+                    prefixDots[(row * MaxBlockSize) + i] = dots[row];
                 }
-
-                feedback!.Spread(updated, ColumnCount, rowCount, column, columnErrors);
             }
 
             for (int row = 0; row < rowCount; row++)
             {
-                // Padding past K takes the code of weight 0, which dequantizes to exactly 0.
-                for (int i = length; i < blockSize; i++)
+                ReadOnlySpan<float> weights = rows.Slice((row * ColumnCount) + start, length);
+                ReadOnlySpan<float> prefix = prefixDots.Slice(row * MaxBlockSize, length);
+
+                // The block as the earlier blocks' errors leave it, its own columns taken as rounded exactly (δ = w − w_current).
+                for (int i = 0; i < length; i++)
                 {
-                    WriteCode(packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize), i, parameters[row].Code(0f, Options.MaxCode));
+                    float correction = (prefix[i] + InBlockDot(factor.Row(start + i)[start..], blockErrors[..i])) / factor.Diagonal(start + i);
+                    blockWeights[i] = weights[i] + correction;
+                    blockErrors[i] = -correction;
                 }
 
-                error.Record(length, blockErrors[row].SquaredErrorSum, blockErrors[row].SquaredWeightSum, blockErrors[row].MaxAbsoluteError);
+                BlockParameters parameters = ChooseStored(blockWeights[..length], start);
+                scales[(row * Layout.BlockCount) + block] = parameters.Scale;
+                Span<byte> blob = packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize);
+                Span<float> rowErrors = errors.Slice((row * ColumnCount) + start, length);
+                var blockError = default(BlockError);
+                for (int i = 0; i < blockSize; i++)
+                {
+                    if (i >= length)
+                    {
+                        // Padding past K takes the code of weight 0, which dequantizes to exactly 0.
+                        WriteCode(blob, i, parameters.Code(0f, Options.MaxCode));
+                        continue;
+                    }
+
+                    float current = weights[i] + ((prefix[i] + InBlockDot(factor.Row(start + i)[start..], rowErrors[..i])) / factor.Diagonal(start + i));
+                    int code = parameters.Code(current, Options.MaxCode);
+                    WriteCode(blob, i, code);
+                    float dequantized = parameters.Dequantize(code);
+                    rowErrors[i] = weights[i] - dequantized;
+                    blockError.Add(weights[i], dequantized);
+                }
+
+                error.Record(length, blockError.SquaredErrorSum, blockError.SquaredWeightSum, blockError.MaxAbsoluteError);
                 if (zeroPointRowBytes > 0)
                 {
-                    WriteCode(zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes), block, parameters[row].ZeroPoint);
+                    WriteCode(zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes), block, parameters.ZeroPoint);
                 }
             }
         }
+    }
+
+    private static float InBlockDot(ReadOnlySpan<float> weights, ReadOnlySpan<float> blockErrors)
+    {
+        float sum = 0;
+        for (int i = 0; i < blockErrors.Length; i++)
+        {
+            sum += weights[i] * blockErrors[i];
+        }
+
+        return sum;
     }
 
     /// <summary>The block's parameters as they are stored (an fp16 scale rounded; the codes stay, dequantization uses the stored scale).</summary>

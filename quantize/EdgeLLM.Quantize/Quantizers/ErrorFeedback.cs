@@ -4,13 +4,15 @@ using EdgeLLM.Format;
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
-/// GPTQ's error feedback for one Linear layer's inputs: U, the upper Cholesky factor of (H + λ·I)⁻¹ with H = E[x·xᵀ]
-/// over a calibration run (<see cref="ActivationCovariance"/>) and λ = <see cref="Damping"/> × the mean of H's
-/// diagonal. Quantizing a row left to right, the error e of column j, divided by U[j, j], is taken off the columns
-/// after it in proportion to U[j, t] (<see cref="Spread"/>): the rounding error of the earlier columns is compensated by
-/// the later ones where the inputs are correlated, which lowers ‖X·(w − q)‖² rather than ‖w − q‖². Rows are
-/// independent, so any number of rows may use one factor at once. Computed in doubles (U = J·L⁻¹·J, L the Cholesky
-/// factor of J·H·J, J the reversal), kept as floats: Width² floats.
+/// GPTQ's error feedback for one Linear layer's inputs, in the form that needs no inverse. With H' = H + λ·I
+/// (H = E[x·xᵀ] over a calibration run, <see cref="ActivationCovariance"/>; λ = <see cref="Damping"/> × the mean of H's
+/// diagonal) written as H' = Fᵀ·F with F lower triangular (F = J·Lᵀ·J, L the Cholesky factor of J·H'·J, J the reversal),
+/// GPTQ's weight for column j at its turn is
+/// <c>w_j + (Σ_{i&lt;j} F[j, i]·δ_i) / F[j, j]</c>, δ_i = w_i − dequantized_i the final error of every earlier column. That is
+/// exactly the value the textbook algorithm reaches by pushing each error forward through the upper Cholesky factor of
+/// H'⁻¹ (the two are one triangular solve apart), but it reads one row of F per column, as a dot product, and never
+/// forms H'⁻¹. Rows are independent, so any number of rows may use one factor at once. Computed in doubles, kept as floats:
+/// Width² floats.
 /// </summary>
 public sealed class ErrorFeedback
 {
@@ -27,11 +29,14 @@ public sealed class ErrorFeedback
 
     public int Width { get; }
 
-    /// <summary>U[j, j]: the error of column j is divided by it before it spreads.</summary>
-    public float Diagonal(int column) => factor[(column * Width) + column];
+    /// <summary>F[j, j].</summary>
+    public float Diagonal(int column) => factor[((long)column * Width) + column];
 
-    /// <summary>U[row, column] (0 below the diagonal).</summary>
-    public float this[int row, int column] => factor[(row * Width) + column];
+    /// <summary>F[row, column] (0 above the diagonal).</summary>
+    public float this[int row, int column] => factor[((long)row * Width) + column];
+
+    /// <summary>F[column, 0 .. column): what the earlier columns' errors weigh in column <paramref name="column"/>.</summary>
+    public ReadOnlySpan<float> Row(int column) => factor.AsSpan(column * Width, column);
 
     /// <summary>The factor of <paramref name="covariance"/>'s mean E[x·xᵀ].</summary>
     public static ErrorFeedback From(ActivationCovariance covariance)
@@ -79,13 +84,15 @@ public sealed class ErrorFeedback
 
             if (CholeskyFactorization.LowerInPlace(reversed, width))
             {
-                CholeskyFactorization.InvertLowerInPlace(reversed, width);
+                // F[j, i] = L[n−1−i, n−1−j] for i ≤ j.
                 var factor = new float[hessian.Length];
-                for (int i = 0; i < width; i++)
+                for (int j = 0; j < width; j++)
                 {
-                    for (int j = i; j < width; j++)
+                    Span<float> row = factor.AsSpan(j * width, j + 1);
+                    int column = width - 1 - j;
+                    for (int i = 0; i <= j; i++)
                     {
-                        factor[(i * width) + j] = (float)reversed[((width - 1 - i) * width) + (width - 1 - j)];
+                        row[i] = (float)reversed[((long)(width - 1 - i) * width) + column];
                     }
                 }
 
@@ -97,43 +104,34 @@ public sealed class ErrorFeedback
     }
 
     /// <summary>
-    /// Takes the errors of column <paramref name="column"/> (weight − dequantized, one per row) off the columns after it
-    /// in <paramref name="rowCount"/> rows of <paramref name="stride"/> values: row[t] −= error / U[j, j] × U[j, t] for every t &gt; j.
+    /// dots[r] = F[column, 0 .. prefix) · errors of row r over the same columns, for <paramref name="rowCount"/> rows of
+    /// <paramref name="stride"/> errors each: the earlier blocks' part of each row's correction, F's row read once.
     /// </summary>
-    public void Spread(Span<float> rows, int stride, int rowCount, int column, ReadOnlySpan<float> errors)
+    public void PrefixDots(int column, int prefix, ReadOnlySpan<float> errors, int stride, int rowCount, Span<float> dots)
     {
-        int start = column + 1;
-        int end = Math.Min(stride, Width);
-        if (start >= end)
-        {
-            return;
-        }
-
-        ReadOnlySpan<float> weights = factor.AsSpan((column * Width) + start, end - start);
-        float diagonal = Diagonal(column);
+        ReadOnlySpan<float> weights = factor.AsSpan(column * Width, prefix);
         for (int row = 0; row < rowCount; row++)
         {
-            float scaled = errors[row] / diagonal;
-            if (scaled == 0f)
-            {
-                continue;
-            }
-
-            Span<float> target = rows.Slice((row * stride) + start, end - start);
+            ReadOnlySpan<float> rowErrors = errors.Slice(row * stride, prefix);
             int i = 0;
-            if (Vector.IsHardwareAccelerated)
+            float sum = 0;
+            if (Vector.IsHardwareAccelerated && prefix >= Vector<float>.Count)
             {
-                var factorVector = new Vector<float>(scaled);
-                for (; i <= target.Length - Vector<float>.Count; i += Vector<float>.Count)
+                var vector = Vector<float>.Zero;
+                for (; i <= prefix - Vector<float>.Count; i += Vector<float>.Count)
                 {
-                    (new Vector<float>(target[i..]) - (new Vector<float>(weights[i..]) * factorVector)).CopyTo(target[i..]);
+                    vector += new Vector<float>(weights[i..]) * new Vector<float>(rowErrors[i..]);
                 }
+
+                sum = Vector.Sum(vector);
             }
 
-            for (; i < target.Length; i++)
+            for (; i < prefix; i++)
             {
-                target[i] -= weights[i] * scaled;
+                sum += weights[i] * rowErrors[i];
             }
+
+            dots[row] = sum;
         }
     }
 }

@@ -57,9 +57,10 @@ public sealed class ErrorFeedbackTests
     [InlineData(5)]
     [InlineData(33)]
     [InlineData(96)]
-    public void FactorIsTheUpperCholeskyFactorOfTheDampedInverse(int width)
+    [InlineData(150)]
+    public void FactorIsTheLowerTriangleWhoseGramIsTheDampedHessian(int width)
     {
-        // A rank-deficient, strongly correlated covariance: the damping is what makes it invertible.
+        // A rank-deficient, strongly correlated covariance: the damping is what makes it positive definite.
         ActivationCovariance covariance = Correlated(new Random(width), width, rowCount: Math.Max(2, width / 2), latent: Math.Max(1, width / 4));
         double[] hessian = covariance.Mean();
         ErrorFeedback feedback = ErrorFeedback.From(covariance);
@@ -70,38 +71,103 @@ public sealed class ErrorFeedbackTests
             hessian[(i * width) + i] += ErrorFeedback.Damping * meanDiagonal;
         }
 
-        // (H + λI)·UᵀU = I, and U is upper triangular with a positive diagonal.
+        // F is lower triangular with a positive diagonal, and Fᵀ·F = H + λI.
         for (int i = 0; i < width; i++)
         {
             Assert.True(feedback.Diagonal(i) > 0);
-            for (int j = 0; j < i; j++)
+            for (int j = i + 1; j < width; j++)
             {
                 Assert.Equal(0f, feedback[i, j]);
             }
         }
 
         double worst = 0;
-        for (int i = 0; i < width; i++)
+        for (int a = 0; a < width; a++)
         {
-            for (int j = 0; j < width; j++)
+            for (int b = 0; b < width; b++)
             {
                 double sum = 0;
-                for (int k = 0; k < width; k++)
+                for (int k = Math.Max(a, b); k < width; k++)
                 {
-                    double inverse = 0;
-                    for (int m = 0; m <= Math.Min(k, j); m++)
-                    {
-                        inverse += (double)feedback[m, k] * feedback[m, j];
-                    }
-
-                    sum += hessian[(i * width) + k] * inverse;
+                    sum += (double)feedback[k, a] * feedback[k, b];
                 }
 
-                worst = Math.Max(worst, Math.Abs(sum - (i == j ? 1 : 0)));
+                worst = Math.Max(worst, Math.Abs(sum - hessian[(a * width) + b]) / meanDiagonal);
             }
         }
 
-        Assert.True(worst < 2e-3, $"(H + λI)·UᵀU differs from I by {worst}");
+        Assert.True(worst < 1e-5, $"Fᵀ·F differs from H + λI by {worst} of the mean diagonal");
+    }
+
+    [Theory]
+    [InlineData(4, 32, false, 96)]
+    [InlineData(4, 16, true, 70)]
+    [InlineData(8, 32, false, 64)]
+    public void ItRoundsAsTheTextbookAlgorithmThatPushesErrorsThroughTheInverse(int bits, int blockSize, bool asymmetric, int width)
+    {
+        // The textbook GPTQ (Frantar et al.), in doubles: U = upper Cholesky factor of (H + λI)⁻¹; each column's error,
+        // divided by U[j, j], is pushed onto the later columns by U[j, t]; each block's parameters are chosen on the
+        // weights as they stand when the block starts.
+        var random = new Random(width + bits);
+        ActivationCovariance covariance = Correlated(random, width, rowCount: 3 * width, latent: Math.Max(2, width / 5));
+        float[] weights = Values(random, 12 * width);
+        var options = new BlockQuantizationOptions(bits, blockSize, asymmetric, ScaleChoice.Search);
+        float[] importance = covariance.Means();
+        (byte[] packed, float[] scales, byte[] zeroPoints) ours = Quantized(BlockQuantizer.Create(options, width, importance, ErrorFeedback.From(covariance)), options, weights, width);
+
+        // Follow our decisions through the textbook algorithm (so one flipped rounding cannot cascade): at every column
+        // the textbook weight must round to our code, and at every block start the plain search on the textbook
+        // weights must give our scale.
+        double[,] upper = TextbookFactor(covariance.Mean(), width);
+        var quantizer = BlockQuantizer.Create(options, width, importance);
+        int rowCount = weights.Length / width;
+        int blockCount = (width + blockSize - 1) / blockSize;
+        int differentCodes = 0;
+        int differentScales = 0;
+        float[] dequantized = ReferenceDequantizer.Dequantize(ours.packed, ours.scales, asymmetric ? ours.zeroPoints : null, rowCount, width, blockSize, bits);
+        for (int row = 0; row < rowCount; row++)
+        {
+            double[] current = [.. weights.AsSpan(row * width, width).ToArray().Select(value => (double)value)];
+            for (int block = 0; block < blockCount; block++)
+            {
+                int start = block * blockSize;
+                int length = Math.Min(blockSize, width - start);
+                var blockRow = new float[width];
+                for (int i = 0; i < length; i++)
+                {
+                    blockRow[start + i] = (float)current[start + i];
+                }
+
+                (_, float[] blockScales, _) = Quantized(quantizer, options, blockRow, width);
+                float scale = ours.scales[(row * blockCount) + block];
+                if (Math.Abs(blockScales[block] - scale) > 1e-3 * Math.Abs(scale))
+                {
+                    differentScales++;
+                }
+
+                int zeroPoint = asymmetric ? ReferenceDequantizer.Code(ours.zeroPoints, ((long)row * quantizer.Layout.ZeroPointRowBytes * 8) + (block * bits), bits) : 1 << (bits - 1);
+                for (int i = 0; i < length; i++)
+                {
+                    int column = start + i;
+                    // Codes round with the search candidate's reciprocal, within a few per cent of 1/scale (the refit one).
+                    double position = Math.Clamp((current[column] / scale) + zeroPoint, 0, (1 << bits) - 1);
+                    int code = ReferenceDequantizer.WeightCode(ours.packed, row, column, width, blockSize, bits);
+                    if (Math.Abs(position - code) > 0.5 + (0.05 * Math.Abs(position - zeroPoint)) + 1e-3)
+                    {
+                        differentCodes++;
+                    }
+
+                    double errorOverDiagonal = (current[column] - dequantized[(row * width) + column]) / upper[column, column];
+                    for (int t = column + 1; t < width; t++)
+                    {
+                        current[t] -= errorOverDiagonal * upper[column, t];
+                    }
+                }
+            }
+        }
+
+        Assert.True(differentCodes == 0, $"{differentCodes} of {weights.Length} codes are not the rounding of the textbook algorithm's weight ({differentScales} of {rowCount * blockCount} scales differ)");
+        Assert.True(differentScales <= 1, $"{differentScales} of {rowCount * blockCount} scales are not the search's on the textbook algorithm's weights");
     }
 
     [Fact]
@@ -164,6 +230,62 @@ public sealed class ErrorFeedbackTests
         var covariance = new ActivationCovariance(8);
         covariance.Add(Values(new Random(1), 32));
         Assert.Throws<ArgumentException>(() => BlockQuantizer.Create(BlockQuantizationOptions.Default, 16, null, ErrorFeedback.From(covariance)));
+    }
+
+    /// <summary>The upper Cholesky factor U of (H + λI)⁻¹, in doubles, by the definition: inverse, then factor.</summary>
+    private static double[,] TextbookFactor(double[] hessian, int width)
+    {
+        double meanDiagonal = Enumerable.Range(0, width).Average(i => hessian[(i * width) + i]);
+        var a = new double[width, 2 * width];
+        for (int i = 0; i < width; i++)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                a[i, j] = hessian[(i * width) + j] + (i == j ? ErrorFeedback.Damping * meanDiagonal : 0);
+            }
+
+            a[i, width + i] = 1;
+        }
+
+        // Gauss–Jordan: the right half becomes (H + λI)⁻¹ (symmetric positive definite: no pivoting needed).
+        for (int p = 0; p < width; p++)
+        {
+            double pivot = a[p, p];
+            for (int j = 0; j < 2 * width; j++)
+            {
+                a[p, j] /= pivot;
+            }
+
+            for (int i = 0; i < width; i++)
+            {
+                if (i != p && a[i, p] != 0)
+                {
+                    double factor = a[i, p];
+                    for (int j = 0; j < 2 * width; j++)
+                    {
+                        a[i, j] -= factor * a[p, j];
+                    }
+                }
+            }
+        }
+
+        // Upper Cholesky: inverse = Uᵀ·U.
+        var upper = new double[width, width];
+        for (int i = 0; i < width; i++)
+        {
+            for (int j = i; j < width; j++)
+            {
+                double sum = a[i, width + j];
+                for (int k = 0; k < i; k++)
+                {
+                    sum -= upper[k, i] * upper[k, j];
+                }
+
+                upper[i, j] = i == j ? Math.Sqrt(sum) : sum / upper[i, i];
+            }
+        }
+
+        return upper;
     }
 
     /// <summary>Rows x = z·M + small noise: <paramref name="latent"/> directions carry almost everything.</summary>
