@@ -86,6 +86,13 @@ public sealed class ActivationCovariance
         return mean;
     }
 
+    /// <summary>E[x_row·x_column] for row ≤ column (the stored triangle holds row ≥ column; it is symmetric).</summary>
+    internal double MeanAt(int row, int column)
+    {
+        (int high, int low) = row >= column ? (row, column) : (column, row);
+        return (double)sums[((long)high * (high + 1) / 2) + low] / RowCount;
+    }
+
     /// <summary>The diagonal, E[x²] per channel, floored as <see cref="ActivationSquares.Means"/> floors it.</summary>
     public float[] Means()
     {

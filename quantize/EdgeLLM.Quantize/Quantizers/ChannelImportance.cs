@@ -17,6 +17,7 @@ public sealed class ChannelImportance
     private readonly Dictionary<string, ActivationCovariance> covariances;
     private readonly Lock feedbackLock = new();
     private (ActivationCovariance Covariance, ErrorFeedback Feedback)? lastFeedback;
+    private double[] factorScratch = [];
 
     /// <param name="channels">Weight name → importance per input channel (finite, positive).</param>
     /// <param name="tokenCount">Tokens the calibration run took them from (recorded in edgellm.json).</param>
@@ -86,7 +87,18 @@ public sealed class ChannelImportance
             ErrorFeedback feedback;
             try
             {
-                feedback = ErrorFeedback.From(covariance);
+                // One scratch matrix for every factorization, and the last factor's storage when the width is the same:
+                // the weights are quantized one after the other, so the last factor is no longer in use.
+                long size = (long)covariance.Width * covariance.Width;
+                if (factorScratch.LongLength < size)
+                {
+                    factorScratch = [];
+                    factorScratch = new double[size];
+                }
+
+                ErrorFeedback? previous = lastFeedback?.Feedback;
+                lastFeedback = null;
+                feedback = ErrorFeedback.From(covariance, factorScratch, previous);
             }
             catch (EdgeLlmException problem)
             {

@@ -42,8 +42,17 @@ public sealed class ErrorFeedback
     public static ErrorFeedback From(ActivationCovariance covariance)
     {
         ArgumentNullException.ThrowIfNull(covariance);
-        return From(covariance.Mean(), covariance.Width);
+        return From(covariance, new double[(long)covariance.Width * covariance.Width], null);
     }
+
+    /// <summary>
+    /// The factor of <paramref name="covariance"/>'s mean, read straight from its packed triangle, with
+    /// <paramref name="scratch"/> (at least Width² doubles) for the factorization and <paramref name="reuse"/> (an earlier
+    /// factor of the same width that is no longer used, or null) giving its storage: a 28-layer model factors 112 inputs,
+    /// and an 8,960-wide one takes 960 MB of working memory each time.
+    /// </summary>
+    internal static ErrorFeedback From(ActivationCovariance covariance, double[] scratch, ErrorFeedback? reuse)
+        => Build(covariance.Width, covariance.MeanAt, scratch, reuse?.Width == covariance.Width ? reuse.factor : null);
 
     /// <summary>The factor of a symmetric positive semi-definite <paramref name="width"/>² matrix (row-major).</summary>
     public static ErrorFeedback From(ReadOnlySpan<double> hessian, int width)
@@ -54,10 +63,17 @@ public sealed class ErrorFeedback
             throw new ArgumentException($"{hessian.Length} values are not a {width} × {width} matrix", nameof(hessian));
         }
 
+        double[] copy = hessian.ToArray();
+        return Build(width, (row, column) => copy[(row * width) + column], new double[copy.Length], null);
+    }
+
+    /// <param name="hessianAt">H[row, column] for column ≥ row.</param>
+    private static ErrorFeedback Build(int width, Func<int, int, double> hessianAt, double[] reversed, float[]? storage)
+    {
         double meanDiagonal = 0;
         for (int i = 0; i < width; i++)
         {
-            meanDiagonal += hessian[(i * width) + i];
+            meanDiagonal += hessianAt(i, i);
         }
 
         meanDiagonal /= width;
@@ -66,17 +82,16 @@ public sealed class ErrorFeedback
             throw new EdgeLlmException($"the calibration activations of a {width}-wide input carry nothing (mean square {meanDiagonal})");
         }
 
-        var reversed = new double[hessian.Length];
         for (double damping = Damping; damping <= 100; damping *= 10)
         {
-            // J·(H + λI)·J: row i, column j of it is H[n−1−i, n−1−j].
+            // J·(H + λI)·J, lower triangle: row i, column j ≤ i of it is H[n−1−i, n−1−j].
             for (int i = 0; i < width; i++)
             {
-                ReadOnlySpan<double> source = hessian.Slice((width - 1 - i) * width, width);
-                Span<double> destination = reversed.AsSpan(i * width, width);
+                Span<double> destination = reversed.AsSpan(i * width, i + 1);
+                int row = width - 1 - i;
                 for (int j = 0; j <= i; j++)
                 {
-                    destination[j] = source[width - 1 - j];
+                    destination[j] = hessianAt(row, width - 1 - j);
                 }
 
                 destination[i] += damping * meanDiagonal;
@@ -85,7 +100,7 @@ public sealed class ErrorFeedback
             if (CholeskyFactorization.LowerInPlace(reversed, width))
             {
                 // F[j, i] = L[n−1−i, n−1−j] for i ≤ j.
-                var factor = new float[hessian.Length];
+                float[] factor = storage ?? new float[(long)width * width];
                 for (int j = 0; j < width; j++)
                 {
                     Span<float> row = factor.AsSpan(j * width, j + 1);

@@ -25,6 +25,51 @@ public sealed class ChannelImportanceTests
     }
 
     [Fact]
+    public void FeedbackIsFactoredOncePerSharedInputAndReusedStorageStillGivesEachInputItsOwnFactor()
+    {
+        var random = new Random(3);
+        ActivationCovariance Covariance()
+        {
+            var covariance = new ActivationCovariance(24);
+            var rows = new float[24 * 40];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                rows[i] = (float)(random.NextDouble() - 0.5);
+            }
+
+            covariance.Add(rows);
+            return covariance;
+        }
+
+        ActivationCovariance attention = Covariance();
+        ActivationCovariance mlp = Covariance();
+        var table = new ChannelImportance(
+            new Dictionary<string, float[]> { ["q"] = attention.Means(), ["k"] = attention.Means(), ["gate"] = mlp.Means() },
+            new Dictionary<string, ActivationCovariance> { ["q"] = attention, ["k"] = attention, ["gate"] = mlp },
+            tokenCount: 40,
+            source: "test");
+
+        ErrorFeedback q = table.FeedbackFor("q")!;
+        Assert.Same(q, table.FeedbackFor("k"));
+        AssertFactor(ErrorFeedback.From(attention), q);
+        AssertFactor(ErrorFeedback.From(mlp), table.FeedbackFor("gate")!);
+        AssertFactor(ErrorFeedback.From(attention), table.FeedbackFor("q")!);
+        Assert.Null(table.FeedbackFor("down"));
+        Assert.Equal(3, table.FeedbackNames.Count);
+
+        static void AssertFactor(ErrorFeedback expected, ErrorFeedback actual)
+        {
+            for (int i = 0; i < expected.Width; i++)
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    Assert.Equal(expected[i, j], actual[i, j]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void SilentChannelIsRaisedToTheFloor()
     {
         var squares = new ActivationSquares(4);
