@@ -110,15 +110,38 @@ public sealed class ActivationCovariance
         return ActivationSquares.FlooredMeans(diagonal, RowCount);
     }
 
-    /// <summary>sums[i, j] += Σ over the chunk of x_i·x_j for j ≤ i, channels i in fours against channels j in twos.</summary>
+    /// <summary>
+    /// sums[i, j] += Σ over the chunk of x_i·x_j for j ≤ i, channels i in fours against channels j in twos; the rows of
+    /// the triangle split over the cores in parts of equal area (row i costs i), each part writing only its own rows.
+    /// </summary>
     private void AddChunk()
+    {
+        int parts = Math.Min(Environment.ProcessorCount, Math.Max(1, Width / 256));
+        if (parts == 1)
+        {
+            AddRows(0, Width);
+            return;
+        }
+
+        var bounds = new int[parts + 1];
+        for (int part = 1; part < parts; part++)
+        {
+            bounds[part] = Math.Min(Width, (int)(Width * Math.Sqrt((double)part / parts)) / 4 * 4);
+        }
+
+        bounds[parts] = Width;
+        Parallel.For(0, parts, part => AddRows(bounds[part], bounds[part + 1]));
+    }
+
+    /// <summary>The chunk's products for the triangle's rows [first, end) (first a multiple of 4).</summary>
+    private void AddRows(int first, int end)
     {
         ReadOnlySpan<float> columns = transposed;
         Span<float> dots = stackalloc float[8];
-        for (int i0 = 0; i0 < Width; i0 += 4)
+        for (int i0 = first; i0 < end; i0 += 4)
         {
-            int iCount = Math.Min(4, Width - i0);
-            int jEnd = Math.Min(i0 + iCount, Width);
+            int iCount = Math.Min(4, end - i0);
+            int jEnd = i0 + iCount;
             for (int j0 = 0; j0 < jEnd; j0 += 2)
             {
                 int jCount = Math.Min(2, jEnd - j0);
