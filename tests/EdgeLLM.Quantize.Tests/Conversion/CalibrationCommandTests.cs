@@ -8,7 +8,8 @@ namespace EdgeLLM.Quantize.Tests.Conversion;
 /// <summary>
 /// <c>quantize --calibration</c>: a missing or empty text, or one combined with <c>--no-calibration</c> or with fp32,
 /// is one line and exit 1 with no output; a calibrated int4 conversion says so, records the text and token count in
-/// edgellm.json, changes the scales, and leaves no full-precision scratch copy anywhere.
+/// edgellm.json, changes the scales, and leaves no full-precision scratch copy anywhere. <c>--gptq</c> is refused
+/// alike, and a GPTQ conversion records how many weights it rounded and writes other codes in the same layout.
 /// </summary>
 [Collection(nameof(ConsoleCollection))]
 public sealed class CalibrationCommandTests
@@ -31,16 +32,19 @@ public sealed class CalibrationCommandTests
     }
 
     [Theory]
-    [InlineData("int4", "--no-calibration", "exclude each other")]
-    [InlineData("fp32", null, "int4 or int8")]
-    public void CalibrationWithoutAQuantizedPrecisionOrWithNoCalibrationIsRefused(string precision, string? extra, string expected)
+    [InlineData("--calibration", "int4", "--no-calibration", "--calibration and --no-calibration exclude each other")]
+    [InlineData("--calibration", "fp32", null, "--calibration applies to --precision int4 or int8")]
+    [InlineData("--gptq", "int4", "--no-calibration", "--gptq and --no-calibration exclude each other")]
+    [InlineData("--gptq", "fp16", null, "--gptq applies to --precision int4 or int8")]
+    public void CalibrationOrGptqWithoutAQuantizedPrecisionOrWithNoCalibrationIsRefused(string option, string precision, string? extra, string expected)
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Synthesize(temp.Path);
         string text = Path.Combine(temp.Path, "text.txt");
         File.WriteAllText(text, "A short calibration text with a few words in it.");
-        string[] args = [checkpoint, "-o", Path.Combine(temp.Path, "out"), "--precision", precision, "--calibration", text, .. extra is null ? Array.Empty<string>() : [extra]];
-        AssertRefused(temp.Path, args, expected, "--calibration");
+        string[] optionArgs = option == "--calibration" ? [option, text] : [option];
+        string[] args = [checkpoint, "-o", Path.Combine(temp.Path, "out"), "--precision", precision, .. optionArgs, .. extra is null ? Array.Empty<string>() : [extra]];
+        AssertRefused(temp.Path, args, expected, option);
     }
 
     [Fact]
@@ -76,17 +80,6 @@ public sealed class CalibrationCommandTests
         // Nothing of the fp32 scratch copy is left beside or inside the output.
         string[] entries = [.. Directory.EnumerateFileSystemEntries(temp.Path, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(temp.Path, path))];
         Assert.DoesNotContain(entries, entry => entry.Contains("calibration-model", StringComparison.Ordinal) || entry.Contains(".partial-", StringComparison.Ordinal) || entry.EndsWith(".lock", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("int4", "--no-calibration", "--gptq and --no-calibration exclude each other")]
-    [InlineData("fp16", null, "--gptq applies to --precision int4 or int8")]
-    public void GptqWithoutAQuantizedPrecisionOrWithNoCalibrationIsRefused(string precision, string? extra, string expected)
-    {
-        using TempFolder temp = TestPaths.CreateTemp();
-        string checkpoint = Synthesize(temp.Path);
-        string[] args = [checkpoint, "-o", Path.Combine(temp.Path, "out"), "--precision", precision, "--gptq", .. extra is null ? Array.Empty<string>() : [extra]];
-        AssertRefused(temp.Path, args, expected, "--gptq");
     }
 
     [Fact]

@@ -107,6 +107,12 @@ public sealed unsafe class WorkerPool : IDisposable
 
         lock (runLock)
         {
+            // Close the claim counter before any field of the new job is written. A worker still leaving the previous
+            // job may have read that job's exhausted counter and then this job's larger size; while the counter stays at
+            // the old value its claim would succeed, run grains of this job, and then be wiped out when the counter is
+            // reset below: those grains would run twice and `pending` go below zero, which the caller waits on forever
+            // (seen once in CI: a decode step's caller waiting with both workers asleep). Closed, the stale claim fails.
+            Interlocked.Exchange(ref nextGrain, int.MaxValue);
             var box = WorkBox<TWork>.ForCurrentThread();
             box.Value = work;
             jobBox = box;
@@ -179,8 +185,10 @@ public sealed unsafe class WorkerPool : IDisposable
         while (true)
         {
             // The counter is read before the job's size: a worker still leaving the previous job may pair an old count
-            // with the new size, so the claim is clamped to the size read after the claim (the fence of a successful
-            // exchange on this job's counter makes every field of this job visible).
+            // with the new size. Run closes the counter (int.MaxValue) before it writes a new job, so such a claim can
+            // only succeed once the new job's own claims have brought the counter to that same value, which makes it a
+            // claim of the new job; it is clamped to the size read after the claim (the fence of a successful exchange
+            // on this job's counter makes every field of this job visible). A closed counter leaves nothing to claim.
             int start = Volatile.Read(ref nextGrain);
             int grains = Volatile.Read(ref jobGrains);
             int remaining = grains - start;

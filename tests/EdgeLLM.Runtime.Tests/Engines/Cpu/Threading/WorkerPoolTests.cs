@@ -96,6 +96,52 @@ public sealed unsafe class WorkerPoolTests
         Assert.All(hits, count => Assert.Equal(3, count));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void BackToBackJobsOfGrowingSizeRunEveryIndexOnce(int threadCount)
+    {
+        // A worker leaving a short job can read its exhausted claim counter and then the next, larger job's size: the
+        // claim must fail rather than run grains that the next job then hands out again (which left `pending` below zero
+        // and the caller waiting forever). Short and long jobs alternate, so a worker is often leaving as the next begins;
+        // every index of every job must run exactly once, and every call must return.
+        using var pool = new WorkerPool(threadCount);
+        var hits = new int[48];
+        string? failure = null;
+        int jobsDone = 0;
+        var caller = new Thread(() =>
+        {
+            fixed (int* h = hits)
+            {
+                for (int job = 0; job < 40_000 && failure is null; job++)
+                {
+                    int count = job % 2 == 0 ? 2 : 48;
+                    var work = new CountingWork { Hits = h, Grain = 1 };
+                    pool.Run(count, 1, ref work);
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (hits[i] != 1)
+                        {
+                            failure = $"job {job} ({count} indices): index {i} ran {hits[i]} times";
+                        }
+
+                        hits[i] = 0;
+                    }
+
+                    Volatile.Write(ref jobsDone, job + 1);
+                }
+            }
+        })
+        {
+            IsBackground = true,
+        };
+        caller.Start();
+
+        // The jobs take a fraction of a second; a caller still waiting after a minute is the hang this test is about.
+        Assert.True(caller.Join(TimeSpan.FromMinutes(1)), $"Run never returned after job {Volatile.Read(ref jobsDone)}: a claim was lost");
+        Assert.Null(failure);
+    }
+
     private struct CountingWork : IRangeWork
     {
         public int* Hits;
