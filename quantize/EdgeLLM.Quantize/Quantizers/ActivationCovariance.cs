@@ -74,19 +74,16 @@ public sealed class ActivationCovariance
         var mean = new double[(long)Width * Width];
         for (int i = 0; i < Width; i++)
         {
-            long rowStart = (long)i * (i + 1) / 2;
-            for (int j = 0; j <= i; j++)
+            for (int j = 0; j < Width; j++)
             {
-                double value = (double)sums[rowStart + j] / RowCount;
-                mean[((long)i * Width) + j] = value;
-                mean[((long)j * Width) + i] = value;
+                mean[((long)i * Width) + j] = MeanAt(i, j);
             }
         }
 
         return mean;
     }
 
-    /// <summary>E[x_row·x_column] for row ≤ column (the stored triangle holds row ≥ column; it is symmetric).</summary>
+    /// <summary>E[x_row·x_column] (the stored triangle holds row ≥ column; the matrix is symmetric).</summary>
     internal double MeanAt(int row, int column)
     {
         (int high, int low) = row >= column ? (row, column) : (column, row);

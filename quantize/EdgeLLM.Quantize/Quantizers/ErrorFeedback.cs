@@ -52,28 +52,15 @@ public sealed class ErrorFeedback
     /// and an 8,960-wide one takes 960 MB of working memory each time.
     /// </summary>
     internal static ErrorFeedback From(ActivationCovariance covariance, double[] scratch, ErrorFeedback? reuse)
-        => Build(covariance.Width, covariance.MeanAt, scratch, reuse?.Width == covariance.Width ? reuse.factor : null);
+        => Build(covariance, scratch, reuse?.Width == covariance.Width ? reuse.factor : null);
 
-    /// <summary>The factor of a symmetric positive semi-definite <paramref name="width"/>² matrix (row-major).</summary>
-    public static ErrorFeedback From(ReadOnlySpan<double> hessian, int width)
+    private static ErrorFeedback Build(ActivationCovariance covariance, double[] reversed, float[]? storage)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        if (hessian.Length != (long)width * width)
-        {
-            throw new ArgumentException($"{hessian.Length} values are not a {width} × {width} matrix", nameof(hessian));
-        }
-
-        double[] copy = hessian.ToArray();
-        return Build(width, (row, column) => copy[(row * width) + column], new double[copy.Length], null);
-    }
-
-    /// <param name="hessianAt">H[row, column] for column ≥ row.</param>
-    private static ErrorFeedback Build(int width, Func<int, int, double> hessianAt, double[] reversed, float[]? storage)
-    {
+        int width = covariance.Width;
         double meanDiagonal = 0;
         for (int i = 0; i < width; i++)
         {
-            meanDiagonal += hessianAt(i, i);
+            meanDiagonal += covariance.MeanAt(i, i);
         }
 
         meanDiagonal /= width;
@@ -91,7 +78,7 @@ public sealed class ErrorFeedback
                 int row = width - 1 - i;
                 for (int j = 0; j <= i; j++)
                 {
-                    destination[j] = hessianAt(row, width - 1 - j);
+                    destination[j] = covariance.MeanAt(row, width - 1 - j);
                 }
 
                 destination[i] += damping * meanDiagonal;
