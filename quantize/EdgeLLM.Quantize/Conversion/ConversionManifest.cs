@@ -90,7 +90,7 @@ internal sealed record ConversionManifest(
             })])
         {
             LinearScaleType = ScaleTypeName(quantization.HalfScales),
-            Calibration = Importance is { } importance ? new CalibrationSummary(importance.Source, importance.TokenCount, importance.Names.Count, importance.FeedbackNames.Count) : null,
+            Calibration = Importance is { } importance ? new CalibrationSummary(importance.Source, importance.TokenCount, importance.WeightedCount, importance.FeedbackCount) : null,
         };
     }
 

@@ -43,7 +43,7 @@ public static class ModelConverter
         string temporary = staged.Path;
         var files = new List<OutputFile>();
         var graphOptions = new DecoderGraphOptions(contextLength, options.LastPositionLogitsOnly, options.Rotary, options.Target);
-        ChannelImportance? importance = options.Precision.QuantizedBits() is null ? null : options.Importance ?? Calibrate(options.Calibration, temporary, cancellation);
+        ChannelImportance? importance = options.Precision.QuantizedBits() is null ? null : options.Importance ?? Calibrate(options.Calibration, temporary, options.Progress, cancellation);
         ILinearWeightEncoder encoder = LinearWeightEncoders.Create(options.Precision, options.Quantization, config.TieWordEmbeddings, graphOptions.ActivationType, config.LayerCount, importance);
         if (checkpoint is Gguf.GgufCheckpoint)
         {
@@ -99,7 +99,7 @@ public static class ModelConverter
         config.HeadCount, config.LayerCount, config.KvHeadCount, config.VocabSize, config.Generation);
 
     /// <summary>Runs the calibration (if any) in a scratch folder inside the staging area and removes that folder afterwards.</summary>
-    private static ChannelImportance? Calibrate(ImportanceCalibration? calibration, string staging, CancellationToken cancellation)
+    private static ChannelImportance? Calibrate(ImportanceCalibration? calibration, string staging, IProgress<ConversionProgress>? progress, CancellationToken cancellation)
     {
         if (calibration is null)
         {
@@ -109,7 +109,7 @@ public static class ModelConverter
         string scratch = Path.Combine(staging, CalibrationFolderName);
         try
         {
-            return calibration(scratch, cancellation);
+            return calibration(scratch, progress, cancellation);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Quantizers;
@@ -280,76 +281,122 @@ public sealed class BlockQuantizer
 
         int blockSize = Options.BlockSize;
         int zeroPointRowBytes = zeroPoints.Length / rowCount;
+
+        // Per block, column-major over the group's rows ([column × FeedbackRowGroup + row]): the earlier blocks' part of
+        // each correction, the block's own errors so far, and the corrections of one column. Rows past rowCount stay 0.
         Span<float> prefixDots = stackalloc float[FeedbackRowGroup * MaxBlockSize];
-        Span<float> blockWeights = stackalloc float[MaxBlockSize];
-        Span<float> blockErrors = stackalloc float[MaxBlockSize];
+        Span<float> blockErrors = stackalloc float[FeedbackRowGroup * MaxBlockSize];
+        Span<float> corrections = stackalloc float[FeedbackRowGroup];
         Span<float> dots = stackalloc float[FeedbackRowGroup];
+        Span<BlockError> blockErrorSums = stackalloc BlockError[FeedbackRowGroup];
+        Span<float> provisional = stackalloc float[FeedbackRowGroup * MaxBlockSize];
+        Span<BlockParameters> parameters = stackalloc BlockParameters[FeedbackRowGroup];
         for (int block = 0; block < Layout.BlockCount; block++)
         {
             int start = block * blockSize;
             int length = Math.Min(blockSize, ColumnCount - start);
+            prefixDots.Clear();
             for (int i = 0; i < length; i++)
             {
                 factor.PrefixDots(start + i, start, errors, ColumnCount, rowCount, dots);
-                for (int row = 0; row < rowCount; row++)
+                dots[..rowCount].CopyTo(prefixDots[(i * FeedbackRowGroup)..]);
+            }
+
+            // The block as the earlier blocks' errors leave it, its own columns taken as rounded exactly (δ = w − w_current).
+            for (int i = 0; i < length; i++)
+            {
+                Corrections(factor, start, i, prefixDots, blockErrors, corrections);
+                for (int row = 0; row < FeedbackRowGroup; row++)
                 {
-                    prefixDots[(row * MaxBlockSize) + i] = dots[row];
+                    float weight = row < rowCount ? rows[(row * ColumnCount) + start + i] : 0f;
+                    provisional[(row * MaxBlockSize) + i] = weight + corrections[row];
+                    blockErrors[(i * FeedbackRowGroup) + row] = -corrections[row];
                 }
             }
 
             for (int row = 0; row < rowCount; row++)
             {
-                ReadOnlySpan<float> weights = rows.Slice((row * ColumnCount) + start, length);
-                ReadOnlySpan<float> prefix = prefixDots.Slice(row * MaxBlockSize, length);
+                parameters[row] = ChooseStored(provisional.Slice(row * MaxBlockSize, length), start);
+                scales[(row * Layout.BlockCount) + block] = parameters[row].Scale;
+            }
 
-                // The block as the earlier blocks' errors leave it, its own columns taken as rounded exactly (δ = w − w_current).
-                for (int i = 0; i < length; i++)
+            // The columns in order, each corrected by every earlier column's final error, then rounded.
+            blockErrorSums.Clear();
+            for (int i = 0; i < length; i++)
+            {
+                Corrections(factor, start, i, prefixDots, blockErrors, corrections);
+                for (int row = 0; row < FeedbackRowGroup; row++)
                 {
-                    float correction = (prefix[i] + InBlockDot(factor.Row(start + i)[start..], blockErrors[..i])) / factor.Diagonal(start + i);
-                    blockWeights[i] = weights[i] + correction;
-                    blockErrors[i] = -correction;
-                }
-
-                BlockParameters parameters = ChooseStored(blockWeights[..length], start);
-                scales[(row * Layout.BlockCount) + block] = parameters.Scale;
-                Span<byte> blob = packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize);
-                Span<float> rowErrors = errors.Slice((row * ColumnCount) + start, length);
-                var blockError = default(BlockError);
-                for (int i = 0; i < blockSize; i++)
-                {
-                    if (i >= length)
+                    if (row >= rowCount)
                     {
-                        // Padding past K takes the code of weight 0, which dequantizes to exactly 0.
-                        WriteCode(blob, i, parameters.Code(0f, Options.MaxCode));
+                        blockErrors[(i * FeedbackRowGroup) + row] = 0f;
                         continue;
                     }
 
-                    float current = weights[i] + ((prefix[i] + InBlockDot(factor.Row(start + i)[start..], rowErrors[..i])) / factor.Diagonal(start + i));
-                    int code = parameters.Code(current, Options.MaxCode);
-                    WriteCode(blob, i, code);
-                    float dequantized = parameters.Dequantize(code);
-                    rowErrors[i] = weights[i] - dequantized;
-                    blockError.Add(weights[i], dequantized);
+                    float weight = rows[(row * ColumnCount) + start + i];
+                    int code = parameters[row].Code(weight + corrections[row], Options.MaxCode);
+                    WriteCode(packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize), i, code);
+                    float dequantized = parameters[row].Dequantize(code);
+                    float residual = weight - dequantized;
+                    blockErrorSums[row].Add(weight, dequantized);
+                    errors[(row * ColumnCount) + start + i] = residual;
+                    blockErrors[(i * FeedbackRowGroup) + row] = residual;
+                }
+            }
+
+            for (int row = 0; row < rowCount; row++)
+            {
+                // Padding past K takes the code of weight 0, which dequantizes to exactly 0.
+                Span<byte> blob = packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize);
+                for (int i = length; i < blockSize; i++)
+                {
+                    WriteCode(blob, i, parameters[row].Code(0f, Options.MaxCode));
                 }
 
+                BlockError blockError = blockErrorSums[row];
                 error.Record(length, blockError.SquaredErrorSum, blockError.SquaredWeightSum, blockError.MaxAbsoluteError);
                 if (zeroPointRowBytes > 0)
                 {
-                    WriteCode(zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes), block, parameters.ZeroPoint);
+                    WriteCode(zeroPoints.Slice(row * zeroPointRowBytes, zeroPointRowBytes), block, parameters[row].ZeroPoint);
                 }
             }
         }
     }
 
-    private static float InBlockDot(ReadOnlySpan<float> weights, ReadOnlySpan<float> blockErrors)
+    /// <summary>
+    /// corrections[r] = (prefixDots[i, r] + Σ_{k&lt;i} F[start + i, start + k]·blockErrors[k, r]) / F[start + i, start + i] for the
+    /// group's rows, summed in k order for each row (the rows lie across vector lanes).
+    /// </summary>
+    private static void Corrections(ErrorFeedback factor, int start, int i, ReadOnlySpan<float> prefixDots, ReadOnlySpan<float> blockErrors, Span<float> corrections)
     {
-        float sum = 0;
-        for (int i = 0; i < blockErrors.Length; i++)
+        ReadOnlySpan<float> inBlock = factor.Row(start + i).Slice(start, i);
+        float diagonal = factor.Diagonal(start + i);
+        if (Vector.IsHardwareAccelerated && FeedbackRowGroup % Vector<float>.Count == 0)
         {
-            sum += weights[i] * blockErrors[i];
+            for (int lane = 0; lane < FeedbackRowGroup; lane += Vector<float>.Count)
+            {
+                var sum = Vector<float>.Zero;
+                for (int k = 0; k < i; k++)
+                {
+                    sum += new Vector<float>(inBlock[k]) * new Vector<float>(blockErrors[((k * FeedbackRowGroup) + lane)..]);
+                }
+
+                ((new Vector<float>(prefixDots[((i * FeedbackRowGroup) + lane)..]) + sum) / new Vector<float>(diagonal)).CopyTo(corrections[lane..]);
+            }
+
+            return;
         }
 
-        return sum;
+        for (int row = 0; row < FeedbackRowGroup; row++)
+        {
+            float sum = 0f;
+            for (int k = 0; k < i; k++)
+            {
+                sum += inBlock[k] * blockErrors[(k * FeedbackRowGroup) + row];
+            }
+
+            corrections[row] = (prefixDots[(i * FeedbackRowGroup) + row] + sum) / diagonal;
+        }
     }
 
     /// <summary>The block's parameters as they are stored (an fp16 scale rounded; the codes stay, dequantization uses the stored scale).</summary>

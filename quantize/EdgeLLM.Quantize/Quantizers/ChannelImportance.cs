@@ -19,6 +19,8 @@ public sealed class ChannelImportance
     private (ActivationCovariance Covariance, ErrorFeedback Feedback)? lastFeedback;
     private readonly Dictionary<int, ErrorFeedback> spareFactors = [];
     private double[] factorScratch = [];
+    private readonly HashSet<string> weighted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> fedBack = new(StringComparer.Ordinal);
 
     /// <param name="channels">Weight name → importance per input channel (finite, positive).</param>
     /// <param name="tokenCount">Tokens the calibration run took them from (recorded in edgellm.json).</param>
@@ -64,8 +66,47 @@ public sealed class ChannelImportance
     /// <summary>Weights with GPTQ error feedback.</summary>
     public IReadOnlyCollection<string> FeedbackNames => covariances.Keys;
 
+    /// <summary>
+    /// How many weights asked for their importance row and got one: the table names q, k and v beside the packed q|k|v (one
+    /// input serves both graphs), so a conversion uses fewer than <see cref="Names"/> holds.
+    /// </summary>
+    public int WeightedCount
+    {
+        get
+        {
+            lock (weighted)
+            {
+                return weighted.Count;
+            }
+        }
+    }
+
+    /// <summary>How many weights asked for GPTQ's error feedback and got it (see <see cref="WeightedCount"/>).</summary>
+    public int FeedbackCount
+    {
+        get
+        {
+            lock (feedbackLock)
+            {
+                return fedBack.Count;
+            }
+        }
+    }
+
     /// <summary>The importance of weight <paramref name="name"/>'s input channels, or null when the table has none.</summary>
-    public float[]? For(string name) => channels.GetValueOrDefault(name);
+    public float[]? For(string name)
+    {
+        float[]? row = channels.GetValueOrDefault(name);
+        if (row is not null)
+        {
+            lock (weighted)
+            {
+                weighted.Add(name);
+            }
+        }
+
+        return row;
+    }
 
     /// <summary>
     /// GPTQ's error feedback for weight <paramref name="name"/>, or null when the table has no covariance for it. The last
@@ -80,6 +121,7 @@ public sealed class ChannelImportance
 
         lock (feedbackLock)
         {
+            fedBack.Add(name);
             if (lastFeedback is { } last && ReferenceEquals(last.Covariance, covariance))
             {
                 return last.Feedback;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace EdgeLLM.Quantize.Quantizers;
 
@@ -20,6 +19,9 @@ internal static class ClippingScaleSearch
 {
     private const int RatioCount = 16;
     private const float RatioStep = 0.02f;
+
+    /// <summary>Round-to-nearest plus three candidates per ratio, padded to whole vectors of up to 16 lanes.</summary>
+    private const int MaxCandidates = 64;
 
     public static BlockParameters Choose(ReadOnlySpan<float> block, int bits, bool asymmetric)
         => Choose(block, [], bits, asymmetric);
@@ -44,26 +46,48 @@ internal static class ClippingScaleSearch
             return roundToNearest;
         }
 
-        var best = Fit(block, importance, roundToNearest, maxCode);
+        // Every candidate in the order the search ranks them (the first of equal scores wins): round-to-nearest, then per
+        // clipping ratio the extreme value at code 0 (MLAS's side), at the top code, and with zero points the clipped range.
+        int perRatio = asymmetric ? 3 : 2;
+        int count = 1 + (RatioCount * perRatio);
+        Span<BlockParameters> candidates = stackalloc BlockParameters[MaxCandidates];
+        candidates[0] = roundToNearest;
         float low = Math.Min(min, 0f);
         float high = Math.Max(max, 0f);
         for (int step = 0; step < RatioCount; step++)
         {
             float ratio = 1f - (RatioStep * step);
-
-            // The extreme value at code 0 (MLAS's side) or at the top code.
-            best = Better(best, Fit(block, importance, BlockParameters.FromScale(ratio * extreme / -midCode, midCode), maxCode));
-            best = Better(best, Fit(block, importance, BlockParameters.FromScale(ratio * extreme / (maxCode - midCode), midCode), maxCode));
+            int at = 1 + (step * perRatio);
+            candidates[at] = BlockParameters.FromScale(ratio * extreme / -midCode, midCode);
+            candidates[at + 1] = BlockParameters.FromScale(ratio * extreme / (maxCode - midCode), midCode);
             if (asymmetric)
             {
                 float scale = ratio * (high - low) / maxCode;
                 int zeroPoint = Math.Clamp((int)MathF.Round(-ratio * low / scale, MidpointRounding.AwayFromZero), 0, maxCode);
-                best = Better(best, Fit(block, importance, BlockParameters.FromScale(scale, zeroPoint), maxCode));
+                candidates[at + 2] = BlockParameters.FromScale(scale, zeroPoint);
             }
         }
 
-        return SquaredError(block, importance, best.Parameters, maxCode) < SquaredError(block, importance, roundToNearest, maxCode)
-            ? best.Parameters
+        Span<float> weightTimesCode = stackalloc float[MaxCandidates];
+        Span<float> codeSquares = stackalloc float[MaxCandidates];
+        Correlate(block, importance, candidates[..count], maxCode, weightTimesCode, codeSquares);
+        BlockParameters best = default;
+        float bestScore = 0f;
+        for (int candidate = 0; candidate < count; candidate++)
+        {
+            // The least-squares scale for the candidate's codes; its score (Σ a·w·d)² / Σ a·d² is what that scale removes
+            // from Σ a·w², so the highest score leaves the lowest squared error.
+            float scale = codeSquares[candidate] == 0f ? 0f : weightTimesCode[candidate] / codeSquares[candidate];
+            float score = weightTimesCode[candidate] * scale;
+            if (candidate == 0 || score > bestScore)
+            {
+                best = candidates[candidate] with { Scale = scale };
+                bestScore = score;
+            }
+        }
+
+        return SquaredError(block, importance, best, maxCode) < SquaredError(block, importance, roundToNearest, maxCode)
+            ? best
             : roundToNearest;
     }
 
@@ -85,90 +109,59 @@ internal static class ClippingScaleSearch
         return sum;
     }
 
-    private static (BlockParameters Parameters, float Score) Better(
-        (BlockParameters Parameters, float Score) current,
-        (BlockParameters Parameters, float Score) candidate)
-        => candidate.Score > current.Score ? candidate : current;
-
     /// <summary>
-    /// The candidate's codes with the least-squares scale for them. The score (Σ w·d)² / Σ d² is what
-    /// that scale removes from Σ w², so the highest score leaves the lowest squared error.
+    /// Σ a·w·d and Σ a·d² over the block for every candidate, d = code − zero point, a the importance of each value (1 when
+    /// <paramref name="importance"/> is empty); codes rounded as floor(x + 0.5), which is roundf for x ≥ 0 but for
+    /// 0.49999997. The candidates lie across the vector lanes and the block's values are broadcast one at a time, so no
+    /// sum needs a horizontal reduction.
     /// </summary>
-    private static (BlockParameters Parameters, float Score) Fit(ReadOnlySpan<float> block, ReadOnlySpan<float> importance, BlockParameters candidate, int maxCode)
+    private static void Correlate(
+        ReadOnlySpan<float> block, ReadOnlySpan<float> importance, ReadOnlySpan<BlockParameters> candidates, int maxCode, Span<float> weightTimesCode, Span<float> codeSquares)
     {
-        (float weightTimesCode, float codeSquares) = importance.IsEmpty
-            ? Correlate(block, candidate, maxCode)
-            : CorrelateWeighted(block, importance, candidate, maxCode);
-        if (codeSquares == 0f)
+        int lanes = Vector<float>.Count;
+        Span<float> reciprocals = stackalloc float[MaxCandidates];
+        Span<float> zeroPoints = stackalloc float[MaxCandidates];
+        int padded = (candidates.Length + lanes - 1) / lanes * lanes;
+        for (int candidate = 0; candidate < padded; candidate++)
         {
-            return (candidate with { Scale = 0f }, 0f);
+            // Lanes past the last candidate repeat it; their sums are never read.
+            BlockParameters parameters = candidates[Math.Min(candidate, candidates.Length - 1)];
+            reciprocals[candidate] = parameters.RoundingReciprocal;
+            zeroPoints[candidate] = parameters.ZeroPoint;
         }
 
-        float scale = weightTimesCode / codeSquares;
-        return (candidate with { Scale = scale }, weightTimesCode * scale);
-    }
-
-    /// <summary>Σ w·d and Σ d² over the block, d = code − zero point (codes rounded as floor(x + 0.5), which is roundf for x ≥ 0 but for 0.49999997).</summary>
-    private static (float WeightTimesCode, float CodeSquares) Correlate(ReadOnlySpan<float> block, BlockParameters candidate, int maxCode)
-    {
-        var reciprocal = new Vector<float>(candidate.RoundingReciprocal);
-        var zeroPoint = new Vector<float>(candidate.ZeroPoint);
         var half = new Vector<float>(0.5f);
         var top = new Vector<float>(maxCode);
-        var weightTimesCode = Vector<float>.Zero;
-        var codeSquares = Vector<float>.Zero;
-        ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(block);
-        foreach (Vector<float> weights in vectors)
+        for (int first = 0; first < padded; first += lanes)
         {
-            var code = Vector.Min(Vector.Max(Vector.Floor((weights * reciprocal) + zeroPoint + half), Vector<float>.Zero), top);
-            var offset = code - zeroPoint;
-            weightTimesCode += weights * offset;
-            codeSquares += offset * offset;
+            var reciprocal = new Vector<float>(reciprocals[first..]);
+            var zeroPoint = new Vector<float>(zeroPoints[first..]);
+            var products = Vector<float>.Zero;
+            var squares = Vector<float>.Zero;
+            if (importance.IsEmpty)
+            {
+                foreach (float value in block)
+                {
+                    var weight = new Vector<float>(value);
+                    var offset = Vector.Min(Vector.Max(Vector.Floor((weight * reciprocal) + zeroPoint + half), Vector<float>.Zero), top) - zeroPoint;
+                    products += weight * offset;
+                    squares += offset * offset;
+                }
+            }
+            else
+            {
+                for (int i = 0; i < block.Length; i++)
+                {
+                    var weight = new Vector<float>(block[i]);
+                    var offset = Vector.Min(Vector.Max(Vector.Floor((weight * reciprocal) + zeroPoint + half), Vector<float>.Zero), top) - zeroPoint;
+                    var weightedOffset = new Vector<float>(importance[i]) * offset;
+                    products += weight * weightedOffset;
+                    squares += offset * weightedOffset;
+                }
+            }
+
+            products.CopyTo(weightTimesCode[first..]);
+            squares.CopyTo(codeSquares[first..]);
         }
-
-        float weightTimesCodeSum = Vector.Sum(weightTimesCode);
-        float codeSquareSum = Vector.Sum(codeSquares);
-        foreach (float weight in block[(vectors.Length * Vector<float>.Count)..])
-        {
-            float offset = Math.Clamp(MathF.Floor((weight * candidate.RoundingReciprocal) + candidate.ZeroPoint + 0.5f), 0f, maxCode) - candidate.ZeroPoint;
-            weightTimesCodeSum += weight * offset;
-            codeSquareSum += offset * offset;
-        }
-
-        return (weightTimesCodeSum, codeSquareSum);
-    }
-
-    /// <summary>Σ a·w·d and Σ a·d² over the block, a the importance of each value; codes rounded as in <see cref="Correlate"/>.</summary>
-    private static (float WeightTimesCode, float CodeSquares) CorrelateWeighted(ReadOnlySpan<float> block, ReadOnlySpan<float> importance, BlockParameters candidate, int maxCode)
-    {
-        var reciprocal = new Vector<float>(candidate.RoundingReciprocal);
-        var zeroPoint = new Vector<float>(candidate.ZeroPoint);
-        var half = new Vector<float>(0.5f);
-        var top = new Vector<float>(maxCode);
-        var weightTimesCode = Vector<float>.Zero;
-        var codeSquares = Vector<float>.Zero;
-        ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(block);
-        ReadOnlySpan<Vector<float>> importanceVectors = MemoryMarshal.Cast<float, Vector<float>>(importance);
-        for (int i = 0; i < vectors.Length; i++)
-        {
-            Vector<float> weights = vectors[i];
-            var code = Vector.Min(Vector.Max(Vector.Floor((weights * reciprocal) + zeroPoint + half), Vector<float>.Zero), top);
-            var offset = code - zeroPoint;
-            var weightedOffset = importanceVectors[i] * offset;
-            weightTimesCode += weights * weightedOffset;
-            codeSquares += offset * weightedOffset;
-        }
-
-        float weightTimesCodeSum = Vector.Sum(weightTimesCode);
-        float codeSquareSum = Vector.Sum(codeSquares);
-        for (int i = vectors.Length * Vector<float>.Count; i < block.Length; i++)
-        {
-            float weight = block[i];
-            float offset = Math.Clamp(MathF.Floor((weight * candidate.RoundingReciprocal) + candidate.ZeroPoint + 0.5f), 0f, maxCode) - candidate.ZeroPoint;
-            weightTimesCodeSum += weight * importance[i] * offset;
-            codeSquareSum += importance[i] * offset * offset;
-        }
-
-        return (weightTimesCodeSum, codeSquareSum);
     }
 }

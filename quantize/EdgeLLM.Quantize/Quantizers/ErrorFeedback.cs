@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using EdgeLLM.Format;
 
 namespace EdgeLLM.Quantize.Quantizers;
@@ -111,29 +112,98 @@ public sealed class ErrorFeedback
     /// </summary>
     public void PrefixDots(int column, int prefix, ReadOnlySpan<float> errors, int stride, int rowCount, Span<float> dots)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefix, column);
+        ArgumentOutOfRangeException.ThrowIfLessThan(errors.Length, ((rowCount - 1) * stride) + prefix);
         ReadOnlySpan<float> weights = factor.AsSpan(column * Width, prefix);
-        for (int row = 0; row < rowCount; row++)
+        int row = 0;
+        for (; row + EightRows <= rowCount; row += EightRows)
         {
-            ReadOnlySpan<float> rowErrors = errors.Slice(row * stride, prefix);
-            int i = 0;
-            float sum = 0;
-            if (Vector.IsHardwareAccelerated && prefix >= Vector<float>.Count)
-            {
-                var vector = Vector<float>.Zero;
-                for (; i <= prefix - Vector<float>.Count; i += Vector<float>.Count)
-                {
-                    vector += new Vector<float>(weights[i..]) * new Vector<float>(rowErrors[i..]);
-                }
-
-                sum = Vector.Sum(vector);
-            }
-
-            for (; i < prefix; i++)
-            {
-                sum += weights[i] * rowErrors[i];
-            }
-
-            dots[row] = sum;
+            DotsOfEightRows(weights, errors[(row * stride)..], stride, dots.Slice(row, EightRows));
         }
+
+        for (; row < rowCount; row++)
+        {
+            dots[row] = Dot(weights, errors.Slice(row * stride, prefix));
+        }
+    }
+
+    private const int EightRows = 8;
+
+    /// <summary>Eight rows' dot products with one factor row: each vector of F loaded once for eight independent sums.</summary>
+    private static void DotsOfEightRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> errors, int stride, Span<float> dots)
+    {
+        int length = weights.Length;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && length >= Vector<float>.Count)
+        {
+            ref float f = ref MemoryMarshal.GetReference(weights);
+            ref float e = ref MemoryMarshal.GetReference(errors);
+            nuint s = (nuint)stride;
+            Vector<float> sum0 = Vector<float>.Zero, sum1 = Vector<float>.Zero, sum2 = Vector<float>.Zero, sum3 = Vector<float>.Zero;
+            Vector<float> sum4 = Vector<float>.Zero, sum5 = Vector<float>.Zero, sum6 = Vector<float>.Zero, sum7 = Vector<float>.Zero;
+            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                nuint at = (nuint)i;
+                Vector<float> w = Vector.LoadUnsafe(ref f, at);
+                sum0 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at), sum0);
+                sum1 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + s), sum1);
+                sum2 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + (2 * s)), sum2);
+                sum3 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + (3 * s)), sum3);
+                sum4 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + (4 * s)), sum4);
+                sum5 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + (5 * s)), sum5);
+                sum6 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + (6 * s)), sum6);
+                sum7 = Vector.MultiplyAddEstimate(w, Vector.LoadUnsafe(ref e, at + (7 * s)), sum7);
+            }
+
+            dots[0] = Vector.Sum(sum0);
+            dots[1] = Vector.Sum(sum1);
+            dots[2] = Vector.Sum(sum2);
+            dots[3] = Vector.Sum(sum3);
+            dots[4] = Vector.Sum(sum4);
+            dots[5] = Vector.Sum(sum5);
+            dots[6] = Vector.Sum(sum6);
+            dots[7] = Vector.Sum(sum7);
+        }
+        else
+        {
+            dots[..EightRows].Clear();
+        }
+
+        for (; i < length; i++)
+        {
+            for (int row = 0; row < EightRows; row++)
+            {
+                dots[row] += weights[i] * errors[(row * stride) + i];
+            }
+        }
+    }
+
+    private static float Dot(ReadOnlySpan<float> weights, ReadOnlySpan<float> errors)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && weights.Length >= Vector<float>.Count)
+        {
+            Vector<float> sum0 = Vector<float>.Zero, sum1 = Vector<float>.Zero;
+            for (; i <= weights.Length - (2 * Vector<float>.Count); i += 2 * Vector<float>.Count)
+            {
+                sum0 = Vector.MultiplyAddEstimate(new Vector<float>(weights[i..]), new Vector<float>(errors[i..]), sum0);
+                sum1 = Vector.MultiplyAddEstimate(new Vector<float>(weights[(i + Vector<float>.Count)..]), new Vector<float>(errors[(i + Vector<float>.Count)..]), sum1);
+            }
+
+            for (; i <= weights.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                sum0 = Vector.MultiplyAddEstimate(new Vector<float>(weights[i..]), new Vector<float>(errors[i..]), sum0);
+            }
+
+            sum = Vector.Sum(sum0 + sum1);
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            sum += weights[i] * errors[i];
+        }
+
+        return sum;
     }
 }

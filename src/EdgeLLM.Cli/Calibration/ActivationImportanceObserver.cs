@@ -7,60 +7,53 @@ namespace EdgeLLM.Cli.Calibration;
 /// <summary>
 /// Collects E[x²] per input channel of every decoder Linear layer from the CPU engine's forward passes and names
 /// the result after the weights that read those inputs (the converter's graph names: packed q|k|v, and the separate
-/// q/k/v projections of the DirectML graph, share the attention input; gate and up share theirs). With
-/// <c>covariances</c> it keeps the whole E[x·xᵀ] of each input instead (GPTQ's Hessian; a packed float triangle per
+/// q/k/v projections of the DirectML graph, share the attention input; gate and up share theirs). For the inputs that
+/// <see cref="GptqInputs"/> names it keeps the whole E[x·xᵀ] instead (GPTQ's Hessian; a packed float triangle per
 /// input), whose diagonal is the same importance.
 /// </summary>
 internal sealed class ActivationImportanceObserver : ILinearInputObserver
 {
     private static readonly LinearInput[] Inputs = Enum.GetValues<LinearInput>();
-    private readonly ActivationSquares[]? squares;
-    private readonly ActivationCovariance[]? covariances;
+    private readonly ActivationSquares?[] squares;
+    private readonly ActivationCovariance?[] covariances;
     private readonly int layerCount;
 
     public ActivationImportanceObserver(ModelConfig config)
-        : this(config, covariances: false)
+        : this(config, GptqInputs.None)
     {
     }
 
-    public ActivationImportanceObserver(ModelConfig config, bool covariances)
+    public ActivationImportanceObserver(ModelConfig config, GptqInputs gptq)
     {
         ArgumentNullException.ThrowIfNull(config);
         layerCount = config.LayerCount;
-        if (covariances)
-        {
-            this.covariances = new ActivationCovariance[layerCount * Inputs.Length];
-        }
-        else
-        {
-            squares = new ActivationSquares[layerCount * Inputs.Length];
-        }
-
+        squares = new ActivationSquares?[layerCount * Inputs.Length];
+        covariances = new ActivationCovariance?[layerCount * Inputs.Length];
         for (int layer = 0; layer < layerCount; layer++)
         {
             foreach (LinearInput input in Inputs)
             {
                 int width = Width(config, input);
-                if (this.covariances is not null)
+                if (KeepsCovariance(gptq, input))
                 {
-                    this.covariances[Index(layer, input)] = new ActivationCovariance(width);
+                    covariances[Index(layer, input)] = new ActivationCovariance(width);
                 }
                 else
                 {
-                    squares![Index(layer, input)] = new ActivationSquares(width);
+                    squares[Index(layer, input)] = new ActivationSquares(width);
                 }
             }
         }
     }
 
-    /// <summary>Bytes the covariances of every decoder layer's inputs take.</summary>
-    public static long CovarianceBytes(ModelConfig config)
+    /// <summary>Bytes the covariances of the <paramref name="gptq"/> inputs of every decoder layer take.</summary>
+    public static long CovarianceBytes(ModelConfig config, GptqInputs gptq)
     {
         ArgumentNullException.ThrowIfNull(config);
         long perLayer = 0;
         foreach (LinearInput input in Inputs)
         {
-            perLayer += ActivationCovariance.BytesFor(Width(config, input));
+            perLayer += KeepsCovariance(gptq, input) ? ActivationCovariance.BytesFor(Width(config, input)) : 0;
         }
 
         return perLayer * config.LayerCount;
@@ -68,13 +61,13 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
 
     public void Observe(int layer, LinearInput input, ReadOnlySpan<float> rows)
     {
-        if (covariances is not null)
+        if (covariances[Index(layer, input)] is { } covariance)
         {
-            covariances[Index(layer, input)].Add(rows);
+            covariance.Add(rows);
         }
         else
         {
-            squares![Index(layer, input)].Add(rows);
+            squares[Index(layer, input)]!.Add(rows);
         }
     }
 
@@ -87,8 +80,8 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
         {
             foreach (LinearInput input in Inputs)
             {
-                ActivationCovariance? covariance = covariances?[Index(layer, input)];
-                float[] means = covariance is not null ? covariance.Means() : squares![Index(layer, input)].Means();
+                ActivationCovariance? covariance = covariances[Index(layer, input)];
+                float[] means = covariance is not null ? covariance.Means() : squares[Index(layer, input)]!.Means();
                 foreach (string module in ModulesReading(input))
                 {
                     string name = HuggingFaceLayout.Layer(layer, module);
@@ -103,6 +96,9 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
 
         return new ChannelImportance(channels, inputCovariances, tokenCount, source);
     }
+
+    private static bool KeepsCovariance(GptqInputs gptq, LinearInput input)
+        => gptq == GptqInputs.All || (gptq == GptqInputs.AllButDown && input != LinearInput.Down);
 
     private static int Width(ModelConfig config, LinearInput input) => input switch
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using EdgeLLM.Format;
 using EdgeLLM.Format.ModelFolder;
 using EdgeLLM.Quantize.Checkpoints;
@@ -29,15 +31,16 @@ public static class CalibrationPass
 
     /// <summary>The calibration of <paramref name="checkpoint"/> for the converter (<see cref="ConversionOptions.Calibration"/>).</summary>
     public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads)
-        => For(checkpoint, sourceFolder, text, threads, errorFeedback: false);
+        => For(checkpoint, sourceFolder, text, threads, GptqInputs.None);
 
-    /// <param name="errorFeedback">Also keep every input's E[x·xᵀ] for GPTQ's error feedback (<see cref="ActivationImportanceObserver.CovarianceBytes"/> of memory).</param>
-    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, bool errorFeedback)
-        => (scratch, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation, errorFeedback);
+    /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback (<see cref="ActivationImportanceObserver.CovarianceBytes"/> of memory).</param>
+    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, GptqInputs gptq)
+        => (scratch, progress, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation, gptq, progress);
 
     /// <param name="precision">The precision of the scratch copy the text runs through (<see cref="CopyPrecision"/> for quantize).</param>
-    /// <param name="errorFeedback">Also keep every input's E[x·xᵀ] for GPTQ's error feedback.</param>
-    public static ChannelImportance Run(ICheckpoint checkpoint, string sourceFolder, string scratch, CalibrationText text, int threads, WeightPrecision precision, CancellationToken cancellation, bool errorFeedback = false)
+    /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback.</param>
+    /// <param name="progress">Hears the scratch copy's tensors ("calibration copy: …"), then the tokens run ("calibration text: …").</param>
+    public static ChannelImportance Run(ICheckpoint checkpoint, string sourceFolder, string scratch, CalibrationText text, int threads, WeightPrecision precision, CancellationToken cancellation, GptqInputs gptq = GptqInputs.None, IProgress<ConversionProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(text);
@@ -50,6 +53,7 @@ public static class CalibrationPass
             MaxContext = context,
             LastPositionLogitsOnly = true,
             SourceFolder = sourceFolder,
+            Progress = progress is null ? null : new LabelledProgress(progress, "calibration copy: "),
         }, cancellation);
 
         PromptBuilder prompts = PromptBuilder.Load(scratch);
@@ -60,7 +64,8 @@ public static class CalibrationPass
         }
 
         int? bos = prompts.Tokenizer.BeginningOfSequenceId is int id && prompts.Tokenizer.SpecialPrefixIds.Contains(id) ? id : null;
-        var observer = new ActivationImportanceObserver(config, errorFeedback);
+        var observer = new ActivationImportanceObserver(config, gptq);
+        long textBytes = Encoding.UTF8.GetByteCount(text.Text);
         using (CpuEngine engine = CpuEngine.Open(scratch, new CpuEngineOptions { ContextLength = context, Threads = threads, LinearInputs = observer }))
         {
             int[] chunk = new int[context];
@@ -80,9 +85,20 @@ public static class CalibrationPass
 
                 engine.Reset();
                 engine.Prefill(chunk.AsSpan(0, count));
+                // The bar counts bytes: the text's, in proportion to the tokens run.
+                progress?.Report(new ConversionProgress(
+                    string.Create(CultureInfo.InvariantCulture, $"calibration text: {start + count:N0} of {tokens.Count:N0} tokens"),
+                    textBytes * (start + count) / tokens.Count,
+                    textBytes));
             }
         }
 
         return observer.ToImportance(tokens.Count, text.Source);
+    }
+
+    /// <summary>The scratch copy's progress under its own label, so the bar does not look like the real conversion.</summary>
+    private sealed class LabelledProgress(IProgress<ConversionProgress> inner, string label) : IProgress<ConversionProgress>
+    {
+        public void Report(ConversionProgress value) => inner.Report(value with { TensorName = label + value.TensorName });
     }
 }

@@ -106,14 +106,15 @@ public static class QuantizeCommand
             HelpName = "text-file",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var noCalibrationOption = new Option<bool>("--no-calibration") { Description = "int4/int8: unweighted scale search (no calibration run)" };
+        var noCalibrationOption = new Option<bool>("--no-calibration") { Description = "int4/int8: unweighted scale search and round-to-nearest codes (no calibration run: the fastest conversion)" };
         var gptqOption = new Option<bool>("--gptq")
         {
-            Description = "int4/int8: GPTQ rounding: each weight's rounding error is taken off the later weights of its row in proportion to how their inputs correlate over the calibration text (implies --calibration; the built-in text unless a file is given)",
+            Description = "int4/int8: GPTQ rounding on every decoder weight, the down projection's included (by default it covers q|k|v, o_proj and gate/up: each weight's rounding error is taken off the later weights of its row in proportion to how their inputs correlate over the calibration text). Implies --calibration; costs memory and time that grow with the intermediate size squared",
         };
+        var noGptqOption = new Option<bool>("--no-gptq") { Description = "int4/int8: no GPTQ rounding; the calibration text still weights the scale search" };
         var quietOption = new Option<bool>("--quiet", "-q") { Description = "No progress bar (it is never shown when stdout is not a terminal)" };
         command.Arguments.Add(sourceArgument);
-        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, scaleTypeOption, calibrationOption, noCalibrationOption, gptqOption, quietOption })
+        foreach (Option option in new Option[] { outputOption, precisionOption, maxContextOption, logitsOption, forceOption, targetOption, blockSizeOption, mlpBlockSizeOption, lmHeadBlockSizeOption, symmetricOption, asymmetricOption, lmHeadOption, embeddingsOption, accuracyLevelOption, scalesOption, recipeOption, scaleTypeOption, calibrationOption, noCalibrationOption, gptqOption, noGptqOption, quietOption })
         {
             command.Options.Add(option);
         }
@@ -142,8 +143,14 @@ public static class QuantizeCommand
                 Target = GraphTargets.Parse(parse.GetValue(targetOption)!),
             };
             bool gguf = File.Exists(source); // a folder is a checkpoint; a file is read as GGUF (a bad magic is its error)
-            bool gptq = parse.GetValue(gptqOption);
-            CalibrationText? calibrationText = ParseCalibration(parse.GetResult(calibrationOption) is not null || gptq, parse.GetValue(calibrationOption), parse.GetValue(noCalibrationOption), options.Precision, gguf, gptq);
+            bool gptqEverywhere = parse.GetValue(gptqOption);
+            bool noGptq = parse.GetValue(noGptqOption);
+            if (gptqEverywhere && noGptq)
+            {
+                throw new EdgeLlmException("--gptq and --no-gptq exclude each other");
+            }
+
+            CalibrationText? calibrationText = ParseCalibration(parse.GetResult(calibrationOption) is not null || gptqEverywhere, parse.GetValue(calibrationOption), parse.GetValue(noCalibrationOption), options.Precision, gguf, gptqEverywhere);
             using var cancellation = new ConsoleCancellation();
             var clock = Stopwatch.StartNew();
             if (!gguf)
@@ -152,14 +159,11 @@ public static class QuantizeCommand
             }
 
             using ICheckpoint checkpoint = gguf ? GgufCheckpoint.Open(source) : CheckpointFolder.Open(source);
-            if (gptq)
-            {
-                RefuseCovariancesThatDoNotFit(checkpoint.Config);
-            }
-
             if (calibrationText is not null)
             {
-                options = options with { Calibration = CalibrationPass.For(checkpoint, source, calibrationText, threads: 0, errorFeedback: gptq) };
+                GptqInputs gptq = noGptq ? GptqInputs.None : gptqEverywhere ? GptqInputs.All : GptqInputs.AllButDown;
+                gptq = CovariancesThatFit(checkpoint.Config, gptq, explicitly: gptqEverywhere);
+                options = options with { Calibration = CalibrationPass.For(checkpoint, source, calibrationText, threads: 0, gptq) };
             }
 
             string output = parse.GetValue(outputOption)!;
@@ -181,7 +185,7 @@ public static class QuantizeCommand
 
             if (result.Importance is { } importance)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quantize: scale search weighted by {importance.Names.Count} activation importance rows{(importance.FeedbackNames.Count > 0 ? $", GPTQ rounding on {importance.FeedbackNames.Count} weights," : string.Empty)} from {importance.TokenCount} tokens of the {(importance.Source == CalibrationText.BuiltInSource ? "built-in calibration text" : $"calibration text {importance.Source}")}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"quantize: scale search of {importance.WeightedCount} weights weighted by activation importance{(importance.FeedbackCount > 0 ? $", GPTQ rounding on {importance.FeedbackCount} of them," : string.Empty)} from {importance.TokenCount} tokens of the {(importance.Source == CalibrationText.BuiltInSource ? "built-in calibration text" : $"calibration text {importance.Source}")}"));
             }
 
             if (checkpoint.Config.Yarn is { } yarn)
@@ -195,7 +199,7 @@ public static class QuantizeCommand
     }
 
     /// <summary>Whether int4/int8 conversions of a checkpoint folder run the built-in calibration text unless --no-calibration.</summary>
-    public const bool CalibrateByDefault = false;
+    public const bool CalibrateByDefault = true;
 
     /// <summary>
     /// The calibration text to run, or null: <c>--calibration</c> alone is the built-in text, <c>--calibration F</c> the file
@@ -223,15 +227,28 @@ public static class QuantizeCommand
         return CalibrateByDefault && !noCalibration && !gguf && precision.QuantizedBits() is not null ? CalibrationText.BuiltIn() : null;
     }
 
-    /// <summary>GPTQ keeps every decoder input's E[x·xᵀ] (width² doubles) until its weights are quantized: refuse when that takes over half the memory.</summary>
-    private static void RefuseCovariancesThatDoNotFit(ModelConfig config)
+    /// <summary>
+    /// GPTQ keeps each of its inputs' E[x·xᵀ] (a packed float triangle per input and layer) until the weights are
+    /// quantized. When that takes over half the memory, <c>--gptq</c> is refused; the default GPTQ inputs are dropped with
+    /// one line saying so, and the calibration text still weights the scale search.
+    /// </summary>
+    private static GptqInputs CovariancesThatFit(ModelConfig config, GptqInputs gptq, bool explicitly)
     {
-        long needed = ActivationImportanceObserver.CovarianceBytes(config);
+        long needed = ActivationImportanceObserver.CovarianceBytes(config, gptq);
         long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (needed > memory / 2)
+        if (needed <= memory / 2)
         {
-            throw new EdgeLlmException(string.Create(CultureInfo.InvariantCulture, $"--gptq needs {needed / 1e9:F1} GB for the input covariances of {config.LayerCount} layers (hidden {config.HiddenSize}, intermediate {config.IntermediateSize}) and this machine has {memory / 1e9:F1} GB: use --calibration"));
+            return gptq;
         }
+
+        string shape = string.Create(CultureInfo.InvariantCulture, $"{needed / 1e9:F1} GB for the input covariances of {config.LayerCount} layers (hidden {config.HiddenSize}, intermediate {config.IntermediateSize}) and this machine has {memory / 1e9:F1} GB");
+        if (explicitly)
+        {
+            throw new EdgeLlmException($"--gptq needs {shape}: leave --gptq out (GPTQ then covers q|k|v, o_proj and gate/up) or use --no-gptq");
+        }
+
+        Console.WriteLine($"quantize: no GPTQ rounding: it needs {shape}; the calibration text weights the scale search");
+        return GptqInputs.None;
     }
 
     private static QuantizationSettings ParseQuantization(int blockSize, int? mlpBlockSize, int? lmHeadBlockSize, bool symmetric, bool asymmetric, string lmHead, string embeddings, int accuracyLevel, string scales, string recipe)

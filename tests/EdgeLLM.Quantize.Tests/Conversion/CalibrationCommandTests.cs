@@ -9,7 +9,8 @@ namespace EdgeLLM.Quantize.Tests.Conversion;
 /// <c>quantize --calibration</c>: a missing or empty text, or one combined with <c>--no-calibration</c> or with fp32,
 /// is one line and exit 1 with no output; a calibrated int4 conversion says so, records the text and token count in
 /// edgellm.json, changes the scales, and leaves no full-precision scratch copy anywhere. <c>--gptq</c> is refused
-/// alike, and a GPTQ conversion records how many weights it rounded and writes other codes in the same layout.
+/// alike, and a GPTQ conversion records how many weights it rounded and writes other codes in the same layout. Without
+/// any of these options an int4 conversion runs the built-in text with GPTQ on every weight but the down projections.
 /// </summary>
 [Collection(nameof(ConsoleCollection))]
 public sealed class CalibrationCommandTests
@@ -36,6 +37,7 @@ public sealed class CalibrationCommandTests
     [InlineData("--calibration", "fp32", null, "--calibration applies to --precision int4 or int8")]
     [InlineData("--gptq", "int4", "--no-calibration", "--gptq and --no-calibration exclude each other")]
     [InlineData("--gptq", "fp16", null, "--gptq applies to --precision int4 or int8")]
+    [InlineData("--gptq", "int4", "--no-gptq", "--gptq and --no-gptq exclude each other")]
     public void CalibrationOrGptqWithoutAQuantizedPrecisionOrWithNoCalibrationIsRefused(string option, string precision, string? extra, string expected)
     {
         using TempFolder temp = TestPaths.CreateTemp();
@@ -57,9 +59,9 @@ public sealed class CalibrationCommandTests
         string calibrated = Path.Combine(temp.Path, "calibrated");
         string plain = Path.Combine(temp.Path, "plain");
 
-        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", calibrated, "--precision", "int4", "--calibration", text, "--max-context", "256");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", calibrated, "--precision", "int4", "--calibration", text, "--no-gptq", "--max-context", "256");
         Assert.True(exitCode == 0, stderr);
-        Assert.Contains("quantize: scale search weighted by ", stdout, StringComparison.Ordinal);
+        Assert.Contains("quantize: scale search of 10 weights weighted by activation importance from ", stdout, StringComparison.Ordinal);
         Assert.Contains("calibration text text.txt", stdout, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", plain, "--precision", "int4", "--no-calibration", "--max-context", "256").ExitCode);
 
@@ -68,8 +70,8 @@ public sealed class CalibrationCommandTests
         Assert.Equal("text.txt", calibration.GetProperty("text").GetString());
         Assert.True(calibration.GetProperty("tokens").GetInt64() > 10);
 
-        // 2 layers × q|k|v, o, gate, up, down, each named after the graph weight (plus the DirectML graph's q, k, v).
-        Assert.Equal(2 * 8, calibration.GetProperty("weighted_tensors").GetInt32());
+        // 2 layers × q|k|v (packed), o, gate, up, down: the weights the graph has (the table also names the DirectML graph's q, k, v).
+        Assert.Equal(2 * 5, calibration.GetProperty("weighted_tensors").GetInt32());
         Assert.Equal(0, calibration.GetProperty("gptq_tensors").GetInt32());
         using JsonDocument plainManifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(plain, "edgellm.json")));
         Assert.Equal(JsonValueKind.Null, plainManifest.RootElement.GetProperty("quantization").GetProperty("calibration").ValueKind);
@@ -94,14 +96,14 @@ public sealed class CalibrationCommandTests
 
         (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", gptq, "--precision", "int4", "--gptq", "--calibration", text, "--max-context", "256");
         Assert.True(exitCode == 0, stderr);
-        Assert.Contains("GPTQ rounding on 16 weights", stdout, StringComparison.Ordinal);
-        Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", weighted, "--precision", "int4", "--calibration", text, "--max-context", "256").ExitCode);
+        Assert.Contains("scale search of 10 weights weighted by activation importance, GPTQ rounding on 10 of them,", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", weighted, "--precision", "int4", "--calibration", text, "--no-gptq", "--max-context", "256").ExitCode);
 
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(gptq, "edgellm.json")));
         JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
         Assert.Equal("text.txt", calibration.GetProperty("text").GetString());
-        Assert.Equal(2 * 8, calibration.GetProperty("weighted_tensors").GetInt32());
-        Assert.Equal(2 * 8, calibration.GetProperty("gptq_tensors").GetInt32());
+        Assert.Equal(2 * 5, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal(2 * 5, calibration.GetProperty("gptq_tensors").GetInt32());
 
         // Same file layout, other codes.
         byte[] gptqBytes = File.ReadAllBytes(Path.Combine(gptq, "model.onnx.data"));
@@ -110,18 +112,25 @@ public sealed class CalibrationCommandTests
         Assert.NotEqual(weightedBytes, gptqBytes);
     }
 
-    [Fact]
-    public void CalibrationWithoutAFileRunsTheBuiltInText()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ByDefaultAndWithoutAFileTheBuiltInTextRunsWithGptqOnAllButTheDownProjection(bool calibrationOption)
     {
         using TempFolder temp = TestPaths.CreateTemp();
         string checkpoint = Synthesize(temp.Path);
         string output = Path.Combine(temp.Path, "built-in");
-        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--precision", "int4", "--max-context", "256", "--calibration");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run(["quantize", checkpoint, "-o", output, "--precision", "int4", "--max-context", "256", .. calibrationOption ? ["--calibration"] : Array.Empty<string>()]);
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("tokens of the built-in calibration text", stdout, StringComparison.Ordinal);
+
+        // 2 layers × q|k|v (packed), o, gate, up: every weight but the down projections.
+        Assert.Contains("scale search of 10 weights weighted by activation importance, GPTQ rounding on 8 of them,", stdout, StringComparison.Ordinal);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
         JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
         Assert.Equal("built-in", calibration.GetProperty("text").GetString());
+        Assert.Equal(2 * 5, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal(2 * 4, calibration.GetProperty("gptq_tensors").GetInt32());
 
         // The built-in text fills more than two 512-token chunks with the R1 distills' tokenizer.
         Assert.True(calibration.GetProperty("tokens").GetInt64() > 1024, $"{calibration.GetProperty("tokens").GetInt64()} tokens");

@@ -56,4 +56,40 @@ public sealed class CalibrationPassTests(ITestOutputHelper output)
         output.WriteLine($"{model}: {fp32.TokenCount} tokens, largest relative difference of an int8-copy importance from fp32's: {worst:P3}");
         Assert.True(worst < 0.05, $"{model}: an int8-copy importance differs from fp32's by {worst:P2}");
     }
+
+    [Fact]
+    public void ProgressNamesTheScratchCopyThenCountsTheTextToItsEnd()
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string model = TinyModels.Qwen2;
+        string folder = Path.Combine(temp.Path, model);
+        CheckpointSynthesizer.Synthesize(new SynthesisRequest { Shape = SyntheticShapes.Find(model), TokenizerFolder = TestTokenizers.ForShape(model), OutputFolder = folder });
+        using CheckpointFolder checkpoint = CheckpointFolder.Open(folder);
+        CalibrationText text = CalibrationText.BuiltIn();
+        var reports = new List<ConversionProgress>();
+        var progress = new Reports(reports);
+        ChannelImportance importance = CalibrationPass.Run(checkpoint, folder, Path.Combine(temp.Path, "int8"), text, 0, WeightPrecision.Int8, CancellationToken.None, GptqInputs.None, progress);
+
+        Assert.Contains(reports, report => report.TensorName.StartsWith("calibration copy: ", StringComparison.Ordinal));
+        ConversionProgress[] tokens = [.. reports.Where(report => report.TensorName.StartsWith("calibration text: ", StringComparison.Ordinal))];
+
+        // One report per 512-token chunk, the text's bytes as the bar's total, the last one at the end of the text.
+        Assert.Equal((int)((importance.TokenCount + CalibrationPass.ChunkTokens - 1) / CalibrationPass.ChunkTokens), tokens.Length);
+        Assert.All(tokens, report => Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text.Text), report.BytesTotal));
+        Assert.Equal(tokens[^1].BytesTotal, tokens[^1].BytesDone);
+        Assert.Equal(FormattableString.Invariant($"calibration text: {importance.TokenCount:N0} of {importance.TokenCount:N0} tokens"), tokens[^1].TensorName);
+        Assert.True(tokens.Zip(tokens.Skip(1)).All(pair => pair.First.BytesDone < pair.Second.BytesDone), "the text's progress went backwards");
+    }
+
+    /// <summary>Collects reports on the reporting thread (Progress&lt;T&gt; would post them elsewhere).</summary>
+    private sealed class Reports(List<ConversionProgress> reports) : IProgress<ConversionProgress>
+    {
+        public void Report(ConversionProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
+            }
+        }
+    }
 }

@@ -25,11 +25,13 @@ public sealed class QuantizeCommandTests
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, stderr);
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.StartsWith($"quantize: wrote {output}: qwen2 int4, context 4096, logits last,", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("quantize: 12 tensors quantized", lines[1], StringComparison.Ordinal); // 2 layers × 5 (qkv fused), lm_head, the int8 embedding
         Assert.StartsWith("quantize: 4.500 bits per weight in the decoder's linear layers, ", lines[2], StringComparison.Ordinal);
         Assert.EndsWith("(llama.cpp: Q4_0 4.5, Q4_K_M ≈ 4.85)", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("quantize: scale search of 10 weights weighted by activation importance, GPTQ rounding on 8 of them, from ", lines[3], StringComparison.Ordinal);
+        Assert.EndsWith(" tokens of the built-in calibration text", lines[3].TrimEnd('\r'), StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', stdout);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
         Assert.Contains(

@@ -57,6 +57,9 @@ public sealed class ChannelImportanceTests
         Assert.Null(table.FeedbackFor("down"));
         Assert.Equal(3, table.FeedbackNames.Count);
 
+        // Counted are the weights that asked and got one, each once: q, k and gate, not the unnamed down.
+        Assert.Equal(3, table.FeedbackCount);
+
         static void AssertFactor(ErrorFeedback expected, ErrorFeedback actual)
         {
             for (int i = 0; i < expected.Width; i++)
@@ -92,9 +95,15 @@ public sealed class ChannelImportanceTests
     public void TableNamesItsWeights()
     {
         var table = new ChannelImportance(new Dictionary<string, float[]> { ["model.layers.0.mlp.down_proj"] = [1f, 2f] }, 10, "built-in");
+        Assert.Equal(0, table.WeightedCount);
         Assert.Equal([1f, 2f], table.For("model.layers.0.mlp.down_proj")!);
         Assert.Null(table.For("model.layers.0.mlp.up_proj"));
         Assert.Equal(10, table.TokenCount);
+
+        // The recorded count is of the weights that asked and got a row, each once (a table names more weights than one graph has).
+        Assert.NotNull(table.For("model.layers.0.mlp.down_proj"));
+        Assert.Equal(1, table.WeightedCount);
+        Assert.Equal(0, table.FeedbackCount);
     }
 
     [Theory]
