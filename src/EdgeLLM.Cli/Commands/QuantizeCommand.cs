@@ -106,7 +106,7 @@ public static class QuantizeCommand
             HelpName = "text-file",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var noCalibrationOption = new Option<bool>("--no-calibration") { Description = "int4/int8: unweighted scale search and round-to-nearest codes (no calibration run: the fastest conversion)" };
+        var noCalibrationOption = new Option<bool>("--no-calibration") { Description = "int4/int8: no calibration run: an unweighted scale search and no GPTQ (the fastest conversion)" };
         var gptqOption = new Option<bool>("--gptq")
         {
             Description = "int4/int8: GPTQ rounding on every decoder weight, the down projection's included (by default it covers q|k|v, o_proj and gate/up: each weight's rounding error is taken off the later weights of its row in proportion to how their inputs correlate over the calibration text). Implies --calibration; costs memory and time that grow with the intermediate size squared",
