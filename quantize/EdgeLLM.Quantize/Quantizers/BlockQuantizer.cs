@@ -170,7 +170,7 @@ public sealed class BlockQuantizer
         // The chunk buffers (up to 16 MiB of fp32 and their packed bytes) come from the shared pool: a conversion
         // quantizes a few hundred tensors, and fresh large arrays each time leave the garbage collector gigabytes to
         // reclaim when a calibration's covariances keep its heap large (the 1.5B's default conversion: 1.75 GB
-        // anonymous memory at its peak, 0.7 GB with the buffers pooled).
+        // anonymous memory at its peak, 0.8 GB with the buffers pooled).
         float[] weights = ArrayPool<float>.Shared.Rent(chunkRows * quantizer.ColumnCount);
         byte[] packed = ArrayPool<byte>.Shared.Rent(chunkRows * layout.PackedRowBytes);
         var error = new QuantizationError();
@@ -338,14 +338,9 @@ public sealed class BlockQuantizer
             for (int i = 0; i < length; i++)
             {
                 Corrections(factor, start, i, prefixDots, blockErrors, corrections);
-                for (int row = 0; row < FeedbackRowGroup; row++)
+                for (int row = 0; row < rowCount; row++)
                 {
-                    if (row >= rowCount)
-                    {
-                        blockErrors[(i * FeedbackRowGroup) + row] = 0f;
-                        continue;
-                    }
-
+                    // Rows past rowCount keep the provisional pass's zeros.
                     float weight = rows[(row * ColumnCount) + start + i];
                     int code = parameters[row].Code(weight + corrections[row], Options.MaxCode);
                     WriteCode(packed.Slice((row * Layout.PackedRowBytes) + (block * Layout.BlobSize), Layout.BlobSize), i, code);
