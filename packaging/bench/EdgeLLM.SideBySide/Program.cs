@@ -101,7 +101,9 @@ public static class Program
         LLamaFtype ftype = Enum.TryParse($"MOSTLY_{type}", out LLamaFtype parsed) ? parsed : throw new ArgumentException($"unknown llama.cpp type '{type}'");
         string output = options.Text("output");
         string temporary = output + ".partial";
-        if (!LLamaQuantizer.Quantize(options.Text("input"), temporary, ftype, options.Integer("threads", 2)))
+        // llama-quantize's defaults: output.weight quantized too (Q6_K in a Q4_K_M file), no requantizing. LLamaSharp's own
+        // defaults leave output.weight in f16, which is not the file people download.
+        if (!LLamaQuantizer.Quantize(options.Text("input"), temporary, ftype, options.Integer("threads", 2), allowRequantize: false, quantizeOutputTensor: true))
         {
             File.Delete(temporary);
             throw new InvalidOperationException($"llama_model_quantize to {type} failed");

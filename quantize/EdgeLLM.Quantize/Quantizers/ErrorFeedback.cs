@@ -5,10 +5,10 @@ using EdgeLLM.Format;
 namespace EdgeLLM.Quantize.Quantizers;
 
 /// <summary>
-/// GPTQ's error feedback for one Linear layer's inputs, in the form that needs no inverse. With H' = H + λ·I
-/// (H = E[x·xᵀ] over a calibration run, <see cref="ActivationCovariance"/>; λ = <see cref="Damping"/> × the mean of H's
-/// diagonal) written as H' = Fᵀ·F with F lower triangular (F = J·Lᵀ·J, L the Cholesky factor of J·H'·J, J the reversal),
-/// GPTQ's weight for column j at its turn is
+/// GPTQ's error feedback for one Linear layer's inputs, in the form that needs no inverse. With H' = S + λ·I
+/// (S = (1 − α)·H + α·diag(H), H = E[x·xᵀ] over a calibration run, <see cref="ActivationCovariance"/>, α =
+/// <see cref="Shrinkage"/>; λ = <see cref="Damping"/> × the mean of H's diagonal) written as H' = Fᵀ·F with F lower
+/// triangular (F = J·Lᵀ·J, L the Cholesky factor of J·H'·J, J the reversal), GPTQ's weight for column j at its turn is
 /// <c>w_j + (Σ_{i&lt;j} F[j, i]·δ_i) / F[j, j]</c>, δ_i = w_i − dequantized_i the final error of every earlier column. That is
 /// exactly the value the textbook algorithm reaches by pushing each error forward through the upper Cholesky factor of
 /// H'⁻¹ (the two are one triangular solve apart), but it reads one row of F per column, as a dot product, and never
@@ -17,10 +17,25 @@ namespace EdgeLLM.Quantize.Quantizers;
 /// </summary>
 public sealed class ErrorFeedback
 {
-    /// <summary>λ as a fraction of the mean diagonal (GPTQ's percdamp 0.01); raised ×10 while H + λ·I will not factor.</summary>
+    /// <summary>λ as a fraction of the mean diagonal (GPTQ's percdamp 0.01); raised ×10 while S + λ·I will not factor.</summary>
     public const double Damping = 0.01;
 
     private readonly float[] factor;
+
+    /// <summary>
+    /// α, how far H's off-diagonal part is shrunk toward 0 (H toward its diagonal, the importance the weighted search
+    /// uses): width / (width + rows). A sample covariance of n rows in a width-wide input is trustworthy only when n is
+    /// well above the width; with n ≤ width it is singular, and GPTQ then hides the rounding error in directions the
+    /// calibration text never excited but other text does. On the synthetic 1.5B (1,536-wide inputs, 1,519 calibration
+    /// tokens) plain GPTQ raised mean KL on other tokens from 2.07 (no GPTQ) to 2.79; with this shrinkage (α ≈ 0.5) it is
+    /// 2.15, while the tiny fixtures (128-wide inputs, α ≈ 0.08) keep their gain.
+    /// </summary>
+    public static double Shrinkage(int width, long rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        return (double)width / (width + rows);
+    }
 
     private ErrorFeedback(int width, float[] factor)
     {
@@ -70,19 +85,20 @@ public sealed class ErrorFeedback
             throw new EdgeLlmException($"the calibration activations of a {width}-wide input carry nothing (mean square {meanDiagonal})");
         }
 
+        double offDiagonal = 1 - Shrinkage(width, covariance.RowCount);
         for (double damping = Damping; damping <= 100; damping *= 10)
         {
-            // J·(H + λI)·J, lower triangle: row i, column j ≤ i of it is H[n−1−i, n−1−j].
+            // J·(S + λI)·J, lower triangle: row i, column j ≤ i of it is S[n−1−i, n−1−j].
             for (int i = 0; i < width; i++)
             {
                 Span<double> destination = reversed.AsSpan(i * width, i + 1);
                 int row = width - 1 - i;
-                for (int j = 0; j <= i; j++)
+                for (int j = 0; j < i; j++)
                 {
-                    destination[j] = covariance.MeanAt(row, width - 1 - j);
+                    destination[j] = offDiagonal * covariance.MeanAt(row, width - 1 - j);
                 }
 
-                destination[i] += damping * meanDiagonal;
+                destination[i] = covariance.MeanAt(row, row) + (damping * meanDiagonal);
             }
 
             if (CholeskyFactorization.LowerInPlace(reversed, width))

@@ -9,7 +9,9 @@ namespace EdgeLLM.Cli.Calibration;
 /// the result after the weights that read those inputs (the converter's graph names: packed q|k|v, and the separate
 /// q/k/v projections of the DirectML graph, share the attention input; gate and up share theirs). For the inputs that
 /// <see cref="GptqInputs"/> names it keeps the whole E[x·xᵀ] instead (GPTQ's Hessian; a packed float triangle per
-/// input), whose diagonal is the same importance.
+/// input), whose diagonal is the same importance. An untied lm_head's input, the final norm's output, weights its scale
+/// search too, and keeps its E[x·xᵀ] when asked (GPTQ on a 4-bit lm_head: the int8 one gains nothing measurable from it);
+/// a tied lm_head is also the embedding table, whose rows are read as they are stored, so it gets neither.
 /// </summary>
 internal sealed class ActivationImportanceObserver : ILinearInputObserver
 {
@@ -17,6 +19,8 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
     private readonly ActivationSquares?[] squares;
     private readonly ActivationCovariance?[] covariances;
     private readonly int layerCount;
+    private readonly ActivationSquares? lmHeadSquares;
+    private readonly ActivationCovariance? lmHeadCovariance;
 
     public ActivationImportanceObserver(ModelConfig config)
         : this(config, GptqInputs.None)
@@ -24,6 +28,12 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
     }
 
     public ActivationImportanceObserver(ModelConfig config, GptqInputs gptq)
+        : this(config, gptq, lmHeadGptq: false)
+    {
+    }
+
+    /// <param name="lmHeadGptq">Keep an untied lm_head's E[x·xᵀ] for GPTQ rounding.</param>
+    public ActivationImportanceObserver(ModelConfig config, GptqInputs gptq, bool lmHeadGptq)
     {
         ArgumentNullException.ThrowIfNull(config);
         layerCount = config.LayerCount;
@@ -44,10 +54,25 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
                 }
             }
         }
+
+        if (!config.TieWordEmbeddings)
+        {
+            if (lmHeadGptq)
+            {
+                lmHeadCovariance = new ActivationCovariance(config.HiddenSize);
+            }
+            else
+            {
+                lmHeadSquares = new ActivationSquares(config.HiddenSize);
+            }
+        }
     }
 
     /// <summary>Bytes the covariances of the <paramref name="gptq"/> inputs of every decoder layer take.</summary>
-    public static long CovarianceBytes(ModelConfig config, GptqInputs gptq)
+    public static long CovarianceBytes(ModelConfig config, GptqInputs gptq) => CovarianceBytes(config, gptq, lmHeadGptq: false);
+
+    /// <summary>Bytes the covariances of the <paramref name="gptq"/> inputs of every decoder layer and, when asked, of an untied lm_head's input take.</summary>
+    public static long CovarianceBytes(ModelConfig config, GptqInputs gptq, bool lmHeadGptq)
     {
         ArgumentNullException.ThrowIfNull(config);
         long perLayer = 0;
@@ -56,7 +81,8 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
             perLayer += KeepsCovariance(gptq, input) ? ActivationCovariance.BytesFor(Width(config, input)) : 0;
         }
 
-        return perLayer * config.LayerCount;
+        long lmHead = lmHeadGptq && !config.TieWordEmbeddings ? ActivationCovariance.BytesFor(config.HiddenSize) : 0;
+        return (perLayer * config.LayerCount) + lmHead;
     }
 
     public void Observe(int layer, LinearInput input, ReadOnlySpan<float> rows)
@@ -71,7 +97,13 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
         }
     }
 
-    /// <summary>The importance table of every decoder Linear weight, from the rows seen so far.</summary>
+    public void ObserveLmHeadInput(ReadOnlySpan<float> rows)
+    {
+        lmHeadCovariance?.Add(rows);
+        lmHeadSquares?.Add(rows);
+    }
+
+    /// <summary>The importance table of every decoder Linear weight and an untied lm_head, from the rows seen so far.</summary>
     public ChannelImportance ToImportance(long tokenCount, string source)
     {
         var channels = new Dictionary<string, float[]>(StringComparer.Ordinal);
@@ -92,6 +124,16 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
                     }
                 }
             }
+        }
+
+        if (lmHeadCovariance is not null)
+        {
+            channels[HuggingFaceLayout.LmHead] = lmHeadCovariance.Means();
+            inputCovariances[HuggingFaceLayout.LmHead] = lmHeadCovariance;
+        }
+        else if (lmHeadSquares is not null)
+        {
+            channels[HuggingFaceLayout.LmHead] = lmHeadSquares.Means();
         }
 
         return new ChannelImportance(channels, inputCovariances, tokenCount, source);

@@ -35,12 +35,18 @@ public static class CalibrationPass
 
     /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback (<see cref="ActivationImportanceObserver.CovarianceBytes"/> of memory).</param>
     public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, GptqInputs gptq)
-        => (scratch, progress, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation, gptq, progress);
+        => For(checkpoint, sourceFolder, text, threads, gptq, lmHeadGptq: false);
+
+    /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback.</param>
+    /// <param name="lmHeadGptq">Keep an untied lm_head's input E[x·xᵀ] too (GPTQ on a 4-bit lm_head).</param>
+    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, GptqInputs gptq, bool lmHeadGptq)
+        => (scratch, progress, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation, gptq, progress, lmHeadGptq);
 
     /// <param name="precision">The precision of the scratch copy the text runs through (<see cref="CopyPrecision"/> for quantize).</param>
     /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback.</param>
     /// <param name="progress">Hears the scratch copy's tensors ("calibration copy: …"), then the tokens run ("calibration text: …").</param>
-    public static ChannelImportance Run(ICheckpoint checkpoint, string sourceFolder, string scratch, CalibrationText text, int threads, WeightPrecision precision, CancellationToken cancellation, GptqInputs gptq = GptqInputs.None, IProgress<ConversionProgress>? progress = null)
+    /// <param name="lmHeadGptq">Keep an untied lm_head's input E[x·xᵀ] too.</param>
+    public static ChannelImportance Run(ICheckpoint checkpoint, string sourceFolder, string scratch, CalibrationText text, int threads, WeightPrecision precision, CancellationToken cancellation, GptqInputs gptq = GptqInputs.None, IProgress<ConversionProgress>? progress = null, bool lmHeadGptq = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(text);
@@ -64,7 +70,7 @@ public static class CalibrationPass
         }
 
         int? bos = prompts.Tokenizer.BeginningOfSequenceId is int id && prompts.Tokenizer.SpecialPrefixIds.Contains(id) ? id : null;
-        var observer = new ActivationImportanceObserver(config, gptq);
+        var observer = new ActivationImportanceObserver(config, gptq, lmHeadGptq);
         long textBytes = Encoding.UTF8.GetByteCount(text.Text);
         using (CpuEngine engine = CpuEngine.Open(scratch, new CpuEngineOptions { ContextLength = context, Threads = threads, LinearInputs = observer }))
         {

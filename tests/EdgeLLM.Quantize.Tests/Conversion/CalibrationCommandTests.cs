@@ -61,7 +61,7 @@ public sealed class CalibrationCommandTests
 
         (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", calibrated, "--precision", "int4", "--calibration", text, "--no-gptq", "--max-context", "256");
         Assert.True(exitCode == 0, stderr);
-        Assert.Contains("quantize: scale search of 10 weights weighted by activation importance from ", stdout, StringComparison.Ordinal);
+        Assert.Contains("quantize: scale search of 11 weights weighted by activation importance from ", stdout, StringComparison.Ordinal);
         Assert.Contains("calibration text text.txt", stdout, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", plain, "--precision", "int4", "--no-calibration", "--max-context", "256").ExitCode);
 
@@ -70,13 +70,14 @@ public sealed class CalibrationCommandTests
         Assert.Equal("text.txt", calibration.GetProperty("text").GetString());
         Assert.True(calibration.GetProperty("tokens").GetInt64() > 10);
 
-        // 2 layers × q|k|v (packed), o, gate, up, down: the weights the graph has (the table also names the DirectML graph's q, k, v).
-        Assert.Equal(2 * 5, calibration.GetProperty("weighted_tensors").GetInt32());
+        // 2 layers × q|k|v (packed), o, gate, up, down, and the untied lm_head: the weights the graph has (the table also
+        // names the DirectML graph's q, k, v).
+        Assert.Equal((2 * 5) + 1, calibration.GetProperty("weighted_tensors").GetInt32());
         Assert.Equal(0, calibration.GetProperty("gptq_tensors").GetInt32());
         using JsonDocument plainManifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(plain, "edgellm.json")));
         Assert.Equal(JsonValueKind.Null, plainManifest.RootElement.GetProperty("quantization").GetProperty("calibration").ValueKind);
 
-        // The weighted search changed the weights' codes or scales; lm_head (not in the table) is byte-identical.
+        // The weighted search changed the weights' codes or scales.
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(plain, "model.onnx.data")), File.ReadAllBytes(Path.Combine(calibrated, "model.onnx.data")));
 
         // Nothing of the fp32 scratch copy is left beside or inside the output.
@@ -96,13 +97,14 @@ public sealed class CalibrationCommandTests
 
         (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", gptq, "--precision", "int4", "--gptq", "--calibration", text, "--max-context", "256");
         Assert.True(exitCode == 0, stderr);
-        Assert.Contains("scale search of 10 weights weighted by activation importance, GPTQ rounding on 10 of them,", stdout, StringComparison.Ordinal);
+        // Every decoder weight; the int8 lm_head keeps the weighted search.
+        Assert.Contains("scale search of 11 weights weighted by activation importance, GPTQ rounding on 10 of them,", stdout, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("quantize", checkpoint, "-o", weighted, "--precision", "int4", "--calibration", text, "--no-gptq", "--max-context", "256").ExitCode);
 
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(gptq, "edgellm.json")));
         JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
         Assert.Equal("text.txt", calibration.GetProperty("text").GetString());
-        Assert.Equal(2 * 5, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal((2 * 5) + 1, calibration.GetProperty("weighted_tensors").GetInt32());
         Assert.Equal(2 * 5, calibration.GetProperty("gptq_tensors").GetInt32());
 
         // Same file layout, other codes.
@@ -124,16 +126,34 @@ public sealed class CalibrationCommandTests
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("tokens of the built-in calibration text", stdout, StringComparison.Ordinal);
 
-        // 2 layers × q|k|v (packed), o, gate, up: every weight but the down projections.
-        Assert.Contains("scale search of 10 weights weighted by activation importance, GPTQ rounding on 8 of them,", stdout, StringComparison.Ordinal);
+        // 2 layers × q|k|v (packed), o, gate, up: every weight but the down projections (and the int8 lm_head).
+        Assert.Contains("scale search of 11 weights weighted by activation importance, GPTQ rounding on 8 of them,", stdout, StringComparison.Ordinal);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
         JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
         Assert.Equal("built-in", calibration.GetProperty("text").GetString());
-        Assert.Equal(2 * 5, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal((2 * 5) + 1, calibration.GetProperty("weighted_tensors").GetInt32());
         Assert.Equal(2 * 4, calibration.GetProperty("gptq_tensors").GetInt32());
 
         // The built-in text fills more than two 512-token chunks with the R1 distills' tokenizer.
         Assert.True(calibration.GetProperty("tokens").GetInt64() > 1024, $"{calibration.GetProperty("tokens").GetInt64()} tokens");
+    }
+
+    [Theory]
+    [InlineData(TinyModels.Qwen2, (2 * 5) + 1, (2 * 4) + 1)]
+    [InlineData(TinyModels.Qwen3, 2 * 5, 2 * 4)]
+    public void AFourBitLmHeadGetsGptqRoundingUnlessItIsTheTiedEmbedding(string model, int weighted, int rounded)
+    {
+        using TempFolder temp = TestPaths.CreateTemp();
+        string checkpoint = Path.Combine(temp.Path, "hf");
+        Assert.Equal(0, CliRunner.Run("synth", "--shape", model, "--tokenizer", TestTokenizers.ForShape(model), "-o", checkpoint).ExitCode);
+        string output = Path.Combine(temp.Path, "int4-lm-head");
+        (int exitCode, string stdout, string stderr) = CliRunner.Run("quantize", checkpoint, "-o", output, "--precision", "int4", "--lm-head", "int4", "--max-context", "256");
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains($"scale search of {weighted} weights weighted by activation importance, GPTQ rounding on {rounded} of them,", stdout, StringComparison.Ordinal);
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));
+        JsonElement calibration = manifest.RootElement.GetProperty("quantization").GetProperty("calibration");
+        Assert.Equal(weighted, calibration.GetProperty("weighted_tensors").GetInt32());
+        Assert.Equal(rounded, calibration.GetProperty("gptq_tensors").GetInt32());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class QuantizeCommandTests
         Assert.StartsWith("quantize: 12 tensors quantized", lines[1], StringComparison.Ordinal); // 2 layers × 5 (qkv fused), lm_head, the int8 embedding
         Assert.StartsWith("quantize: 4.500 bits per weight in the decoder's linear layers, ", lines[2], StringComparison.Ordinal);
         Assert.EndsWith("(llama.cpp: Q4_0 4.5, Q4_K_M ≈ 4.85)", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith("quantize: scale search of 10 weights weighted by activation importance, GPTQ rounding on 8 of them, from ", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("quantize: scale search of 11 weights weighted by activation importance, GPTQ rounding on 8 of them, from ", lines[3], StringComparison.Ordinal);
         Assert.EndsWith(" tokens of the built-in calibration text", lines[3].TrimEnd('\r'), StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', stdout);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "edgellm.json")));

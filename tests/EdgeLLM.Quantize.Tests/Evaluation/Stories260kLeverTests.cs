@@ -95,10 +95,11 @@ public sealed class Stories260kLeverTests(ITestOutputHelper output)
         double q40 = results["llama.cpp Q4_0 emulated (output Q8_0)"].MeanKl.Value;
         Assert.True(results["asymmetric"].MeanKl.Value < results["default"].MeanKl.Value, "zero points did not lower the KL");
         Assert.True(results["default, calibration"].MeanKl.Value < q40, $"calibrated default KL {results["default, calibration"].MeanKl.Value:E2} ≥ Q4_0's {q40:E2}");
-        // Measured: GPTQ 6.08e-2 against the default's 6.99e-2 (−13 %), with zero points 5.01e-2 against 5.58e-2 (−10 %).
+        // Measured: GPTQ 5.42e-2 against the default's 6.99e-2 (−22 %); with zero points 5.48e-2 against 5.58e-2 (−2 %,
+        // −10 % before the covariance was shrunk toward its diagonal, which costs this one lever its gain and helps the rest).
         Assert.True(results["GPTQ"].MeanKl.Value < 0.92 * results["default"].MeanKl.Value, $"GPTQ KL {results["GPTQ"].MeanKl.Value:E2} is not 8 % below the default's {results["default"].MeanKl.Value:E2}");
-        Assert.True(results["GPTQ asymmetric"].MeanKl.Value < 0.97 * results["asymmetric"].MeanKl.Value, $"asymmetric GPTQ KL {results["GPTQ asymmetric"].MeanKl.Value:E2} is not 3 % below zero points alone ({results["asymmetric"].MeanKl.Value:E2})");
-        // Measured: quantize's default (fp16 scales, GPTQ on q|k|v, o_proj and gate/up) 6.15e-2 at 4.63 bits per Linear weight,
+        Assert.True(results["GPTQ asymmetric"].MeanKl.Value < results["asymmetric"].MeanKl.Value, $"asymmetric GPTQ KL {results["GPTQ asymmetric"].MeanKl.Value:E2} is not below zero points alone ({results["asymmetric"].MeanKl.Value:E2})");
+        // Measured: quantize's default (fp16 scales, GPTQ on q|k|v, o_proj and gate/up) 5.91e-2 at 4.63 bits per Linear weight,
         // against round-to-nearest codes' 6.99e-2 (5.14 bits) and Q4_0's 8.71e-2.
         double quantizeDefault = results[QuantizeDefaultName].MeanKl.Value;
         Assert.True(quantizeDefault < 0.92 * results["default"].MeanKl.Value, $"quantize's default KL {quantizeDefault:E2} is not 8 % below the uncalibrated search's ({results["default"].MeanKl.Value:E2})");

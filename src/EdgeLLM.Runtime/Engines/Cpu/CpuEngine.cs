@@ -294,6 +294,13 @@ public sealed unsafe class CpuEngine : IDecoderEngine
         }
 
         Position = first + tokens;
+        if (linearInputs is not null)
+        {
+            // Every token's final-norm output, which lm_head would read; the logits below need only the last.
+            Normalize(hiddenRows, normedRows, tokens, model.FinalNorm);
+            linearInputs.ObserveLmHeadInput(normedRows);
+        }
+
         if (computeLogits)
         {
             Span<float> last = normed.AsSpan(0, width);
