@@ -9,6 +9,7 @@ namespace EdgeLLM.Quantize.Tests.Files;
 /// They are now handled like Ctrl-C (the run unwinds, exit 130, the staged folder and the lock are removed).
 /// A real process (synth of a 1.5B shape, seconds of writing) is signalled while it writes.
 /// </summary>
+[Collection(nameof(SignalledProcessCollection))]
 public sealed class SignalCleanupTests
 {
     [Theory]
