@@ -22,16 +22,8 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
     private readonly ActivationSquares? lmHeadSquares;
     private readonly ActivationCovariance? lmHeadCovariance;
 
-    public ActivationImportanceObserver(ModelConfig config)
-        : this(config, GptqInputs.None)
-    {
-    }
-
-    public ActivationImportanceObserver(ModelConfig config, GptqInputs gptq)
-        : this(config, gptq, lmHeadGptq: false)
-    {
-    }
-
+    /// <param name="config">The model whose decoder Linear inputs (and untied lm_head input) are observed.</param>
+    /// <param name="gptq">The decoder inputs whose whole E[x·xᵀ] is kept for GPTQ.</param>
     /// <param name="lmHeadGptq">Keep an untied lm_head's E[x·xᵀ] for GPTQ rounding.</param>
     public ActivationImportanceObserver(ModelConfig config, GptqInputs gptq, bool lmHeadGptq)
     {
@@ -67,9 +59,6 @@ internal sealed class ActivationImportanceObserver : ILinearInputObserver
             }
         }
     }
-
-    /// <summary>Bytes the covariances of the <paramref name="gptq"/> inputs of every decoder layer take.</summary>
-    public static long CovarianceBytes(ModelConfig config, GptqInputs gptq) => CovarianceBytes(config, gptq, lmHeadGptq: false);
 
     /// <summary>Bytes the covariances of the <paramref name="gptq"/> inputs of every decoder layer and, when asked, of an untied lm_head's input take.</summary>
     public static long CovarianceBytes(ModelConfig config, GptqInputs gptq, bool lmHeadGptq)

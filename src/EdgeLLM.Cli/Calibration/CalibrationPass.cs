@@ -30,16 +30,9 @@ public static class CalibrationPass
     public const WeightPrecision CopyPrecision = WeightPrecision.Int8;
 
     /// <summary>The calibration of <paramref name="checkpoint"/> for the converter (<see cref="ConversionOptions.Calibration"/>).</summary>
-    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads)
-        => For(checkpoint, sourceFolder, text, threads, GptqInputs.None);
-
     /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback (<see cref="ActivationImportanceObserver.CovarianceBytes"/> of memory).</param>
-    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, GptqInputs gptq)
-        => For(checkpoint, sourceFolder, text, threads, gptq, lmHeadGptq: false);
-
-    /// <param name="gptq">The inputs whose whole E[x·xᵀ] is kept for GPTQ's error feedback.</param>
     /// <param name="lmHeadGptq">Keep an untied lm_head's input E[x·xᵀ] too (GPTQ on a 4-bit lm_head).</param>
-    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, GptqInputs gptq, bool lmHeadGptq)
+    public static ImportanceCalibration For(ICheckpoint checkpoint, string sourceFolder, CalibrationText text, int threads, GptqInputs gptq = GptqInputs.None, bool lmHeadGptq = false)
         => (scratch, progress, cancellation) => Run(checkpoint, sourceFolder, scratch, text, threads, CopyPrecision, cancellation, gptq, progress, lmHeadGptq);
 
     /// <param name="precision">The precision of the scratch copy the text runs through (<see cref="CopyPrecision"/> for quantize).</param>

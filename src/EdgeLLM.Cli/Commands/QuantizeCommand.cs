@@ -161,12 +161,12 @@ public static class QuantizeCommand
             using ICheckpoint checkpoint = gguf ? GgufCheckpoint.Open(source) : CheckpointFolder.Open(source);
             if (calibrationText is not null)
             {
-                GptqInputs gptq = noGptq ? GptqInputs.None : gptqEverywhere ? GptqInputs.All : GptqInputs.AllButDown;
-                gptq = CovariancesThatFit(checkpoint.Config, gptq, explicitly: gptqEverywhere);
-
                 // A 4-bit lm_head gets GPTQ rounding when the decoder does (on the tiny fixtures −6 to −25 % mean KL against
                 // its weighted search alone); the int8 one keeps the weighted search, which GPTQ does not measurably improve.
+                GptqInputs gptq = noGptq ? GptqInputs.None : gptqEverywhere ? GptqInputs.All : GptqInputs.AllButDown;
                 bool lmHeadGptq = gptq != GptqInputs.None && options.Quantization.LmHeadOptions is { Bits: 4 };
+                gptq = CovariancesThatFit(checkpoint.Config, gptq, lmHeadGptq, explicitly: gptqEverywhere);
+                lmHeadGptq &= gptq != GptqInputs.None;
                 options = options with { Calibration = CalibrationPass.For(checkpoint, source, calibrationText, threads: 0, gptq, lmHeadGptq) };
             }
 
@@ -232,13 +232,13 @@ public static class QuantizeCommand
     }
 
     /// <summary>
-    /// GPTQ keeps each of its inputs' E[x·xᵀ] (a packed float triangle per input and layer) until the weights are
+    /// GPTQ keeps each of its inputs' E[x·xᵀ] (a packed float triangle per input and layer, and a 4-bit lm_head's) until the weights are
     /// quantized. When that takes over half the memory, <c>--gptq</c> is refused; the default GPTQ inputs are dropped with
     /// one line saying so, and the calibration text still weights the scale search.
     /// </summary>
-    private static GptqInputs CovariancesThatFit(ModelConfig config, GptqInputs gptq, bool explicitly)
+    private static GptqInputs CovariancesThatFit(ModelConfig config, GptqInputs gptq, bool lmHeadGptq, bool explicitly)
     {
-        long needed = ActivationImportanceObserver.CovarianceBytes(config, gptq);
+        long needed = ActivationImportanceObserver.CovarianceBytes(config, gptq, lmHeadGptq);
         long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (needed <= memory / 2)
         {
